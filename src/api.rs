@@ -1,0 +1,455 @@
+//! The MailingCore HTTP client: headers, retries with backoff, and what each answer means.
+
+use std::net::IpAddr;
+use std::thread;
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::Result;
+use reqwest::blocking::{Client as Http, RequestBuilder};
+use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, LOCATION};
+use reqwest::{Method, StatusCode, Url};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::exit::{fail, Exit};
+use crate::quota::{raw_headers, retry_after, Quota, RateLimit};
+use crate::secret::ApiKey;
+
+pub const SEND_PATH: &str = "/emails/send";
+pub const LOGS_PROBE_PATH: &str = "/emails/logs?page=1&limit=1";
+
+/// How hard one request tries.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt.
+    pub retries: u32,
+    /// Wall time one request may take, retries and waits included.
+    pub max_time: Duration,
+    /// One attempt's timeout.
+    pub timeout: Duration,
+    /// The first backoff step; it doubles each attempt.
+    pub backoff: Duration,
+}
+
+impl RetryPolicy {
+    /// Exponential backoff with equal jitter: half fixed, half random.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let step = self.backoff.saturating_mul(1 << attempt.min(10)).min(Duration::from_secs(8));
+        step / 2 + step.mul_f64(fastrand::f64() / 2.0)
+    }
+}
+
+/// An error answer in either documented style (NestJS or RFC 7807).
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiError {
+    pub status: u16,
+    pub message: String,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quota: Option<Quota>,
+}
+
+impl ApiError {
+    fn parse(status: StatusCode, body: &[u8]) -> ApiError {
+        let json: Option<Value> = serde_json::from_slice(body).ok();
+        let text = |v: &Value| -> Option<String> {
+            match v {
+                Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+                Value::Array(items) => {
+                    let parts: Vec<String> = items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(str::to_string))
+                        .collect();
+                    (!parts.is_empty()).then(|| parts.join("; "))
+                }
+                _ => None,
+            }
+        };
+        let field = |name: &str| json.as_ref().and_then(|j| j.get(name)).and_then(text);
+        let message = field("detail")
+            .or_else(|| field("title"))
+            .or_else(|| field("message"))
+            .or_else(|| {
+                let raw = String::from_utf8_lossy(body);
+                let raw = raw.trim();
+                (!raw.is_empty() && json.is_none()).then(|| raw.chars().take(200).collect())
+            })
+            .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_string());
+        ApiError {
+            status: status.as_u16(),
+            message,
+            kind: json
+                .as_ref()
+                .and_then(|j| j.get("type"))
+                .and_then(|t| t.as_str())
+                .map(str::to_string),
+            quota: json.as_ref().and_then(|j| j.get("quota")).and_then(Quota::from_body),
+        }
+    }
+
+    /// DESIGN §9: a 429 is the monthly quota when the body has a `quota` object, a
+    /// `type` mentioning quota, or the rate-limit window still has room.
+    fn is_quota(&self, rate: Option<&RateLimit>) -> bool {
+        self.quota.is_some()
+            || self.kind.as_deref().is_some_and(|k| k.to_ascii_lowercase().contains("quota"))
+            || rate.and_then(|r| r.remaining).is_some_and(|r| r > 0)
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HTTP {}: {}", self.status, self.message)
+    }
+}
+
+/// How one request ended, after its retries.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// 2xx. `id`/`status` come from the body when it has them.
+    Accepted {
+        http: u16,
+        id: Option<String>,
+        status: Option<String>,
+        body: Option<Value>,
+        note: Option<String>,
+    },
+    /// 400, 404, 409, 422 and other 4xx: the request will not pass as it is.
+    Rejected(ApiError),
+    /// 401 or 403: the key, its scopes or the tenant.
+    Auth(ApiError),
+    /// 429 for the monthly quota: not retried.
+    QuotaBlocked(ApiError),
+    /// Still failing after the retry budget: network, timeout, 5xx, rate limit.
+    Transient { error: String, http: Option<u16> },
+    /// A 3xx: not followed, so the key stays with the configured host.
+    Redirect { http: u16, location: Option<String> },
+}
+
+impl Outcome {
+    pub fn exit(&self) -> Exit {
+        match self {
+            Outcome::Accepted { .. } => Exit::Ok,
+            Outcome::Rejected(_) => Exit::Unavailable,
+            Outcome::Auth(_) => Exit::NoPerm,
+            Outcome::QuotaBlocked(_) | Outcome::Transient { .. } => Exit::TempFail,
+            Outcome::Redirect { .. } => Exit::Config,
+        }
+    }
+
+    pub fn http(&self) -> Option<u16> {
+        match self {
+            Outcome::Accepted { http, .. } | Outcome::Redirect { http, .. } => Some(*http),
+            Outcome::Rejected(e) | Outcome::Auth(e) | Outcome::QuotaBlocked(e) => Some(e.status),
+            Outcome::Transient { http, .. } => *http,
+        }
+    }
+
+    /// The error in one line, `None` when accepted.
+    pub fn error(&self) -> Option<String> {
+        match self {
+            Outcome::Accepted { .. } => None,
+            Outcome::Rejected(e) | Outcome::Auth(e) => Some(e.to_string()),
+            Outcome::QuotaBlocked(e) => Some(format!("monthly quota exceeded ({e})")),
+            Outcome::Transient { error, .. } => Some(error.clone()),
+            Outcome::Redirect { http, location } => Some(format!(
+                "HTTP {http}: the API redirected to {}; not followed",
+                location.as_deref().unwrap_or("an unnamed place")
+            )),
+        }
+    }
+}
+
+/// The result of one request with what its responses said along the way.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub outcome: Outcome,
+    pub attempts: u32,
+    pub quota: Option<Quota>,
+    pub rate_limit: Option<RateLimit>,
+    /// The raw quota and rate-limit headers of the last response, for `-v`.
+    pub headers: Vec<String>,
+    /// One line per retry, for `-v`.
+    pub trace: Vec<String>,
+}
+
+/// A configured MailingCore client. Cheap to share between threads.
+#[derive(Clone)]
+pub struct Client {
+    http: Http,
+    base: Url,
+    key: ApiKey,
+    tenant: Option<String>,
+    policy: RetryPolicy,
+}
+
+impl Client {
+    pub fn new(base_url: &str, key: ApiKey, tenant: Option<String>, policy: RetryPolicy) -> Result<Client> {
+        let base = check_base_url(base_url)?;
+        let http = Http::builder()
+            .user_agent(concat!("mcnotify/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(policy.timeout)
+            .connect_timeout(policy.timeout.min(Duration::from_secs(10)))
+            .build()?;
+        Ok(Client {
+            http,
+            base,
+            key,
+            tenant,
+            policy,
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        self.base.as_str().trim_end_matches('/')
+    }
+
+    /// `POST /emails/send` with the exact body, retried under the policy.
+    pub fn send(&self, body: &[u8]) -> Exchange {
+        self.execute(Method::POST, SEND_PATH, Some(body), true)
+    }
+
+    /// `GET /emails/logs?page=1&limit=1`, with or without `X-Tenant-Id`.
+    pub fn probe_logs(&self, with_tenant: bool) -> Exchange {
+        self.execute(Method::GET, LOGS_PROBE_PATH, None, with_tenant)
+    }
+
+    fn request(&self, method: &Method, path: &str, body: Option<&[u8]>, with_tenant: bool) -> RequestBuilder {
+        let url = format!("{}{path}", self.base_url());
+        let mut req = self
+            .http
+            .request(method.clone(), url)
+            .header(AUTHORIZATION, format!("Bearer {}", self.key.expose()));
+        if let (Some(tenant), true) = (&self.tenant, with_tenant) {
+            req = req.header("X-Tenant-Id", tenant);
+        }
+        if let Some(body) = body {
+            req = req.header(CONTENT_TYPE, "application/json").body(body.to_vec());
+        }
+        req
+    }
+
+    fn execute(&self, method: Method, path: &str, body: Option<&[u8]>, with_tenant: bool) -> Exchange {
+        let started = Instant::now();
+        let mut exchange = Exchange {
+            outcome: Outcome::Transient {
+                error: "no attempt was made".into(),
+                http: None,
+            },
+            attempts: 0,
+            quota: None,
+            rate_limit: None,
+            headers: Vec::new(),
+            trace: Vec::new(),
+        };
+        let max_attempts = self.policy.retries.saturating_add(1);
+        loop {
+            let remaining = self.policy.max_time.saturating_sub(started.elapsed());
+            let timeout = self.policy.timeout.min(remaining).max(Duration::from_millis(100));
+            exchange.attempts += 1;
+            let result = self
+                .request(&method, path, body, with_tenant)
+                .timeout(timeout)
+                .send()
+                .and_then(|resp| {
+                    let status = resp.status();
+                    let headers = resp.headers().clone();
+                    resp.bytes().map(|b| (status, headers, b))
+                });
+            let (error, http, wait) = match result {
+                Ok((status, headers, bytes)) => {
+                    if let Some(q) = Quota::from_headers(&headers) {
+                        exchange.quota = Some(q);
+                    }
+                    let rate = RateLimit::from_headers(&headers);
+                    if rate.is_some() {
+                        exchange.rate_limit = rate.clone();
+                    }
+                    exchange.headers = raw_headers(&headers);
+                    match classify(status, &headers, &bytes, rate.as_ref()) {
+                        Verdict::Final(outcome) => {
+                            if let Outcome::QuotaBlocked(e) = &outcome {
+                                if let Some(q) = &e.quota {
+                                    exchange.quota = Some(q.clone());
+                                }
+                            }
+                            exchange.outcome = outcome;
+                            return exchange;
+                        }
+                        Verdict::Retry { error, wait } => (error, Some(status.as_u16()), wait),
+                    }
+                }
+                Err(err) => (describe_transport(&err), None, None),
+            };
+            let wait = wait.unwrap_or_else(|| self.policy.backoff(exchange.attempts - 1));
+            exchange.outcome = Outcome::Transient {
+                error: error.clone(),
+                http,
+            };
+            if exchange.attempts >= max_attempts {
+                exchange.outcome = Outcome::Transient {
+                    error: format!("{error} (after {} attempts)", exchange.attempts),
+                    http,
+                };
+                return exchange;
+            }
+            if started.elapsed() + wait >= self.policy.max_time {
+                exchange.outcome = Outcome::Transient {
+                    error: format!(
+                        "{error} (gave up after {} attempt{} within the {}s retry budget)",
+                        exchange.attempts,
+                        if exchange.attempts == 1 { "" } else { "s" },
+                        self.policy.max_time.as_secs_f64()
+                    ),
+                    http,
+                };
+                return exchange;
+            }
+            exchange.trace.push(format!(
+                "attempt {}: {error}; retrying in {:.1}s",
+                exchange.attempts,
+                wait.as_secs_f64()
+            ));
+            thread::sleep(wait);
+        }
+    }
+}
+
+enum Verdict {
+    Final(Outcome),
+    Retry { error: String, wait: Option<Duration> },
+}
+
+fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8], rate: Option<&RateLimit>) -> Verdict {
+    let code = status.as_u16();
+    if status.is_success() {
+        let json: Option<Value> = serde_json::from_slice(body).ok();
+        let text = |k: &str| json.as_ref().and_then(|j| j.get(k)).and_then(|v| v.as_str()).map(str::to_string);
+        let id = text("id");
+        let note = match (&json, &id) {
+            (None, _) => Some("the API accepted the request but its answer was not JSON".to_string()),
+            (Some(_), None) => Some("the API accepted the request but its answer had no id".to_string()),
+            _ => None,
+        };
+        return Verdict::Final(Outcome::Accepted {
+            http: code,
+            id,
+            status: text("status"),
+            body: json,
+            note,
+        });
+    }
+    if status.is_redirection() {
+        return Verdict::Final(Outcome::Redirect {
+            http: code,
+            location: headers.get(LOCATION).and_then(|l| l.to_str().ok()).map(str::to_string),
+        });
+    }
+    let error = ApiError::parse(status, body);
+    match code {
+        429 if error.is_quota(rate) => Verdict::Final(Outcome::QuotaBlocked(error)),
+        429 => {
+            let now = SystemTime::now();
+            let wait = retry_after(headers, now).or_else(|| rate.and_then(|r| r.until_reset(now)));
+            Verdict::Retry {
+                error: format!("rate limited ({error})"),
+                wait: wait.map(|w| w + Duration::from_millis(50)),
+            }
+        }
+        401 | 403 => Verdict::Final(Outcome::Auth(error)),
+        408 | 425 => Verdict::Retry {
+            error: error.to_string(),
+            wait: None,
+        },
+        500..=599 => Verdict::Retry {
+            error: error.to_string(),
+            wait: retry_after(headers, SystemTime::now()),
+        },
+        _ => Verdict::Final(Outcome::Rejected(error)),
+    }
+}
+
+fn describe_transport(err: &reqwest::Error) -> String {
+    let what = if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "could not connect"
+    } else {
+        "connection failed"
+    };
+    let mut detail = String::new();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        detail = s.to_string();
+        source = s.source();
+    }
+    let url = err.url().map(|u| format!(" to {u}")).unwrap_or_default();
+    if detail.is_empty() {
+        format!("{what}{url}")
+    } else {
+        format!("{what}{url}: {detail}")
+    }
+}
+
+/// https anywhere; plain http only to this machine, so the key never crosses a network
+/// in clear text.
+pub fn check_base_url(base_url: &str) -> Result<Url> {
+    let Ok(url) = Url::parse(base_url) else {
+        return fail(Exit::Config, format!("the base URL {base_url:?} is not a URL"));
+    };
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        "http" => Err(crate::exit::Failure::new(
+            Exit::Config,
+            format!("refusing to send the API key in clear text to {base_url}"),
+        )
+        .hint("use an https:// base URL (plain http is allowed only for localhost)")
+        .into()),
+        other => fail(Exit::Config, format!("the base URL {base_url:?} has the unsupported scheme {other}")),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_is_only_for_loopback() {
+        for ok in ["https://api.mailingcore.com", "http://127.0.0.1:8025", "http://localhost:1", "http://[::1]:9"] {
+            assert!(check_base_url(ok).is_ok(), "{ok}");
+        }
+        for bad in ["http://api.mailingcore.com", "http://10.0.0.1", "ftp://x", "nonsense"] {
+            let err = check_base_url(bad).unwrap_err();
+            assert_eq!(crate::exit::classify(&err).0, Exit::Config, "{bad}");
+        }
+    }
+
+    #[test]
+    fn both_error_styles_parse() {
+        let nest = br#"{"statusCode":400,"message":["to must be an email","subject should not be empty"],"path":"/emails/send"}"#;
+        let e = ApiError::parse(StatusCode::BAD_REQUEST, nest);
+        assert_eq!(e.message, "to must be an email; subject should not be empty");
+        let rfc = br#"{"type":"quota_exceeded","title":"Too Many Requests","detail":"Monthly quota reached","status":429}"#;
+        let e = ApiError::parse(StatusCode::TOO_MANY_REQUESTS, rfc);
+        assert_eq!((e.message.as_str(), e.kind.as_deref()), ("Monthly quota reached", Some("quota_exceeded")));
+        assert!(e.is_quota(None));
+        let nest_quota = br#"{"statusCode":429,"message":"Monthly email quota exceeded","quota":{"limit":100,"used":115,"percentage":115}}"#;
+        assert!(ApiError::parse(StatusCode::TOO_MANY_REQUESTS, nest_quota).is_quota(None));
+        let throttle = br#"{"statusCode":429,"message":"ThrottlerException: Too Many Requests"}"#;
+        let e = ApiError::parse(StatusCode::TOO_MANY_REQUESTS, throttle);
+        assert!(!e.is_quota(Some(&RateLimit { remaining: Some(0), ..RateLimit::default() })));
+        assert!(e.is_quota(Some(&RateLimit { remaining: Some(5), ..RateLimit::default() })));
+        assert_eq!(ApiError::parse(StatusCode::BAD_GATEWAY, b"<html>").message, "<html>");
+    }
+}

@@ -1,0 +1,25 @@
+//! Dispatch: settings are merged once, then the subcommand runs.
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+use crate::commands;
+use crate::config::{Env, Settings};
+use crate::exit::Exit;
+use crate::output::Printer;
+
+pub fn run(cli: &Cli, printer: &Printer) -> Result<Exit> {
+    let env = Env::from_process();
+    match &cli.command {
+        Command::Send(args) => {
+            let settings = Settings::load(&cli.global, Some(&args.email), &env)?;
+            commands::send::run(args, &settings, printer)
+        }
+        Command::Preview(args) => {
+            let settings = Settings::load(&cli.global, Some(&args.email), &env)?;
+            commands::preview::run(args, &settings, printer)
+        }
+        Command::Completions(args) => commands::completions::run(args),
+        Command::GenerateDocs(args) => commands::generate_docs::run(args),
+    }
+}

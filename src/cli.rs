@@ -1,0 +1,263 @@
+//! Command-line definitions (clap derive); no logic lives here.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    everything done (sent, or accepted earlier under the same idempotency key)
+  64   usage error
+  65   invalid incident data; nothing sent for those records
+  66   an input file cannot be read
+  69   the API rejected a record for good (400, 404, 409, 422)
+  74   the outbox could not be written: the incident was NOT saved
+  75   temporary failure (network, 5xx, rate limit, quota block); saved in the outbox
+  77   the key is invalid, revoked or lacks a scope (401, 403)
+  78   configuration error (no key, bad config file, http:// to a remote host)
+  130  interrupted";
+
+/// Send helpdesk incidents as MailingCore transactional emails, exactly once.
+#[derive(Debug, Parser)]
+#[command(name = "mcnotify", version, propagate_version = true, after_long_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Config file [default: ~/.config/mcnotify/config.toml]
+    #[arg(long, global = true, value_name = "PATH", env = "MCNOTIFY_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Profile of the config file to use ([profile.NAME] tables)
+    #[arg(long, global = true, value_name = "NAME", env = "MCNOTIFY_PROFILE")]
+    pub profile: Option<String>,
+
+    /// MailingCore API base URL [default: https://api.mailingcore.com]
+    #[arg(long, global = true, value_name = "URL", env = "MAILINGCORE_BASE_URL")]
+    pub base_url: Option<String>,
+
+    /// File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)
+    ///
+    /// Key sources, first found wins: --api-key-file, MAILINGCORE_API_KEY,
+    /// MAILINGCORE_API_KEY_FILE, config api_key_file, config api_key.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub api_key_file: Option<PathBuf>,
+
+    /// Tenant id sent as X-Tenant-Id
+    #[arg(long, global = true, value_name = "ID", env = "MAILINGCORE_TENANT_ID")]
+    pub tenant_id: Option<String>,
+
+    /// Seconds one HTTP attempt may take [default: 30]
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<f64>,
+
+    /// Retries of one request after a transient failure [default: 4]
+    #[arg(long, global = true, value_name = "N")]
+    pub retries: Option<u32>,
+
+    /// Seconds one request may spend retrying in total [default: 30]
+    #[arg(long, global = true, value_name = "SECS")]
+    pub retry_max_time: Option<f64>,
+
+    /// Print one JSON object per result on stdout (JSON Lines)
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Print errors only (and --json lines)
+    #[arg(short = 'q', long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more: -v adds the raw quota and rate-limit headers, -vv every request
+    #[arg(short = 'v', long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+
+    /// When to use colour (NO_COLOR is honoured)
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Send incidents to the helpdesk through MailingCore
+    ///
+    /// Incidents come from --file documents and/or the incident flags; flags override
+    /// the fields of every document record. A request that still fails after its
+    /// retries is saved in the outbox (exit 75).
+    Send(SendArgs),
+
+    /// Render incidents without a key or network: what `send` would POST
+    Preview(PreviewArgs),
+
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+
+    /// Write completions and man pages into a directory
+    #[command(hide = true)]
+    GenerateDocs(GenerateDocsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub incident: IncidentArgs,
+
+    #[command(flatten)]
+    pub email: EmailArgs,
+
+    /// Save nothing in the outbox when a send fails
+    #[arg(long)]
+    pub no_outbox: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub incident: IncidentArgs,
+
+    #[command(flatten)]
+    pub email: EmailArgs,
+
+    /// What to print
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = PreviewFormat::Text)]
+    pub format: PreviewFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PreviewFormat {
+    /// A header summary and the text body
+    Text,
+    /// The HTML body
+    Html,
+    /// The exact JSON body `send` would POST
+    Json,
+    /// A runnable curl command reading the key from $MAILINGCORE_API_KEY
+    Curl,
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Read incidents from a document (JSON object or envelope); `-` reads stdin
+    #[arg(long, value_name = "PATH", help_heading = "Input")]
+    pub file: Vec<PathBuf>,
+}
+
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Incident")]
+pub struct IncidentArgs {
+    /// Machine or incident code
+    #[arg(long, value_name = "CODE")]
+    pub code: Option<String>,
+
+    /// Incident type (required)
+    #[arg(long = "type", value_name = "TYPE")]
+    pub incident_type: Option<String>,
+
+    /// Where the incident happened
+    #[arg(long, value_name = "TEXT")]
+    pub location: Option<String>,
+
+    /// What happened (required)
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+
+    /// Contact email of the person reporting (required)
+    #[arg(long, value_name = "ADDRESS")]
+    pub contact_email: Option<String>,
+
+    /// Contact name
+    #[arg(long, value_name = "NAME")]
+    pub contact_name: Option<String>,
+
+    /// Botpress conversation id (makes the idempotency key)
+    #[arg(long, value_name = "ID")]
+    pub conversation_id: Option<String>,
+
+    /// Botpress user id
+    #[arg(long, value_name = "ID")]
+    pub user_id: Option<String>,
+
+    /// Locale of the email (en, es)
+    #[arg(long, value_name = "LOCALE")]
+    pub locale: Option<String>,
+
+    /// Extra field shown in the email (repeatable)
+    #[arg(long = "field", value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone, Args)]
+#[command(next_help_heading = "Email")]
+pub struct EmailArgs {
+    /// Helpdesk address the email goes to
+    #[arg(long, value_name = "ADDRESS", env = "MCNOTIFY_TO")]
+    pub to: Option<String>,
+
+    /// Sender address (its domain must be verified in MailingCore)
+    #[arg(long, value_name = "ADDRESS")]
+    pub from_email: Option<String>,
+
+    /// Sender display name
+    #[arg(long, value_name = "NAME")]
+    pub from_name: Option<String>,
+
+    /// Reply-to address [default: the contact email]
+    #[arg(long, value_name = "ADDRESS")]
+    pub reply_to: Option<String>,
+
+    /// Tag for the send logs (repeatable) [default: botpress, helpdesk, incident]
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    /// metadata.source of the email [default: botpress]
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+
+    /// Directory of templates: subject.txt, body.html, body.txt (optionally per locale)
+    #[arg(long, value_name = "DIR")]
+    pub template_dir: Option<PathBuf>,
+
+    /// Send this published MailingCore template version (a rendered body goes as fallback)
+    #[arg(long, value_name = "ID")]
+    pub template_version_id: Option<String>,
+
+    /// Idempotency key of the email (one incident only)
+    #[arg(long, value_name = "KEY")]
+    pub idempotency_key: Option<String>,
+
+    /// Subject line instead of the template's
+    #[arg(long, value_name = "TEXT")]
+    pub subject: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateDocsArgs {
+    /// Directory that receives completions/ and man/
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: PathBuf,
+}

@@ -1,0 +1,97 @@
+//! `mcnotify preview`: what `send` would POST, with no key and no network.
+
+use anyhow::Result;
+
+use crate::api::SEND_PATH;
+use crate::cli::{PreviewArgs, PreviewFormat};
+use crate::commands::send::report_unsendable;
+use crate::config::Settings;
+use crate::exit::Exit;
+use crate::output::{Printer, RecordResult};
+use crate::pipeline::{Pipeline, Prepared, Ready};
+
+pub fn run(args: &PreviewArgs, settings: &Settings, printer: &Printer) -> Result<Exit> {
+    let pipeline = Pipeline::new(&args.input, &args.incident, settings)?;
+    let mut exit = Exit::Ok;
+    let mut shown = 0;
+    for step in pipeline {
+        let ready = match step? {
+            Prepared::Email(ready) => ready,
+            other => {
+                exit = exit.worst(report_unsendable(other, printer));
+                continue;
+            }
+        };
+        if printer.json {
+            printer.json_line(&RecordResult {
+                record: ready.number,
+                origin: ready.origin.clone(),
+                outcome: "preview",
+                idempotency_key: Some(ready.email.body.idempotency_key.clone()),
+                to: Some(ready.email.body.to.clone()),
+                subject: Some(ready.email.body.subject.clone()),
+                request: Some(ready.body.clone()),
+                ..RecordResult::default()
+            });
+            continue;
+        }
+        let text = match args.format {
+            PreviewFormat::Json => serde_json::to_string(&ready.body)?,
+            PreviewFormat::Html => ready.email.body.html_body.clone(),
+            PreviewFormat::Text => text_view(&ready),
+            PreviewFormat::Curl => curl_command(&ready, settings),
+        };
+        if shown > 0 && matches!(args.format, PreviewFormat::Text | PreviewFormat::Html) {
+            printer.out("");
+        }
+        printer.out(text.trim_end_matches('\n'));
+        shown += 1;
+    }
+    Ok(exit)
+}
+
+/// Header-like summary, then the text body.
+fn text_view(ready: &Ready) -> String {
+    let b = &ready.email.body;
+    let mut lines = vec![format!("Record: {}", ready.origin), format!("To: {}", b.to)];
+    match (&b.from_name, &b.from_email) {
+        (Some(name), Some(email)) => lines.push(format!("From: {name} <{email}>")),
+        (None, Some(email)) => lines.push(format!("From: {email}")),
+        (Some(name), None) => lines.push(format!("From: {name} (the account's default sender)")),
+        (None, None) => {}
+    }
+    if let Some(r) = &b.reply_to {
+        lines.push(format!("Reply-To: {r}"));
+    }
+    lines.push(format!("Subject: {}", b.subject));
+    if !b.tags.is_empty() {
+        lines.push(format!("Tags: {}", b.tags.join(", ")));
+    }
+    lines.push(format!("Locale: {}", b.metadata.locale));
+    lines.push(format!("Idempotency-Key: {}", b.idempotency_key));
+    if let Some(t) = &b.template_version_id {
+        lines.push(format!("Template-Version-Id: {t}"));
+    }
+    lines.push(String::new());
+    lines.push(b.text_body.clone().unwrap_or_default());
+    lines.join("\n")
+}
+
+/// A runnable curl command; the key comes from `$MAILINGCORE_API_KEY` when it runs.
+fn curl_command(ready: &Ready, settings: &Settings) -> String {
+    let body = serde_json::to_string(&ready.body).expect("bodies serialise");
+    let mut cmd = format!(
+        "curl -sS -X POST {} \\\n  -H \"Authorization: Bearer $MAILINGCORE_API_KEY\" \\\n  -H 'Content-Type: application/json' \\\n",
+        shell_quote(&format!("{}{SEND_PATH}", settings.base_url))
+    );
+    if let Some(tenant) = &settings.tenant_id {
+        cmd.push_str(&format!("  -H {} \\\n", shell_quote(&format!("X-Tenant-Id: {tenant}"))));
+    }
+    cmd.push_str(&format!("  --data-raw {}", shell_quote(&body)));
+    cmd
+}
+
+/// Single-quote for POSIX shells.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}

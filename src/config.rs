@@ -1,0 +1,493 @@
+//! Settings: the config file and its profiles, environment and flags merged once
+//! (flag > environment > config profile > config top level > built-in default).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Result;
+use serde::Deserialize;
+
+use crate::cli::{EmailArgs, GlobalArgs};
+use crate::exit::{fail, Exit, Failure};
+use crate::mapping::{Field, FieldMap};
+use crate::secret::ApiKey;
+
+pub const DEFAULT_BASE_URL: &str = "https://api.mailingcore.com";
+pub const DEFAULT_TAGS: [&str; 3] = ["botpress", "helpdesk", "incident"];
+const DEFAULT_TIMEOUT: f64 = 30.0;
+const DEFAULT_RETRIES: u32 = 4;
+const DEFAULT_RETRY_MAX_TIME: f64 = 30.0;
+
+/// One profile of the config file; the top level is the default profile.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Profile {
+    base_url: Option<String>,
+    api_key: Option<String>,
+    api_key_file: Option<PathBuf>,
+    tenant_id: Option<String>,
+    to: Option<String>,
+    from_email: Option<String>,
+    from_name: Option<String>,
+    reply_to: Option<String>,
+    tags: Option<Vec<String>>,
+    source: Option<String>,
+    locale: Option<String>,
+    subject: Option<String>,
+    template_dir: Option<PathBuf>,
+    template_version_id: Option<String>,
+    idempotency_key: Option<String>,
+    timeout: Option<f64>,
+    retries: Option<u32>,
+    retry_max_time: Option<f64>,
+    state_dir: Option<PathBuf>,
+}
+
+impl Profile {
+    /// `self` with every key that `over` sets replaced.
+    fn overlay(self, over: Profile) -> Profile {
+        macro_rules! pick {
+            ($($f:ident),*) => { Profile { $($f: over.$f.or(self.$f)),* } };
+        }
+        pick!(
+            base_url,
+            api_key,
+            api_key_file,
+            tenant_id,
+            to,
+            from_email,
+            from_name,
+            reply_to,
+            tags,
+            source,
+            locale,
+            subject,
+            template_dir,
+            template_version_id,
+            idempotency_key,
+            timeout,
+            retries,
+            retry_max_time,
+            state_dir
+        )
+    }
+}
+
+/// A `[fields]` entry: a list of paths, or a table with paths and a default.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum FieldRule {
+    Paths(Vec<String>),
+    Full {
+        #[serde(default)]
+        paths: Vec<String>,
+        default: Option<String>,
+    },
+}
+
+/// The config file as read, before profiles are applied.
+struct ConfigFile {
+    path: PathBuf,
+    top: Profile,
+    profiles: BTreeMap<String, Profile>,
+    fields: BTreeMap<String, FieldRule>,
+}
+
+/// What the email options resolve to (flags > env > config > default).
+#[derive(Debug, Clone)]
+pub struct EmailSettings {
+    pub to: Option<String>,
+    pub from_email: Option<String>,
+    pub from_name: Option<String>,
+    pub reply_to: Option<String>,
+    pub tags: Vec<String>,
+    pub source: String,
+    pub locale: Option<String>,
+    pub subject: Option<String>,
+    pub template_dir: Option<PathBuf>,
+    pub template_version_id: Option<String>,
+    pub idempotency_pattern: Option<String>,
+    pub idempotency_key: Option<String>,
+}
+
+/// Where the key came from, for messages (never the key itself).
+#[derive(Debug, Clone)]
+pub enum KeySource {
+    Flag(PathBuf),
+    Env,
+    EnvFile(PathBuf),
+    ConfigFile(PathBuf),
+    Config(PathBuf),
+}
+
+impl std::fmt::Display for KeySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeySource::Flag(p) => write!(f, "--api-key-file {}", p.display()),
+            KeySource::Env => f.write_str("MAILINGCORE_API_KEY"),
+            KeySource::EnvFile(p) => write!(f, "MAILINGCORE_API_KEY_FILE {}", p.display()),
+            KeySource::ConfigFile(p) => write!(f, "config api_key_file {}", p.display()),
+            KeySource::Config(p) => write!(f, "config api_key in {}", p.display()),
+        }
+    }
+}
+
+/// Everything a command needs to know, merged once.
+#[derive(Debug)]
+pub struct Settings {
+    pub profile: Option<String>,
+    pub config_path: Option<PathBuf>,
+    pub base_url: String,
+    pub tenant_id: Option<String>,
+    pub timeout: Duration,
+    pub retries: u32,
+    pub retry_max_time: Duration,
+    pub email: EmailSettings,
+    pub fields: FieldMap,
+    pub state_dir: PathBuf,
+    /// Warnings found while loading (shared key files), printed by the caller.
+    pub warnings: Vec<String>,
+    key_candidates: Vec<KeyCandidate>,
+}
+
+#[derive(Debug)]
+enum KeyCandidate {
+    File(PathBuf, fn(PathBuf) -> KeySource),
+    Value(String, KeySource),
+}
+
+/// The process environment mcnotify reads itself (clap reads the rest).
+#[derive(Debug, Default, Clone)]
+pub struct Env {
+    pub api_key: Option<String>,
+    pub api_key_file: Option<PathBuf>,
+}
+
+impl Env {
+    pub fn from_process() -> Env {
+        Env {
+            api_key: std::env::var("MAILINGCORE_API_KEY")
+                .ok()
+                .filter(|v| !v.is_empty()),
+            api_key_file: std::env::var_os("MAILINGCORE_API_KEY_FILE")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+        }
+    }
+}
+
+impl Settings {
+    pub fn load(global: &GlobalArgs, email: Option<&EmailArgs>, env: &Env) -> Result<Settings> {
+        let file = read_config(global.config.as_deref())?;
+        let mut warnings = Vec::new();
+        let (profile, config_dir) = match &file {
+            Some(file) => {
+                let mut merged = file.top.clone();
+                if let Some(name) = &global.profile {
+                    let Some(p) = file.profiles.get(name) else {
+                        let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
+                        return Err(Failure::new(
+                            Exit::Config,
+                            format!(
+                                "profile {name:?} is not in {} (profiles: {})",
+                                file.path.display(),
+                                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                            ),
+                        )
+                        .into());
+                    };
+                    merged = merged.overlay(p.clone());
+                }
+                if merged.api_key.is_some() {
+                    if let Some(w) = shared_file_warning(&file.path, "config file holding api_key") {
+                        warnings.push(w);
+                    }
+                }
+                (merged, file.path.parent().map(Path::to_path_buf))
+            }
+            None => {
+                if let Some(name) = &global.profile {
+                    return fail(
+                        Exit::Config,
+                        format!("profile {name:?} asked for, but there is no config file"),
+                    );
+                }
+                (Profile::default(), None)
+            }
+        };
+        let resolve = |p: PathBuf| resolve_path(p, config_dir.as_deref());
+
+        let base_url = global
+            .base_url
+            .clone()
+            .or(profile.base_url.clone())
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
+            .trim_end_matches('/')
+            .to_string();
+        let timeout = seconds("--timeout", global.timeout.or(profile.timeout).unwrap_or(DEFAULT_TIMEOUT))?;
+        let retry_max_time = seconds(
+            "--retry-max-time",
+            global
+                .retry_max_time
+                .or(profile.retry_max_time)
+                .unwrap_or(DEFAULT_RETRY_MAX_TIME),
+        )?;
+
+        let mut key_candidates = Vec::new();
+        if let Some(p) = &global.api_key_file {
+            key_candidates.push(KeyCandidate::File(p.clone(), KeySource::Flag));
+        }
+        if let Some(k) = &env.api_key {
+            key_candidates.push(KeyCandidate::Value(k.clone(), KeySource::Env));
+        }
+        if let Some(p) = &env.api_key_file {
+            key_candidates.push(KeyCandidate::File(p.clone(), KeySource::EnvFile));
+        }
+        if let Some(p) = profile.api_key_file.clone() {
+            key_candidates.push(KeyCandidate::File(resolve(p), KeySource::ConfigFile));
+        }
+        if let (Some(k), Some(file)) = (&profile.api_key, &file) {
+            key_candidates.push(KeyCandidate::Value(k.clone(), KeySource::Config(file.path.clone())));
+        }
+
+        let args = email.cloned().unwrap_or_default();
+        let email = EmailSettings {
+            to: args.to.or(profile.to),
+            from_email: args.from_email.or(profile.from_email),
+            from_name: args.from_name.or(profile.from_name),
+            reply_to: args.reply_to.or(profile.reply_to),
+            tags: if !args.tags.is_empty() {
+                args.tags
+            } else {
+                profile
+                    .tags
+                    .unwrap_or_else(|| DEFAULT_TAGS.iter().map(|t| t.to_string()).collect())
+            },
+            source: args.source.or(profile.source).unwrap_or_else(|| "botpress".into()),
+            locale: profile.locale,
+            subject: args.subject.or(profile.subject),
+            template_dir: args.template_dir.or(profile.template_dir.map(&resolve)),
+            template_version_id: args.template_version_id.or(profile.template_version_id),
+            idempotency_pattern: profile.idempotency_key,
+            idempotency_key: args.idempotency_key,
+        };
+
+        let mut fields = FieldMap::default();
+        if let Some(file) = &file {
+            for (name, rule) in &file.fields {
+                let Some(field) = Field::from_config_name(name) else {
+                    let names: Vec<&str> = Field::ALL.iter().map(|f| f.config_name()).collect();
+                    return fail(
+                        Exit::Config,
+                        format!(
+                            "{}: [fields] has no field {name:?} (fields: {})",
+                            file.path.display(),
+                            names.join(", ")
+                        ),
+                    );
+                };
+                let (paths, default) = match rule {
+                    FieldRule::Paths(p) => (p.clone(), None),
+                    FieldRule::Full { paths, default } => (paths.clone(), default.clone()),
+                };
+                fields.set(field, paths, default);
+            }
+        }
+
+        let state_dir = match profile.state_dir {
+            Some(dir) => resolve(dir),
+            None => default_state_dir()?,
+        };
+
+        Ok(Settings {
+            profile: global.profile.clone(),
+            config_path: file.as_ref().map(|f| f.path.clone()),
+            base_url,
+            tenant_id: global.tenant_id.clone().or(profile.tenant_id).filter(|t| !t.is_empty()),
+            timeout,
+            retries: global.retries.or(profile.retries).unwrap_or(DEFAULT_RETRIES),
+            retry_max_time,
+            email,
+            fields,
+            state_dir,
+            warnings,
+            key_candidates,
+        })
+    }
+
+    /// Where `api_key` looks, in order, for messages that say the key is missing.
+    pub fn key_places() -> &'static str {
+        "--api-key-file, MAILINGCORE_API_KEY, MAILINGCORE_API_KEY_FILE, config api_key_file, config api_key"
+    }
+
+    /// The API key from the first source that has one (78 when none does or it is malformed).
+    /// Also returns warnings about key files readable by others.
+    pub fn api_key(&self) -> Result<(ApiKey, KeySource, Vec<String>)> {
+        let mut warnings = Vec::new();
+        let Some(candidate) = self.key_candidates.first() else {
+            return Err(Failure::new(Exit::Config, "no API key found")
+                .hint(format!(
+                    "looked in {}; export MAILINGCORE_API_KEY or point --api-key-file at a file holding the key",
+                    Settings::key_places()
+                ))
+                .into());
+        };
+        let (raw, source) = match candidate {
+            KeyCandidate::Value(v, source) => (v.clone(), source.clone()),
+            KeyCandidate::File(path, make) => {
+                let source = make(path.clone());
+                let text = fs::read_to_string(path).map_err(|e| {
+                    Failure::new(Exit::Config, format!("cannot read the key file {}: {e}", path.display()))
+                })?;
+                if let Some(w) = shared_file_warning(path, "key file") {
+                    warnings.push(w);
+                }
+                (text, source)
+            }
+        };
+        let key = raw.trim();
+        if key.is_empty() {
+            return fail(Exit::Config, format!("the API key from {source} is empty"));
+        }
+        if key.chars().any(char::is_whitespace) {
+            return Err(Failure::new(
+                Exit::Config,
+                format!("the API key from {source} has whitespace or a line break inside it"),
+            )
+            .hint("a key pasted across lines breaks like this; put it on one line")
+            .into());
+        }
+        Ok((ApiKey::new(key.to_string()), source, warnings))
+    }
+}
+
+fn seconds(flag: &str, secs: f64) -> Result<Duration> {
+    if !(secs.is_finite() && secs > 0.0 && secs < 1e9) {
+        return fail(Exit::Usage, format!("{flag} must be a positive number of seconds, not {secs}"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+fn project_dirs() -> Result<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "mcnotify").ok_or_else(|| {
+        Failure::new(Exit::Config, "cannot find the home directory")
+            .hint("set HOME, or give --config and a state_dir in it")
+            .into()
+    })
+}
+
+fn default_state_dir() -> Result<PathBuf> {
+    let dirs = project_dirs()?;
+    Ok(dirs
+        .state_dir()
+        .unwrap_or_else(|| dirs.data_local_dir())
+        .to_path_buf())
+}
+
+/// `~/x` is under the home directory; a relative path is relative to the config file.
+fn resolve_path(path: PathBuf, base: Option<&Path>) -> PathBuf {
+    if let Ok(rest) = path.strip_prefix("~") {
+        if let Some(home) = directories::BaseDirs::new() {
+            return home.home_dir().join(rest);
+        }
+    }
+    match base {
+        Some(base) if path.is_relative() => base.join(path),
+        _ => path,
+    }
+}
+
+/// Read the named config file (an error if missing) or the default one (fine if missing).
+fn read_config(explicit: Option<&Path>) -> Result<Option<ConfigFile>> {
+    let (path, must_exist) = match explicit {
+        Some(p) => (p.to_path_buf(), true),
+        None => match directories::ProjectDirs::from("", "", "mcnotify") {
+            Some(dirs) => (dirs.config_dir().join("config.toml"), false),
+            None => return Ok(None),
+        },
+    };
+    let text = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => return Ok(None),
+        Err(e) => {
+            return fail(Exit::Config, format!("cannot read the config file {}: {e}", path.display()))
+        }
+    };
+    parse_config(&path, &text).map(Some)
+}
+
+fn parse_config(path: &Path, text: &str) -> Result<ConfigFile> {
+    let bad = |msg: String| Failure::new(Exit::Config, format!("config file {}: {msg}", path.display()));
+    let mut table: toml::Table = toml::from_str(text).map_err(|e| bad(e.to_string().trim_end().to_string()))?;
+    let profiles: BTreeMap<String, Profile> = match table.remove("profile") {
+        Some(v) => v
+            .try_into()
+            .map_err(|e: toml::de::Error| bad(format!("in [profile]: {}", e.message())))?,
+        None => BTreeMap::new(),
+    };
+    let fields: BTreeMap<String, FieldRule> = match table.remove("fields") {
+        Some(v) => v
+            .try_into()
+            .map_err(|e: toml::de::Error| bad(format!("in [fields]: {}", e.message())))?,
+        None => BTreeMap::new(),
+    };
+    let top: Profile = toml::Value::Table(table)
+        .try_into()
+        .map_err(|e: toml::de::Error| bad(e.message().to_string()))?;
+    Ok(ConfigFile {
+        path: path.to_path_buf(),
+        top,
+        profiles,
+        fields,
+    })
+}
+
+/// A warning when a file holding the key can be read by group or others (like ssh).
+pub fn shared_file_warning(path: &Path, what: &str) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path).ok()?.permissions().mode();
+        if mode & 0o044 != 0 {
+            return Some(format!(
+                "{what} {} is readable by others (mode {:o}); run: chmod 600 {}",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, what);
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_override_the_top_level() {
+        let file = parse_config(
+            Path::new("c.toml"),
+            "to = \"a@example.com\"\nretries = 2\n[profile.night]\nto = \"b@example.com\"\n\
+             [fields]\ncode = [\"/x\"]\n[fields.type]\npaths = [\"/t\"]\ndefault = \"other\"\n",
+        )
+        .unwrap();
+        let merged = file.top.clone().overlay(file.profiles["night"].clone());
+        assert_eq!(merged.to.as_deref(), Some("b@example.com"));
+        assert_eq!(merged.retries, Some(2));
+        assert_eq!(file.fields.len(), 2);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_toml_name_the_file() {
+        let err = parse_config(Path::new("c.toml"), "tu = \"x\"").err().unwrap();
+        assert!(err.to_string().contains("c.toml"), "{err}");
+        assert!(err.to_string().contains("tu"), "{err}");
+        let err = parse_config(Path::new("c.toml"), "to = ").err().unwrap();
+        assert!(err.to_string().starts_with("config file c.toml:"), "{err}");
+    }
+}

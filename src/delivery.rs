@@ -1,0 +1,220 @@
+//! Delivers one composed email: the API call, the journal line, the outbox on failure,
+//! and the result the user sees. Shared by `send` and `outbox flush`.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde_json::Value;
+
+use crate::api::{Client, Exchange, Outcome};
+use crate::exit::Exit;
+use crate::journal::{Journal, JournalEntry};
+use crate::outbox::{now_rfc3339, Destination, Outbox, Pending};
+use crate::output::{Printer, RecordResult};
+
+/// What one delivery needs to know about the email.
+pub struct Parcel<'a> {
+    pub number: usize,
+    pub origin: &'a str,
+    pub label: &'a str,
+    pub key: &'a str,
+    pub body: &'a Value,
+}
+
+/// Where failed requests go and what is written down.
+pub struct Courier<'a> {
+    pub client: &'a Client,
+    pub outbox: Option<&'a Outbox>,
+    pub journal: &'a Journal,
+    pub destination: Destination,
+    pub printer: &'a Printer,
+    /// Set once a failure means every further request would fail the same way
+    /// (network down after the full retry budget, quota block, auth, redirect).
+    pub halted: AtomicBool,
+}
+
+impl Courier<'_> {
+    pub fn deliver(&self, parcel: &Parcel<'_>) -> (RecordResult, Exit) {
+        let exchange = if self.halted.load(Ordering::Relaxed) {
+            None
+        } else {
+            let bytes = serde_json::to_vec(parcel.body).expect("bodies serialise");
+            let exchange = self.client.send(&bytes);
+            self.record(parcel, &exchange);
+            Some(exchange)
+        };
+        let mut result = RecordResult {
+            record: parcel.number,
+            origin: parcel.origin.to_string(),
+            idempotency_key: Some(parcel.key.to_string()),
+            to: parcel.body.get("to").and_then(Value::as_str).map(str::to_string),
+            subject: parcel.body.get("subject").and_then(Value::as_str).map(str::to_string),
+            ..RecordResult::default()
+        };
+        let Some(exchange) = exchange else {
+            result.outcome = "deferred";
+            result.error = Some("not sent: an earlier request of this run failed the same way".into());
+            return self.keep(parcel, result, None, Exit::TempFail);
+        };
+        result.attempts = exchange.attempts;
+        result.quota = exchange.quota.clone();
+        result.rate_limit = exchange.rate_limit.clone();
+        result.http = exchange.outcome.http();
+        result.error = exchange.outcome.error();
+        for line in &exchange.trace {
+            self.printer.detail(1, &format!("{}: {line}", parcel.label));
+        }
+        for header in &exchange.headers {
+            self.printer.detail(1, header);
+        }
+        if let Some(q) = &exchange.quota {
+            self.printer.quota(q);
+        }
+        let exit = exchange.outcome.exit();
+        match &exchange.outcome {
+            Outcome::Accepted { id, status, note, .. } => {
+                result.outcome = "sent";
+                result.id = id.clone();
+                result.status = status.clone();
+                if let Some(note) = note {
+                    self.printer.warn(&format!("{}: {note}", parcel.label));
+                }
+                self.printer.human(&sent_line(parcel.label, &result));
+                (result, Exit::Ok)
+            }
+            Outcome::Rejected(_) => {
+                result.outcome = "rejected";
+                self.keep(parcel, result, Some(&exchange), exit)
+            }
+            Outcome::Auth(_) => {
+                result.outcome = "auth";
+                self.halted.store(true, Ordering::Relaxed);
+                self.keep(parcel, result, Some(&exchange), exit)
+            }
+            Outcome::Redirect { .. } => {
+                result.outcome = "config";
+                self.halted.store(true, Ordering::Relaxed);
+                self.keep(parcel, result, Some(&exchange), exit)
+            }
+            Outcome::QuotaBlocked(_) | Outcome::Transient { .. } => {
+                result.outcome = "deferred";
+                self.halted.store(true, Ordering::Relaxed);
+                self.keep(parcel, result, Some(&exchange), exit)
+            }
+        }
+    }
+
+    /// Save a request that did not go through: `failed/` for a final rejection, the
+    /// outbox otherwise. A save that fails turns the exit into 74 and says so.
+    fn keep(&self, parcel: &Parcel<'_>, mut result: RecordResult, exchange: Option<&Exchange>, exit: Exit) -> (RecordResult, Exit) {
+        let error = result.error.clone().unwrap_or_default();
+        let mut exit = exit;
+        let saved: Option<Result<PathBuf, anyhow::Error>> = self.outbox.map(|outbox| {
+            let pending = Pending {
+                key: parcel.key,
+                body: parcel.body,
+                attempts: exchange.map_or(0, |e| e.attempts),
+                error: result.error.clone(),
+                http: result.http,
+                origin: Some(parcel.origin),
+                destination: &self.destination,
+            };
+            if exit == Exit::Unavailable {
+                outbox.reject(pending)
+            } else {
+                outbox.defer(pending)
+            }
+        });
+        let prefix = if parcel.origin == "flags" {
+            parcel.label.to_string()
+        } else {
+            format!("{}: {}", parcel.origin, parcel.label)
+        };
+        self.printer.error(&format!("{prefix}: {error}"));
+        match saved {
+            Some(Ok(path)) => {
+                let where_ = if exit == Exit::Unavailable {
+                    "kept with the API's answer in"
+                } else {
+                    "saved in the outbox:"
+                };
+                self.printer.note(&format!("{where_} {}", path.display()));
+                if exit != Exit::Unavailable {
+                    self.printer.hint(match exit {
+                        Exit::NoPerm => "fix the key (`mcnotify verify-key` tells what is wrong), then run `mcnotify outbox flush`",
+                        Exit::Config => "fix --base-url, then run `mcnotify outbox flush`",
+                        _ => "`mcnotify outbox flush` sends it again (same idempotency key, so never twice)",
+                    });
+                }
+                result.outbox_path = Some(path.display().to_string());
+            }
+            Some(Err(e)) => {
+                self.printer.error(&format!("{prefix}: the incident was NOT saved to the outbox: {e:#}"));
+                result.error = Some(format!("{error}; NOT saved: {e:#}"));
+                exit = Exit::IoErr;
+            }
+            None => {
+                if exit != Exit::Unavailable {
+                    self.printer.note("not saved (--no-outbox)");
+                }
+            }
+        }
+        (result, exit)
+    }
+
+    fn record(&self, parcel: &Parcel<'_>, exchange: &Exchange) {
+        let (id, status) = match &exchange.outcome {
+            Outcome::Accepted { id, status, .. } => (id.clone(), status.clone()),
+            _ => (None, None),
+        };
+        let entry = JournalEntry {
+            time: now_rfc3339(),
+            base_url: self.destination.base_url.clone(),
+            tenant_id: self.destination.tenant_id.clone(),
+            request: "send".into(),
+            idempotency_key: Some(parcel.key.to_string()),
+            outcome: outcome_name(&exchange.outcome).into(),
+            http: exchange.outcome.http(),
+            id,
+            status,
+            quota: exchange.quota.clone(),
+            rate_limit: exchange.rate_limit.clone(),
+            error: exchange.outcome.error(),
+        };
+        if let Err(e) = self.journal.append(&entry) {
+            self.printer.warn(&format!("{e:#}"));
+        }
+    }
+}
+
+pub fn outcome_name(outcome: &Outcome) -> &'static str {
+    match outcome {
+        Outcome::Accepted { .. } => "sent",
+        Outcome::Rejected(_) => "rejected",
+        Outcome::Auth(_) => "auth",
+        Outcome::QuotaBlocked(_) => "quota",
+        Outcome::Transient { .. } => "transient",
+        Outcome::Redirect { .. } => "redirect",
+    }
+}
+
+/// `sent 5859 Albacenter Mall -> helpdesk@example.com id=clxlog123 QUEUED quota 421/5000 (8%)`
+fn sent_line(label: &str, result: &RecordResult) -> String {
+    let mut line = format!(
+        "sent {label} -> {} id={}",
+        result.to.as_deref().unwrap_or("?"),
+        result.id.as_deref().unwrap_or("?")
+    );
+    if let Some(status) = &result.status {
+        line.push(' ');
+        line.push_str(status);
+    }
+    if let Some(q) = &result.quota {
+        let summary = q.summary();
+        if !summary.is_empty() {
+            line.push_str(" quota ");
+            line.push_str(&summary);
+        }
+    }
+    line
+}

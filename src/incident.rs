@@ -1,0 +1,271 @@
+//! The incident: its fields, flags over document values, validation and its digest.
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+
+use crate::address;
+use crate::cli::IncidentArgs;
+use crate::mapping::{Field, Mapped};
+
+/// One incident as the helpdesk sees it. Values are trimmed; absent is `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Incident {
+    pub code: Option<String>,
+    pub incident_type: Option<String>,
+    pub location: Option<String>,
+    pub description: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_name: Option<String>,
+    pub conversation_id: Option<String>,
+    pub user_id: Option<String>,
+    pub locale: Option<String>,
+    /// Fields with no place of their own, in input order, shown in the email.
+    pub extra: Vec<(String, String)>,
+}
+
+/// The incident flags, parsed once and applied over every record.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    values: Vec<(Field, String)>,
+    extra: Vec<(String, String)>,
+}
+
+impl Overrides {
+    /// Parse the flags; `Err` is a usage error (a `--field` without `=`).
+    pub fn from_args(args: &IncidentArgs) -> Result<Overrides, String> {
+        let pairs = [
+            (Field::Code, &args.code),
+            (Field::Type, &args.incident_type),
+            (Field::Location, &args.location),
+            (Field::Description, &args.description),
+            (Field::ContactEmail, &args.contact_email),
+            (Field::ContactName, &args.contact_name),
+            (Field::ConversationId, &args.conversation_id),
+            (Field::UserId, &args.user_id),
+            (Field::Locale, &args.locale),
+        ];
+        let values = pairs
+            .into_iter()
+            .filter_map(|(f, v)| v.as_ref().map(|v| (f, v.clone())))
+            .collect();
+        let mut extra = Vec::new();
+        for field in &args.fields {
+            let Some((key, value)) = field.split_once('=') else {
+                return Err(format!("--field {field:?} is not KEY=VALUE"));
+            };
+            let key = key.trim();
+            if key.is_empty() {
+                return Err(format!("--field {field:?} has an empty KEY"));
+            }
+            extra.push((key.to_string(), value.to_string()));
+        }
+        Ok(Overrides { values, extra })
+    }
+
+    /// True when the flags alone describe an incident (no document given).
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty() && self.extra.is_empty()
+    }
+}
+
+impl Incident {
+    /// The incident from a mapped document record, with the flags applied over it.
+    pub fn new(mapped: Mapped, overrides: &Overrides) -> Incident {
+        let mut incident = Incident {
+            extra: mapped.extra,
+            ..Incident::default()
+        };
+        for (field, value) in mapped.values.into_iter().chain(overrides.values.iter().cloned()) {
+            let value = value.trim().to_string();
+            *incident.slot(field) = (!value.is_empty()).then_some(value);
+        }
+        for (key, value) in &overrides.extra {
+            match incident.extra.iter_mut().find(|(k, _)| k == key) {
+                Some(slot) => slot.1 = value.clone(),
+                None => incident.extra.push((key.clone(), value.clone())),
+            }
+        }
+        incident
+    }
+
+    fn slot(&mut self, field: Field) -> &mut Option<String> {
+        match field {
+            Field::Code => &mut self.code,
+            Field::Type => &mut self.incident_type,
+            Field::Location => &mut self.location,
+            Field::Description => &mut self.description,
+            Field::ContactEmail => &mut self.contact_email,
+            Field::ContactName => &mut self.contact_name,
+            Field::ConversationId => &mut self.conversation_id,
+            Field::UserId => &mut self.user_id,
+            Field::Locale => &mut self.locale,
+        }
+    }
+
+    fn fields(&self) -> [(&'static str, &Option<String>); 9] {
+        [
+            ("code", &self.code),
+            ("type", &self.incident_type),
+            ("location", &self.location),
+            ("description", &self.description),
+            ("contactEmail", &self.contact_email),
+            ("contactName", &self.contact_name),
+            ("conversationId", &self.conversation_id),
+            ("userId", &self.user_id),
+            ("locale", &self.locale),
+        ]
+    }
+
+    /// The vendor's rule: contact email, incident type and description are required;
+    /// the contact email must be one valid address; no NUL anywhere.
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, value) in self.fields() {
+            if value.as_deref().is_some_and(|v| v.contains('\0')) {
+                return Err(format!("{name} contains a NUL character"));
+            }
+        }
+        if let Some((key, _)) = self.extra.iter().find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+            return Err(format!("field {key:?} contains a NUL character"));
+        }
+        let Some(email) = &self.contact_email else {
+            return Err("contact email is missing".into());
+        };
+        address::parse(email).map_err(|e| format!("contact email {e}"))?;
+        if self.incident_type.is_none() {
+            return Err("incident type is missing".into());
+        }
+        if self.description.is_none() {
+            return Err("description is missing".into());
+        }
+        Ok(())
+    }
+
+    /// What the incident is called in one line: `5859 Albacenter Mall`.
+    pub fn label(&self) -> String {
+        let head = self
+            .code
+            .as_deref()
+            .or(self.incident_type.as_deref())
+            .unwrap_or("incident");
+        match &self.location {
+            Some(loc) => format!("{} {}", fold_line(head), fold_line(loc)),
+            None => fold_line(head),
+        }
+    }
+
+    /// The first 32 hex digits of SHA-256 over the canonical JSON (sorted keys, trimmed
+    /// values) of the incident's fields and the recipient.
+    pub fn digest(&self, to: &str) -> String {
+        let mut canon: BTreeMap<&str, serde_json::Value> = BTreeMap::new();
+        for (name, value) in self.fields() {
+            if let Some(v) = value {
+                canon.insert(name, v.trim().into());
+            }
+        }
+        if !self.extra.is_empty() {
+            let extra: BTreeMap<&str, &str> = self
+                .extra
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.trim()))
+                .collect();
+            canon.insert("fields", serde_json::to_value(extra).expect("strings serialise"));
+        }
+        canon.insert("to", to.trim().into());
+        let json = serde_json::to_vec(&canon).expect("strings serialise");
+        let hash = Sha256::digest(&json);
+        hash.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The value a `{name}` placeholder of the idempotency key pattern stands for.
+    pub fn placeholder(&self, name: &str) -> Option<&str> {
+        self.fields()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| v.as_deref())
+    }
+}
+
+/// CR and LF folded to one space, for anything that becomes a header-like line.
+pub fn fold_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_break = false;
+    for c in text.chars() {
+        if c == '\r' || c == '\n' {
+            if !in_break {
+                out.push(' ');
+            }
+            in_break = true;
+        } else {
+            out.push(c);
+            in_break = false;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Incident {
+        Incident {
+            code: Some("5859".into()),
+            incident_type: Some("hardware".into()),
+            location: Some("Albacenter Mall".into()),
+            description: Some("Card reader broken".into()),
+            contact_email: Some("ana@example.com".into()),
+            ..Incident::default()
+        }
+    }
+
+    #[test]
+    fn flags_override_document_values() {
+        let mapped = Mapped {
+            values: vec![(Field::Code, "1".into()), (Field::Location, "A".into())],
+            extra: vec![("floor".into(), "2".into())],
+        };
+        let args = IncidentArgs {
+            code: Some("5859".into()),
+            fields: vec!["floor=3".into(), "shift=night".into()],
+            ..IncidentArgs::default()
+        };
+        let incident = Incident::new(mapped, &Overrides::from_args(&args).unwrap());
+        assert_eq!(incident.code.as_deref(), Some("5859"));
+        assert_eq!(incident.location.as_deref(), Some("A"));
+        assert_eq!(
+            incident.extra,
+            vec![("floor".into(), "3".into()), ("shift".into(), "night".into())]
+        );
+    }
+
+    #[test]
+    fn validation_names_what_is_wrong() {
+        assert_eq!(sample().validate(), Ok(()));
+        let mut i = sample();
+        i.contact_email = Some("ana@".into());
+        assert_eq!(i.validate().unwrap_err(), "contact email \"ana@\" is not a valid address");
+        let mut i = sample();
+        i.description = None;
+        assert_eq!(i.validate().unwrap_err(), "description is missing");
+        let mut i = sample();
+        i.location = Some("a\0b".into());
+        assert!(i.validate().unwrap_err().contains("NUL"));
+    }
+
+    #[test]
+    fn digest_is_stable_and_depends_on_content_and_recipient() {
+        let a = sample().digest("help@example.com");
+        assert_eq!(a.len(), 32);
+        assert_eq!(a, sample().digest(" help@example.com "));
+        assert_ne!(a, sample().digest("other@example.com"));
+        let mut b = sample();
+        b.description = Some("Other".into());
+        assert_ne!(a, b.digest("help@example.com"));
+    }
+
+    #[test]
+    fn fold_line_joins_breaks_into_one_space() {
+        assert_eq!(fold_line("a\r\nb\nc"), "a b c");
+    }
+}

@@ -1,0 +1,604 @@
+//! Reads incident documents record by record: JSON objects and arrays, NDJSON, CSV,
+//! Tables pages; one record in memory at a time.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+
+/// A record larger than this (raw bytes as read) is refused.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+/// A single top-level JSON document (a Tables page, say) may be this large.
+const MAX_DOCUMENT_BYTES: usize = 64 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Auto,
+    Json,
+    Ndjson,
+    Csv,
+}
+
+/// One record: where it came from and its JSON value, or why it could not be read.
+#[derive(Debug)]
+pub struct Record {
+    /// 1-based position across all inputs.
+    pub number: usize,
+    /// `FILE:LINE`, `FILE:#N` inside a JSON array, or `flags`.
+    pub origin: String,
+    pub value: Result<Value, String>,
+}
+
+/// What reading the inputs yields.
+#[derive(Debug)]
+pub enum Item {
+    Record(Record),
+    /// A file that cannot be opened or read any further (66).
+    Unreadable { path: String, error: String },
+}
+
+/// Records of every `--file`, in order. With no file, one empty record for the flags.
+pub struct Inputs {
+    files: VecDeque<PathBuf>,
+    format: Format,
+    current: Option<Document>,
+    next_number: usize,
+    flags_only: bool,
+}
+
+impl Inputs {
+    pub fn new(files: Vec<PathBuf>, format: Format) -> Inputs {
+        Inputs {
+            flags_only: files.is_empty(),
+            files: files.into(),
+            format,
+            current: None,
+            next_number: 1,
+        }
+    }
+}
+
+impl Iterator for Inputs {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        if self.flags_only {
+            self.flags_only = false;
+            self.next_number += 1;
+            return Some(Item::Record(Record {
+                number: 1,
+                origin: "flags".into(),
+                value: Ok(Value::Object(Map::new())),
+            }));
+        }
+        loop {
+            if let Some(doc) = &mut self.current {
+                match doc.next() {
+                    Some(Ok((origin, value))) => {
+                        let number = self.next_number;
+                        self.next_number += 1;
+                        return Some(Item::Record(Record { number, origin, value }));
+                    }
+                    Some(Err(error)) => {
+                        let path = doc.name.clone();
+                        self.current = None;
+                        return Some(Item::Unreadable { path, error });
+                    }
+                    None => self.current = None,
+                }
+            }
+            let path = self.files.pop_front()?;
+            match Document::open(&path, self.format) {
+                Ok(doc) => self.current = Some(doc),
+                Err(error) => {
+                    return Some(Item::Unreadable {
+                        path: path.display().to_string(),
+                        error,
+                    })
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Not yet known: look at the first bytes.
+    Start,
+    /// Top-level JSON values one after another (pretty or compact).
+    Values,
+    /// One JSON value per line.
+    Lines,
+    /// Inside a top-level `[ ... ]`.
+    Array,
+    Csv,
+    Done,
+}
+
+type Step = Result<(String, Result<Value, String>), String>;
+
+/// One input document being read.
+struct Document {
+    name: String,
+    reader: BufReader<Box<dyn Read>>,
+    mode: Mode,
+    forced: Format,
+    /// Line number (1-based) of the next unread byte.
+    line: usize,
+    array_index: usize,
+    /// Records unpacked from a wrapper (`{"rows": [...]}`), waiting to be handed out.
+    pending: VecDeque<(String, Result<Value, String>)>,
+    csv: Option<CsvState>,
+}
+
+struct CsvState {
+    reader: csv::Reader<BufReader<Box<dyn Read>>>,
+    headers: Vec<String>,
+}
+
+impl Document {
+    fn open(path: &PathBuf, format: Format) -> Result<Document, String> {
+        let (name, source): (String, Box<dyn Read>) = if path.as_os_str() == "-" {
+            ("-".into(), Box::new(io::stdin()))
+        } else {
+            let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+            if file.metadata().is_ok_and(|m| m.is_dir()) {
+                return Err(format!("{} is a directory", path.display()));
+            }
+            (path.display().to_string(), Box::new(file))
+        };
+        let is_csv_name = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        let forced = match format {
+            Format::Auto if is_csv_name => Format::Csv,
+            f => f,
+        };
+        Ok(Document {
+            name,
+            reader: BufReader::with_capacity(64 * 1024, source),
+            mode: Mode::Start,
+            forced,
+            line: 1,
+            array_index: 0,
+            pending: VecDeque::new(),
+            csv: None,
+        })
+    }
+
+    fn next(&mut self) -> Option<Step> {
+        loop {
+            if let Some(item) = self.pending.pop_front() {
+                return Some(Ok(item));
+            }
+            let step = match self.mode {
+                Mode::Done => return None,
+                Mode::Start => self.start(),
+                Mode::Values => self.next_value(),
+                Mode::Lines => self.next_line(),
+                Mode::Array => self.next_element(),
+                Mode::Csv => self.next_csv(),
+            };
+            match step {
+                Ok(Some(item)) => return Some(Ok(item)),
+                Ok(None) if self.pending.is_empty() && self.mode == Mode::Done => return None,
+                Ok(None) => continue,
+                Err(e) => {
+                    self.mode = Mode::Done;
+                    return Some(Err(format!("cannot read {}: {e}", self.name)));
+                }
+            }
+        }
+    }
+
+    fn origin(&self, line: usize) -> String {
+        format!("{}:{line}", self.name)
+    }
+
+    /// Skip a BOM and white space, then decide the format from the first byte.
+    fn start(&mut self) -> io::Result<Option<(String, Result<Value, String>)>> {
+        {
+            let buf = self.reader.fill_buf()?;
+            if buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                self.reader.consume(3);
+            }
+        }
+        if self.forced == Format::Csv {
+            return self.begin_csv();
+        }
+        let first = self.skip_whitespace()?;
+        match (first, self.forced) {
+            (None, _) => {
+                self.mode = Mode::Done;
+                Ok(None)
+            }
+            (_, Format::Ndjson) => {
+                self.mode = Mode::Lines;
+                Ok(None)
+            }
+            (Some(b'['), _) => {
+                self.reader.consume(1);
+                self.mode = Mode::Array;
+                Ok(None)
+            }
+            (Some(b'{'), _) => {
+                let start = self.line;
+                let scanned = self.scan_value(MAX_DOCUMENT_BYTES)?;
+                let one_line = self.line == start;
+                let rest_on_line = self.rest_of_line_is_blank()?;
+                self.mode = if one_line && rest_on_line { Mode::Lines } else { Mode::Values };
+                Ok(self.document_value(start, scanned))
+            }
+            (Some(_), Format::Json) => {
+                self.mode = Mode::Values;
+                Ok(None)
+            }
+            (Some(_), _) => self.begin_csv(),
+        }
+    }
+
+    /// Top-level values one after another.
+    fn next_value(&mut self) -> io::Result<Option<(String, Result<Value, String>)>> {
+        if self.skip_whitespace()?.is_none() {
+            self.mode = Mode::Done;
+            return Ok(None);
+        }
+        let start = self.line;
+        let scanned = self.scan_value(MAX_DOCUMENT_BYTES)?;
+        Ok(self.document_value(start, scanned))
+    }
+
+    /// NDJSON: one value per line, blank lines skipped.
+    fn next_line(&mut self) -> io::Result<Option<(String, Result<Value, String>)>> {
+        loop {
+            let start = self.line;
+            let mut line = Vec::new();
+            let mut too_long = false;
+            let read = read_line_capped(&mut self.reader, &mut line, MAX_RECORD_BYTES, &mut too_long)?;
+            if read == 0 {
+                self.mode = Mode::Done;
+                return Ok(None);
+            }
+            self.line += 1;
+            if too_long {
+                return Ok(Some((self.origin(start), Err(too_large()))));
+            }
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            return Ok(self.document_value(start, Scanned::Complete(line)));
+        }
+    }
+
+    /// Inside `[ ... ]`: elements separated by commas.
+    fn next_element(&mut self) -> io::Result<Option<(String, Result<Value, String>)>> {
+        match self.skip_whitespace_and(b',')? {
+            None => {
+                self.mode = Mode::Done;
+                self.array_index += 1;
+                return Ok(Some((
+                    format!("{}:#{}", self.name, self.array_index),
+                    Err("truncated JSON: the array is not closed".into()),
+                )));
+            }
+            Some(b']') => {
+                self.reader.consume(1);
+                self.mode = Mode::Values;
+                return Ok(None);
+            }
+            Some(_) => {}
+        }
+        self.array_index += 1;
+        let origin = format!("{}:#{}", self.name, self.array_index);
+        let scanned = self.scan_value(MAX_RECORD_BYTES)?;
+        Ok(Some((origin, scanned.into_record())))
+    }
+
+    /// A top-level value: a record, or a wrapper whose records go to `pending`.
+    fn document_value(&mut self, line: usize, scanned: Scanned) -> Option<(String, Result<Value, String>)> {
+        let origin = self.origin(line);
+        let raw_len = scanned.len();
+        let value = match scanned.into_value() {
+            Ok(v) => v,
+            Err(e) => return Some((origin, Err(e))),
+        };
+        let mut rows = VecDeque::new();
+        match unwrap_document(value, &mut rows, &origin) {
+            Ok(Some(record)) if raw_len > MAX_RECORD_BYTES => {
+                drop(record);
+                Some((origin, Err(too_large())))
+            }
+            Ok(Some(record)) => Some((origin, Ok(record))),
+            Ok(None) => {
+                self.pending = rows;
+                None
+            }
+            Err(e) => Some((origin, Err(e))),
+        }
+    }
+
+    fn begin_csv(&mut self) -> io::Result<Option<(String, Result<Value, String>)>> {
+        let source: Box<dyn Read> = Box::new(std::mem::replace(
+            &mut self.reader,
+            BufReader::new(Box::new(io::empty())),
+        ));
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(BufReader::new(source));
+        let headers = match reader.headers() {
+            Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
+            Err(e) => {
+                self.mode = Mode::Done;
+                return Ok(Some((self.origin(1), Err(format!("CSV header row: {}", csv_error(&e))))));
+            }
+        };
+        self.csv = Some(CsvState { reader, headers });
+        self.mode = Mode::Csv;
+        Ok(None)
+    }
+
+    fn next_csv(&mut self) -> io::Result<Option<(String, Result<Value, String>)>> {
+        let name = &self.name;
+        let origin_of = |line: usize| format!("{name}:{line}");
+        let state = self.csv.as_mut().expect("csv mode has a reader");
+        let mut row = csv::StringRecord::new();
+        let line = state.reader.position().line() as usize;
+        match state.reader.read_record(&mut row) {
+            Ok(false) => {
+                self.mode = Mode::Done;
+                Ok(None)
+            }
+            Ok(true) => {
+                let line = row.position().map(|p| p.line() as usize).unwrap_or(line);
+                let origin = origin_of(line);
+                let size: usize = row.iter().map(str::len).sum();
+                if size > MAX_RECORD_BYTES {
+                    return Ok(Some((origin, Err(too_large()))));
+                }
+                let mut map = Map::new();
+                for (header, value) in state.headers.iter().zip(row.iter()) {
+                    map.insert(header.clone(), Value::String(value.to_string()));
+                }
+                Ok(Some((origin, Ok(Value::Object(map)))))
+            }
+            Err(e) => {
+                if let csv::ErrorKind::Io(_) = e.kind() {
+                    return Err(io::Error::other(csv_error(&e)));
+                }
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(line);
+                Ok(Some((origin_of(line), Err(csv_error(&e)))))
+            }
+        }
+    }
+
+    /// Consume white space; the next byte, not consumed.
+    fn skip_whitespace(&mut self) -> io::Result<Option<u8>> {
+        self.skip_whitespace_and(b' ')
+    }
+
+    fn skip_whitespace_and(&mut self, also: u8) -> io::Result<Option<u8>> {
+        loop {
+            let buf = self.reader.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(None);
+            }
+            let mut used = 0;
+            for &b in buf {
+                if b == b'\n' {
+                    self.line += 1;
+                } else if !(b.is_ascii_whitespace() || b == also) {
+                    self.reader.consume(used);
+                    return Ok(Some(b));
+                }
+                used += 1;
+            }
+            self.reader.consume(used);
+        }
+    }
+
+    /// True (and the newline consumed) when only white space is left on this line.
+    fn rest_of_line_is_blank(&mut self) -> io::Result<bool> {
+        loop {
+            let buf = self.reader.fill_buf()?;
+            let Some(&b) = buf.first() else { return Ok(true) };
+            match b {
+                b'\n' => {
+                    self.reader.consume(1);
+                    self.line += 1;
+                    return Ok(true);
+                }
+                b' ' | b'\t' | b'\r' => self.reader.consume(1),
+                _ => return Ok(false),
+            }
+        }
+    }
+
+    /// Read one JSON value's bytes by tracking strings and nesting; past `cap` bytes the
+    /// rest is skipped and the value reported as too large.
+    fn scan_value(&mut self, cap: usize) -> io::Result<Scanned> {
+        let mut out = Vec::new();
+        let mut over = false;
+        let mut depth: usize = 0;
+        let mut in_string = false;
+        let mut escaped = false;
+        let mut first: Option<u8> = None;
+        loop {
+            let buf = self.reader.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(if over { Scanned::TooLarge } else { Scanned::Truncated(out) });
+            }
+            let mut used = 0;
+            let mut done = false;
+            for &b in buf {
+                let scalar = first.is_some_and(|f| !matches!(f, b'{' | b'[' | b'"'));
+                if scalar && matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n') {
+                    done = true;
+                    break;
+                }
+                used += 1;
+                let opening = first.is_none();
+                first.get_or_insert(b);
+                if b == b'\n' {
+                    self.line += 1;
+                }
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if b == b'\\' {
+                        escaped = true;
+                    } else if b == b'"' {
+                        in_string = false;
+                    }
+                } else {
+                    match b {
+                        b'"' => in_string = true,
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                }
+                if !over {
+                    if out.len() >= cap {
+                        over = true;
+                        out = Vec::new();
+                    } else {
+                        out.push(b);
+                    }
+                }
+                if !opening && !scalar && depth == 0 && !in_string {
+                    done = true;
+                    break;
+                }
+            }
+            self.reader.consume(used);
+            if done {
+                return Ok(if over { Scanned::TooLarge } else { Scanned::Complete(out) });
+            }
+        }
+    }
+}
+
+/// The bytes of one value as scanned.
+enum Scanned {
+    Complete(Vec<u8>),
+    Truncated(Vec<u8>),
+    TooLarge,
+}
+
+impl Scanned {
+    fn len(&self) -> usize {
+        match self {
+            Scanned::Complete(b) | Scanned::Truncated(b) => b.len(),
+            Scanned::TooLarge => usize::MAX,
+        }
+    }
+
+    fn into_value(self) -> Result<Value, String> {
+        match self {
+            Scanned::Complete(bytes) => parse_json(&bytes),
+            Scanned::Truncated(bytes) => Err(match parse_json(&bytes) {
+                Err(e) => format!("truncated JSON: {e}"),
+                Ok(_) => "truncated JSON".into(),
+            }),
+            Scanned::TooLarge => Err(too_large()),
+        }
+    }
+
+    fn into_record(self) -> Result<Value, String> {
+        self.into_value()
+    }
+}
+
+fn too_large() -> String {
+    format!("the record is larger than {} MiB", MAX_RECORD_BYTES >> 20)
+}
+
+fn parse_json(bytes: &[u8]) -> Result<Value, String> {
+    if let Err(e) = std::str::from_utf8(bytes) {
+        return Err(format!("invalid UTF-8 at byte {}", e.valid_up_to()));
+    }
+    serde_json::from_slice(bytes).map_err(|e| format!("invalid JSON: {e}"))
+}
+
+/// A top-level value is a record, or a wrapper: a Tables page (`rows`) whose rows are
+/// records. Runtime API message pages are refused: they carry no incident fields.
+fn unwrap_document(value: Value, rows: &mut VecDeque<(String, Result<Value, String>)>, origin: &str) -> Result<Option<Value>, String> {
+    let Value::Object(map) = &value else {
+        return Err(format!("a record must be a JSON object, not {}", json_kind(&value)));
+    };
+    if map.get("rows").is_some_and(Value::is_array) && !map.contains_key("incident") {
+        let Value::Object(mut map) = value else { unreachable!() };
+        let Some(Value::Array(items)) = map.remove("rows") else { unreachable!() };
+        for (i, item) in items.into_iter().enumerate() {
+            let record = match item {
+                Value::Object(_) => {
+                    let size = item.to_string().len();
+                    if size > MAX_RECORD_BYTES {
+                        Err(too_large())
+                    } else {
+                        Ok(item)
+                    }
+                }
+                other => Err(format!("a row must be a JSON object, not {}", json_kind(&other))),
+            };
+            rows.push_back((format!("{origin}#{}", i + 1), record));
+        }
+        return Ok(None);
+    }
+    if map.get("messages").is_some_and(Value::is_array) || map.get("conversation").is_some_and(Value::is_object) {
+        return Err("this is a Botpress Runtime API page (messages or conversation), which holds no incident fields; \
+             export the incident envelope or a Tables page instead"
+            .into());
+    }
+    Ok(Some(value))
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn csv_error(err: &csv::Error) -> String {
+    match err.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("the row has {len} fields; the header has {expected_len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "invalid UTF-8 in the row".into(),
+        _ => err.to_string(),
+    }
+}
+
+/// Read up to and including `\n`; past `cap` bytes, keep reading but not storing.
+fn read_line_capped(reader: &mut impl BufRead, out: &mut Vec<u8>, cap: usize, too_long: &mut bool) -> io::Result<usize> {
+    let mut total = 0;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(total);
+        }
+        let (chunk, found) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (&buf[..=i], true),
+            None => (buf, false),
+        };
+        if !*too_long {
+            if out.len() + chunk.len() > cap + 2 {
+                *too_long = true;
+                out.clear();
+            } else {
+                out.extend_from_slice(chunk);
+            }
+        }
+        let n = chunk.len();
+        reader.consume(n);
+        total += n;
+        if found {
+            return Ok(total);
+        }
+    }
+}

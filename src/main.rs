@@ -1,0 +1,61 @@
+//! mcnotify: helpdesk incidents to MailingCore transactional emails, exactly once.
+
+mod address;
+mod api;
+mod app;
+mod cli;
+mod commands;
+mod config;
+mod delivery;
+mod email;
+mod exit;
+mod incident;
+mod input;
+mod journal;
+mod mapping;
+mod outbox;
+mod output;
+mod pipeline;
+mod quota;
+mod secret;
+mod state;
+mod template;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::exit::{classify, is_broken_pipe, Exit};
+use crate::output::Printer;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                Exit::Usage.into()
+            } else {
+                Exit::Ok.into()
+            };
+        }
+    };
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let printer = Printer::new(&cli.global, no_color);
+    match app::run(&cli, &printer) {
+        Ok(exit) => exit.into(),
+        Err(err) if is_broken_pipe(&err) => Exit::Ok.into(),
+        Err(err) => {
+            let (exit, hint) = classify(&err);
+            if cli.global.verbose > 0 {
+                printer.error(&format!("{err:?}"));
+            } else {
+                printer.error(&format!("{err:#}"));
+            }
+            if let Some(hint) = hint {
+                printer.hint(hint);
+            }
+            exit.into()
+        }
+    }
+}

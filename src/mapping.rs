@@ -1,0 +1,312 @@
+//! Maps one input record (a JSON value) onto incident fields with RFC 6901 JSON Pointers.
+
+use serde_json::Value;
+
+/// An incident field that input documents can fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Code,
+    Type,
+    Location,
+    Description,
+    ContactEmail,
+    ContactName,
+    ConversationId,
+    UserId,
+    Locale,
+}
+
+impl Field {
+    pub const ALL: [Field; 9] = [
+        Field::Code,
+        Field::Type,
+        Field::Location,
+        Field::Description,
+        Field::ContactEmail,
+        Field::ContactName,
+        Field::ConversationId,
+        Field::UserId,
+        Field::Locale,
+    ];
+
+    /// The name of the field in the config's `[fields]` table.
+    pub fn config_name(self) -> &'static str {
+        match self {
+            Field::Code => "code",
+            Field::Type => "type",
+            Field::Location => "location",
+            Field::Description => "description",
+            Field::ContactEmail => "contact_email",
+            Field::ContactName => "contact_name",
+            Field::ConversationId => "conversation_id",
+            Field::UserId => "user_id",
+            Field::Locale => "locale",
+        }
+    }
+
+    pub fn from_config_name(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.config_name() == name)
+    }
+
+    /// Where the field is looked for when the config does not say: the
+    /// `botpress-incident/v1` envelope first, then a flat record or a Tables row.
+    pub fn default_paths(self) -> &'static [&'static str] {
+        match self {
+            Field::Code => &[
+                "/incident/machineCode",
+                "/incident/incidentCode",
+                "/incident/code",
+                "/machineCode",
+                "/incidentCode",
+                "/code",
+            ],
+            Field::Type => &[
+                "/incident/incidentType",
+                "/incident/type",
+                "/incidentType",
+                "/type",
+            ],
+            Field::Location => &["/incident/location", "/location"],
+            Field::Description => &["/incident/description", "/description"],
+            Field::ContactEmail => &[
+                "/incident/contactEmail",
+                "/incident/email",
+                "/contactEmail",
+                "/email",
+            ],
+            Field::ContactName => &[
+                "/incident/contactName",
+                "/incident/name",
+                "/contactName",
+                "/name",
+            ],
+            Field::ConversationId => &[
+                "/conversationId",
+                "/incident/conversationId",
+                "/conversation/id",
+                "/threadId",
+            ],
+            Field::UserId => &["/userId", "/incident/userId", "/target"],
+            Field::Locale => &["/incident/locale", "/locale"],
+        }
+    }
+
+    /// Identifiers arrive as numbers from Tables and CSV-minded exports.
+    fn accepts_number(self) -> bool {
+        matches!(self, Field::Code | Field::ConversationId | Field::UserId)
+    }
+}
+
+/// Keys that carry no incident information and are not shown as extra fields.
+const IGNORED_KEYS: [&str; 4] = ["schema", "computed", "stale", "similarity"];
+
+#[derive(Debug, Clone)]
+struct Rule {
+    field: Field,
+    paths: Vec<String>,
+    default: Option<String>,
+}
+
+/// The field mapping: for each field, candidate paths (first non-empty wins) and a default.
+#[derive(Debug, Clone)]
+pub struct FieldMap {
+    rules: Vec<Rule>,
+}
+
+impl Default for FieldMap {
+    fn default() -> FieldMap {
+        FieldMap {
+            rules: Field::ALL
+                .into_iter()
+                .map(|field| Rule {
+                    field,
+                    paths: field.default_paths().iter().map(|p| p.to_string()).collect(),
+                    default: None,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The values one record gave, before flags and validation.
+#[derive(Debug, Default, Clone)]
+pub struct Mapped {
+    pub values: Vec<(Field, String)>,
+    /// Keys that map to no field, in document order, shown in the email.
+    pub extra: Vec<(String, String)>,
+}
+
+impl Mapped {
+    pub fn get(&self, field: Field) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl FieldMap {
+    /// Replace the paths (and default) of one field, as the config's `[fields]` does.
+    pub fn set(&mut self, field: Field, paths: Vec<String>, default: Option<String>) {
+        let rule = self
+            .rules
+            .iter_mut()
+            .find(|r| r.field == field)
+            .expect("every field has a rule");
+        rule.paths = paths;
+        rule.default = default;
+    }
+
+    /// Pick the fields out of one record. Errors name the field and the path.
+    pub fn apply(&self, record: &Value) -> Result<Mapped, String> {
+        let Value::Object(_) = record else {
+            return Err(format!(
+                "a record must be a JSON object, not {}",
+                kind_of(record)
+            ));
+        };
+        let mut mapped = Mapped::default();
+        let mut consumed: Vec<String> = Vec::new();
+        for rule in &self.rules {
+            let mut found = None;
+            for path in &rule.paths {
+                let pointer = as_pointer(path);
+                let Some(value) = record.pointer(&pointer) else {
+                    continue;
+                };
+                consumed.push(pointer);
+                let text = scalar_text(value, rule.field.accepts_number()).map_err(|kind| {
+                    format!(
+                        "field {} ({path}) must be text, not {kind}",
+                        rule.field.config_name()
+                    )
+                })?;
+                if let Some(text) = text {
+                    found = Some(text);
+                    break;
+                }
+            }
+            if let Some(value) = found.or_else(|| rule.default.clone()) {
+                mapped.values.push((rule.field, value));
+            }
+        }
+        collect_extra(record, "", &consumed, &mut mapped.extra);
+        Ok(mapped)
+    }
+}
+
+/// A path is a JSON Pointer when it starts with `/`; otherwise it names a top-level key
+/// (a CSV header).
+fn as_pointer(path: &str) -> String {
+    if path.starts_with('/') || path.is_empty() {
+        path.to_string()
+    } else {
+        format!("/{}", path.replace('~', "~0").replace('/', "~1"))
+    }
+}
+
+/// The text of a scalar; `None` for null or blank. `Err` names the wrong kind.
+fn scalar_text(value: &Value, number_ok: bool) -> Result<Option<String>, &'static str> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) => Ok(Some(s.trim().to_string())),
+        Value::Number(n) if number_ok => Ok(Some(n.to_string())),
+        other => Err(kind_of(other)),
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Keys no rule consumed become extra fields: top-level keys and the keys of objects
+/// one level down (the envelope's `incident`); anything deeper is shown as JSON.
+fn collect_extra(value: &Value, prefix: &str, consumed: &[String], out: &mut Vec<(String, String)>) {
+    let Value::Object(map) = value else { return };
+    for (key, child) in map {
+        if prefix.is_empty() && IGNORED_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        let pointer = format!("{prefix}/{}", key.replace('~', "~0").replace('/', "~1"));
+        if consumed.contains(&pointer) {
+            continue;
+        }
+        match child {
+            Value::Null => {}
+            Value::String(s) if s.trim().is_empty() => {}
+            Value::String(s) => out.push((key.clone(), s.clone())),
+            Value::Object(inner) if prefix.is_empty() => {
+                if !inner.is_empty() {
+                    collect_extra(child, &pointer, consumed, out);
+                }
+            }
+            Value::Array(items) if items.is_empty() => {}
+            Value::Object(inner) if inner.is_empty() => {}
+            other => out.push((key.clone(), other.to_string())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn envelope_and_flat_records_map_to_the_same_fields() {
+        let envelope = json!({
+            "schema": "botpress-incident/v1",
+            "conversationId": "conv_1",
+            "incident": {"machineCode": "5859", "incidentType": "hardware",
+                         "description": "broken", "contactEmail": "a@example.com"},
+            "transcript": "User: hi"
+        });
+        let flat = json!({"code": 5859, "type": "hardware", "description": "broken",
+                          "email": "a@example.com", "conversationId": "conv_1", "transcript": "User: hi"});
+        for record in [envelope, flat] {
+            let m = FieldMap::default().apply(&record).unwrap();
+            assert_eq!(m.get(Field::Code), Some("5859"));
+            assert_eq!(m.get(Field::Type), Some("hardware"));
+            assert_eq!(m.get(Field::ContactEmail), Some("a@example.com"));
+            assert_eq!(m.get(Field::ConversationId), Some("conv_1"));
+            assert_eq!(m.extra, vec![("transcript".to_string(), "User: hi".to_string())]);
+        }
+    }
+
+    #[test]
+    fn first_non_empty_path_wins_and_defaults_fill_gaps() {
+        let mut map = FieldMap::default();
+        map.set(
+            Field::Code,
+            vec!["/a".into(), "/b".into(), "Machine code".into()],
+            None,
+        );
+        map.set(Field::Type, vec!["/kind".into()], Some("unspecified".into()));
+        let m = map
+            .apply(&json!({"a": "", "b": null, "Machine code": "77"}))
+            .unwrap();
+        assert_eq!(m.get(Field::Code), Some("77"));
+        assert_eq!(m.get(Field::Type), Some("unspecified"));
+    }
+
+    #[test]
+    fn wrong_types_are_named() {
+        let err = FieldMap::default()
+            .apply(&json!({"description": ["a"]}))
+            .unwrap_err();
+        assert_eq!(err, "field description (/description) must be text, not an array");
+        let err = FieldMap::default()
+            .apply(&json!({"description": 5}))
+            .unwrap_err();
+        assert!(err.contains("not a number"), "{err}");
+        assert!(FieldMap::default().apply(&json!([1])).is_err());
+    }
+}

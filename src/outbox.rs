@@ -1,0 +1,130 @@
+//! The outbox: one JSON file per request that could not be delivered yet (or, under
+//! `failed/`, that the API refused for good), holding the exact body and never the key.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::state::write_atomic;
+
+/// One stored request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    pub id: String,
+    pub idempotency_key: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub last_status: Option<u16>,
+    /// Where the request was first meant to go.
+    pub base_url: String,
+    pub tenant_id: Option<String>,
+    pub profile: Option<String>,
+    /// `FILE:LINE` of the record it came from.
+    pub origin: Option<String>,
+    pub subject: Option<String>,
+    pub to: Option<String>,
+    /// The exact JSON body, idempotency key included.
+    pub body: Value,
+}
+
+/// Where the request was meant to go, recorded with each entry.
+#[derive(Debug, Clone)]
+pub struct Destination {
+    pub base_url: String,
+    pub tenant_id: Option<String>,
+    pub profile: Option<String>,
+}
+
+/// The outbox directory and its `failed/` folder.
+#[derive(Debug, Clone)]
+pub struct Outbox {
+    dir: PathBuf,
+}
+
+impl Outbox {
+    pub fn new(state_dir: &Path) -> Outbox {
+        Outbox {
+            dir: state_dir.join("outbox"),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn failed_dir(&self) -> PathBuf {
+        self.dir.join("failed")
+    }
+
+    /// The same idempotency key always maps to the same file, so a request deferred
+    /// twice is stored once.
+    pub fn id_for(key: &str) -> String {
+        let hash = Sha256::digest(key.as_bytes());
+        hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Store (or update) a request to be sent again later.
+    pub fn defer(&self, record: Pending<'_>) -> Result<PathBuf> {
+        self.store(&self.dir, record)
+    }
+
+    /// Store a request the API refused for good, with its answer.
+    pub fn reject(&self, record: Pending<'_>) -> Result<PathBuf> {
+        self.store(&self.failed_dir(), record)
+    }
+
+    fn store(&self, dir: &Path, record: Pending<'_>) -> Result<PathBuf> {
+        let id = Outbox::id_for(record.key);
+        let path = dir.join(format!("{id}.json"));
+        let now = now_rfc3339();
+        let previous = read_entry(&path).ok();
+        let entry = Entry {
+            id,
+            idempotency_key: record.key.to_string(),
+            created_at: previous.as_ref().map(|p| p.created_at.clone()).unwrap_or_else(|| now.clone()),
+            updated_at: now,
+            attempts: previous.as_ref().map_or(0, |p| p.attempts) + record.attempts,
+            last_error: record.error,
+            last_status: record.http,
+            base_url: record.destination.base_url.clone(),
+            tenant_id: record.destination.tenant_id.clone(),
+            profile: record.destination.profile.clone(),
+            origin: record.origin.map(str::to_string),
+            subject: record.body.get("subject").and_then(Value::as_str).map(str::to_string),
+            to: record.body.get("to").and_then(Value::as_str).map(str::to_string),
+            body: record.body.clone(),
+        };
+        let mut bytes = serde_json::to_vec_pretty(&entry)?;
+        bytes.push(b'\n');
+        write_atomic(&path, &bytes)?;
+        Ok(path)
+    }
+}
+
+/// What `defer` and `reject` store.
+pub struct Pending<'a> {
+    pub key: &'a str,
+    pub body: &'a Value,
+    pub attempts: u32,
+    pub error: Option<String>,
+    pub http: Option<u16>,
+    pub origin: Option<&'a str>,
+    pub destination: &'a Destination,
+}
+
+pub fn read_entry(path: &Path) -> Result<Entry> {
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_slice(&bytes).with_context(|| format!("{} is not an outbox entry", path.display()))
+}
+
+pub fn now_rfc3339() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
+}

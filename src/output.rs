@@ -1,0 +1,136 @@
+//! What the user sees: results on stdout (human lines or JSON Lines), everything else
+//! on stderr, under `-q`, `-v` and `--color`.
+
+use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::cli::{ColorChoice, GlobalArgs};
+use crate::quota::{Quota, RateLimit};
+
+/// One line of `--json` output: the result of one record.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordResult {
+    pub record: usize,
+    pub origin: String,
+    /// `sent` | `invalid` | `rejected` | `deferred` | `auth` | `config` | `preview` | `dry-run`
+    pub outcome: &'static str,
+    pub id: Option<String>,
+    pub status: Option<String>,
+    pub http: Option<u16>,
+    pub idempotency_key: Option<String>,
+    pub to: Option<String>,
+    pub subject: Option<String>,
+    pub quota: Option<Quota>,
+    pub rate_limit: Option<RateLimit>,
+    pub attempts: u32,
+    pub error: Option<String>,
+    pub outbox_path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<Value>,
+}
+
+/// Prints results and messages; shared by the threads of a run.
+pub struct Printer {
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: u8,
+    color: bool,
+    stdout: Mutex<io::Stdout>,
+    stdout_closed: AtomicBool,
+    quota_warned: AtomicBool,
+}
+
+impl Printer {
+    pub fn new(global: &GlobalArgs, no_color_env: bool) -> Printer {
+        let color = match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => !no_color_env && io::stderr().is_terminal(),
+        };
+        Printer {
+            json: global.json,
+            quiet: global.quiet,
+            verbose: global.verbose,
+            color,
+            stdout: Mutex::new(io::stdout()),
+            stdout_closed: AtomicBool::new(false),
+            quota_warned: AtomicBool::new(false),
+        }
+    }
+
+    /// A line on stdout. A closed pipe (`| head`) silences stdout for the rest of the run.
+    pub fn out(&self, text: &str) {
+        if self.stdout_closed.load(Ordering::Relaxed) {
+            return;
+        }
+        let mut out = self.stdout.lock().unwrap_or_else(|e| e.into_inner());
+        if writeln!(out, "{text}").and_then(|_| out.flush()).is_err() {
+            self.stdout_closed.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// A JSON line on stdout.
+    pub fn json_line(&self, value: &impl Serialize) {
+        let line = serde_json::to_string(value).expect("results serialise");
+        self.out(&line);
+    }
+
+    /// A human result line on stdout (hidden by `-q` and `--json`).
+    pub fn human(&self, text: &str) {
+        if !self.quiet && !self.json {
+            self.out(text);
+        }
+    }
+
+    pub fn error(&self, text: &str) {
+        eprintln!("{}{text}", self.paint("mcnotify: error: ", "31"));
+    }
+
+    pub fn hint(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("{}{text}", self.paint("hint: ", "36"));
+        }
+    }
+
+    pub fn warn(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("{}{text}", self.paint("mcnotify: warning: ", "33"));
+        }
+    }
+
+    /// Progress and notes on stderr, shown by default but not under `-q`.
+    pub fn note(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("mcnotify: {text}");
+        }
+    }
+
+    /// Details shown from `-v` (level 1) or `-vv` (level 2).
+    pub fn detail(&self, level: u8, text: &str) {
+        if self.verbose >= level {
+            eprintln!("mcnotify: {text}");
+        }
+    }
+
+    /// The quota warning, once per run.
+    pub fn quota(&self, quota: &Quota) {
+        if let Some(text) = quota.warning_text() {
+            if !self.quota_warned.swap(true, Ordering::Relaxed) {
+                self.warn(&text);
+            }
+        }
+    }
+
+    fn paint(&self, text: &str, code: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}

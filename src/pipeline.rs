@@ -1,0 +1,126 @@
+//! Input to email: reads records, maps and validates them, and composes each email.
+
+use std::collections::VecDeque;
+
+use anyhow::Result;
+use serde_json::Value;
+
+use crate::cli::{IncidentArgs, InputArgs};
+use crate::config::Settings;
+use crate::email::{ComposeError, Composer, Email};
+use crate::exit::{Exit, Failure};
+use crate::incident::{Incident, Overrides};
+use crate::input::{Format, Inputs, Item};
+use crate::mapping::FieldMap;
+
+/// One step of the pipeline.
+#[derive(Debug)]
+pub enum Prepared {
+    Email(Ready),
+    /// The record's data is at fault (65).
+    Invalid { number: usize, origin: String, error: String },
+    /// An input file that cannot be read (66).
+    Unreadable { path: String, error: String },
+}
+
+/// A composed email with the record it came from.
+#[derive(Debug)]
+pub struct Ready {
+    pub number: usize,
+    pub origin: String,
+    pub email: Email,
+    /// The exact JSON body, as POSTed and as stored in the outbox.
+    pub body: Value,
+}
+
+pub struct Pipeline {
+    inputs: Inputs,
+    fields: FieldMap,
+    overrides: Overrides,
+    composer: Composer,
+    /// With `--idempotency-key`, what was read ahead to make sure there is one record.
+    lookahead: VecDeque<Item>,
+}
+
+impl Pipeline {
+    pub fn new(input: &InputArgs, incident: &IncidentArgs, settings: &Settings) -> Result<Pipeline> {
+        let overrides = Overrides::from_args(incident).map_err(|e| Failure::new(Exit::Usage, e))?;
+        if input.file.is_empty() && overrides.is_empty() {
+            return Err(Failure::new(Exit::Usage, "no incident given")
+                .hint("give --file PATH (`-` for stdin) or the incident flags (--type, --description, --contact-email, ...)")
+                .into());
+        }
+        if input.file.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
+            return Err(Failure::new(Exit::Usage, "--file - (stdin) can be given only once").into());
+        }
+        let composer = Composer::new(&settings.email)?;
+        let mut inputs = Inputs::new(input.file.clone(), Format::Auto);
+        let mut lookahead = VecDeque::new();
+        if settings.email.idempotency_key.is_some() {
+            lookahead.extend(inputs.next());
+            let second = inputs.next();
+            if let Some(Item::Record(_)) = second {
+                return Err(Failure::new(
+                    Exit::Usage,
+                    "--idempotency-key names one email, but the input has more than one record",
+                )
+                .hint("drop --idempotency-key; each record gets its own key")
+                .into());
+            }
+            lookahead.extend(second);
+        }
+        Ok(Pipeline {
+            inputs,
+            fields: settings.fields.clone(),
+            overrides,
+            composer,
+            lookahead,
+        })
+    }
+
+    fn prepare(&self, item: Item) -> Result<Prepared> {
+        let record = match item {
+            Item::Unreadable { path, error } => return Ok(Prepared::Unreadable { path, error }),
+            Item::Record(r) => r,
+        };
+        let invalid = |error: String| Prepared::Invalid {
+            number: record.number,
+            origin: record.origin.clone(),
+            error,
+        };
+        let value = match &record.value {
+            Ok(v) => v,
+            Err(e) => return Ok(invalid(e.clone())),
+        };
+        let mapped = match self.fields.apply(value) {
+            Ok(m) => m,
+            Err(e) => return Ok(invalid(e)),
+        };
+        let incident = Incident::new(mapped, &self.overrides);
+        match self.composer.compose(&incident) {
+            Ok(email) => {
+                let body = serde_json::to_value(&email.body).expect("bodies serialise");
+                Ok(Prepared::Email(Ready {
+                    number: record.number,
+                    origin: record.origin,
+                    email,
+                    body,
+                }))
+            }
+            Err(ComposeError::Invalid(e)) => Ok(invalid(e)),
+            Err(ComposeError::Fatal(e)) => Err(e),
+        }
+    }
+}
+
+impl Iterator for Pipeline {
+    type Item = Result<Prepared>;
+
+    fn next(&mut self) -> Option<Result<Prepared>> {
+        let item = match self.lookahead.pop_front() {
+            Some(item) => item,
+            None => self.inputs.next()?,
+        };
+        Some(self.prepare(item))
+    }
+}

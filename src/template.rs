@@ -1,0 +1,287 @@
+//! Renders the email (subject, HTML, text) from built-in or user templates with minijinja.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use minijinja::{context, Environment, UndefinedBehavior, Value};
+
+use crate::exit::{fail, Exit, Failure};
+use crate::incident::{fold_line, Incident};
+
+const PARTS: [&str; 3] = ["subject.txt", "body.html", "body.txt"];
+const BUILT_IN: [(&str, &str); 6] = [
+    ("en/subject.txt", include_str!("templates/en/subject.txt")),
+    ("en/body.html", include_str!("templates/en/body.html")),
+    ("en/body.txt", include_str!("templates/en/body.txt")),
+    ("es/subject.txt", include_str!("templates/es/subject.txt")),
+    ("es/body.html", include_str!("templates/es/body.html")),
+    ("es/body.txt", include_str!("templates/es/body.txt")),
+];
+const BUILT_IN_LOCALES: [&str; 2] = ["en", "es"];
+
+/// The variables every template sees (absent values are `none`, never undefined).
+pub const VARIABLES: [&str; 12] = [
+    "code",
+    "type",
+    "location",
+    "description",
+    "contact_email",
+    "contact_name",
+    "conversation_id",
+    "user_id",
+    "locale",
+    "fields",
+    "source",
+    "to",
+];
+
+/// A rendered email.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+    pub locale: String,
+}
+
+/// All templates of a run, compiled once.
+pub struct Renderer {
+    env: Environment<'static>,
+    user_locales: BTreeSet<String>,
+    default_locale: Option<String>,
+    dir: Option<PathBuf>,
+}
+
+impl Renderer {
+    /// Built-in templates, overridden part by part by those in `dir`.
+    pub fn new(dir: Option<&Path>, default_locale: Option<&str>) -> Result<Renderer> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        for (name, source) in BUILT_IN {
+            env.add_template(name, source)
+                .expect("built-in templates compile");
+        }
+        let mut user_locales = BTreeSet::new();
+        if let Some(dir) = dir {
+            load_dir(&mut env, dir, &mut user_locales)?;
+        }
+        Ok(Renderer {
+            env,
+            user_locales,
+            default_locale: default_locale.map(normalise_locale),
+            dir: dir.map(Path::to_path_buf),
+        })
+    }
+
+    /// The locale an incident is rendered in: its own, else the configured one, else `en`.
+    pub fn locale_for(&self, incident: &Incident) -> String {
+        let supported = |l: &String| {
+            BUILT_IN_LOCALES.contains(&l.as_str()) || self.user_locales.contains(l)
+        };
+        incident
+            .locale
+            .as_deref()
+            .map(normalise_locale)
+            .filter(supported)
+            .or_else(|| self.default_locale.clone().filter(supported))
+            .unwrap_or_else(|| "en".to_string())
+    }
+
+    pub fn render(&self, incident: &Incident, to: &str, source: &str) -> Result<Rendered> {
+        let locale = self.locale_for(incident);
+        let fields: Vec<Value> = incident
+            .extra
+            .iter()
+            .map(|(name, value)| context! { name, value })
+            .collect();
+        let ctx = context! {
+            code => incident.code,
+            type => incident.incident_type,
+            location => incident.location,
+            description => incident.description,
+            contact_email => incident.contact_email,
+            contact_name => incident.contact_name,
+            conversation_id => incident.conversation_id,
+            user_id => incident.user_id,
+            locale => locale,
+            fields => fields,
+            source => source,
+            to => to,
+        };
+        let part = |name: &str| -> Result<String> {
+            let template_name = self.pick(&locale, name);
+            let template = self.env.get_template(&template_name).expect("picked templates exist");
+            template.render(&ctx).map_err(|e| self.template_error(&template_name, &e).into())
+        };
+        let subject = fold_line(part("subject.txt")?.trim());
+        Ok(Rendered {
+            subject,
+            html: part("body.html")?,
+            text: part("body.txt")?,
+            locale,
+        })
+    }
+
+    /// The most specific template for a part: user per-locale, user, built-in.
+    fn pick(&self, locale: &str, part: &str) -> String {
+        let candidates = [
+            format!("user/{locale}/{part}"),
+            format!("user/{part}"),
+            format!("{locale}/{part}"),
+        ];
+        candidates
+            .into_iter()
+            .find(|n| self.env.get_template(n).is_ok())
+            .unwrap_or_else(|| format!("en/{part}"))
+    }
+
+    fn template_error(&self, name: &str, err: &minijinja::Error) -> Failure {
+        let origin = match (name.strip_prefix("user/"), &self.dir) {
+            (Some(rel), Some(dir)) => dir.join(rel).display().to_string(),
+            _ => format!("built-in template {name}"),
+        };
+        Failure::new(Exit::Config, format!("template {origin}: {}", describe(err)))
+    }
+}
+
+fn describe(err: &minijinja::Error) -> String {
+    let mut text = err.to_string();
+    if let Some(line) = err.line() {
+        if !text.contains("line") {
+            text.push_str(&format!(" (line {line})"));
+        }
+    }
+    text
+}
+
+/// `es-ES`, `es_MX` and `ES` all mean `es`.
+fn normalise_locale(locale: &str) -> String {
+    locale
+        .trim()
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+fn load_dir(env: &mut Environment<'static>, dir: &Path, locales: &mut BTreeSet<String>) -> Result<()> {
+    let entries = fs::read_dir(dir).map_err(|e| {
+        Failure::new(Exit::Config, format!("cannot read the template directory {}: {e}", dir.display()))
+    })?;
+    let mut found = 0;
+    found += load_parts(env, dir, "user")?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if path.is_dir() {
+            let n = load_parts(env, &path, &format!("user/{name}"))?;
+            if n > 0 {
+                locales.insert(normalise_locale(name));
+                found += n;
+            }
+        }
+    }
+    if found == 0 {
+        return fail(
+            Exit::Config,
+            format!(
+                "the template directory {} has none of {} (at its top or in a locale folder)",
+                dir.display(),
+                PARTS.join(", ")
+            ),
+        );
+    }
+    Ok(())
+}
+
+fn load_parts(env: &mut Environment<'static>, dir: &Path, prefix: &str) -> Result<usize> {
+    let mut found = 0;
+    for part in PARTS {
+        let path = dir.join(part);
+        let source = match fs::read_to_string(&path) {
+            Ok(s) => s,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return fail(Exit::Config, format!("cannot read the template {}: {e}", path.display())),
+        };
+        let name = format!("{prefix}/{part}");
+        env.add_template_owned(name.clone(), source)
+            .map_err(|e| Failure::new(Exit::Config, format!("template {}: {}", path.display(), describe(&e))))?;
+        let template = env.get_template(&name).expect("just added");
+        let unknown: Vec<String> = template
+            .undeclared_variables(false)
+            .into_iter()
+            .filter(|v| !VARIABLES.contains(&v.as_str()))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(Failure::new(
+                Exit::Config,
+                format!(
+                    "template {} uses unknown variable{} {}",
+                    path.display(),
+                    if unknown.len() > 1 { "s" } else { "" },
+                    unknown.join(", ")
+                ),
+            )
+            .hint(format!("templates can use: {}", VARIABLES.join(", ")))
+            .into());
+        }
+        found += 1;
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn incident() -> Incident {
+        Incident {
+            code: Some("5859".into()),
+            incident_type: Some("hardware".into()),
+            location: Some("Albacenter Mall".into()),
+            description: Some("<script>alert(1)</script> \"x\"".into()),
+            contact_email: Some("ana@example.com".into()),
+            extra: vec![("floor".into(), "<b>2</b>".into())],
+            ..Incident::default()
+        }
+    }
+
+    #[test]
+    fn built_in_subjects_follow_the_design() {
+        let r = Renderer::new(None, None).unwrap();
+        let out = r.render(&incident(), "h@example.com", "botpress").unwrap();
+        assert_eq!(out.subject, "[Incident] Code 5859 — Albacenter Mall");
+        let mut i = incident();
+        i.code = None;
+        assert_eq!(r.render(&i, "h", "b").unwrap().subject, "[Incident] hardware — Albacenter Mall");
+        i.location = None;
+        assert_eq!(r.render(&i, "h", "b").unwrap().subject, "[Incident] hardware");
+        i.locale = Some("es-ES".into());
+        let es = r.render(&i, "h", "b").unwrap();
+        assert_eq!((es.subject.as_str(), es.locale.as_str()), ("[Incidencia] hardware", "es"));
+    }
+
+    #[test]
+    fn html_escapes_every_value_and_text_does_not() {
+        let out = Renderer::new(None, None)
+            .unwrap()
+            .render(&incident(), "h@example.com", "botpress")
+            .unwrap();
+        assert!(out.html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt; &quot;x&quot;"), "{}", out.html);
+        assert!(out.html.contains("&lt;b&gt;2&lt;&#x2f;b&gt;"), "{}", out.html);
+        assert!(!out.html.contains("<script>"));
+        assert!(out.text.contains("<script>alert(1)</script>"));
+    }
+
+    #[test]
+    fn unknown_locale_falls_back_to_configured_then_en() {
+        let mut i = incident();
+        i.locale = Some("fr".into());
+        assert_eq!(Renderer::new(None, Some("es")).unwrap().locale_for(&i), "es");
+        assert_eq!(Renderer::new(None, None).unwrap().locale_for(&i), "en");
+    }
+}
