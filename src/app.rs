@@ -19,6 +19,18 @@ pub fn run(cli: &Cli, printer: &Printer) -> Result<Exit> {
             let settings = Settings::load(&cli.global, Some(&args.email), &env)?;
             commands::preview::run(args, &settings, printer)
         }
+        Command::CheckQuota(args) => {
+            let settings = Settings::load(&cli.global, None, &env)?;
+            commands::check_quota::run(args, &settings, printer)
+        }
+        Command::VerifyKey(args) => {
+            let settings = Settings::load(&cli.global, None, &env)?;
+            commands::verify_key::run(args, &settings, printer)
+        }
+        Command::Outbox(command) => {
+            let settings = Settings::load(&cli.global, None, &env)?;
+            commands::outbox::run(command, &settings, printer)
+        }
         Command::Completions(args) => commands::completions::run(args),
         Command::GenerateDocs(args) => commands::generate_docs::run(args),
     }

@@ -101,6 +101,19 @@ pub enum Command {
     /// Render incidents without a key or network: what `send` would POST
     Preview(PreviewArgs),
 
+    /// Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
+    ///
+    /// Probes GET /emails/logs for live X-Quota-* figures; without them, reports the
+    /// last figures the journal recorded from a real send, with their age.
+    CheckQuota(CheckQuotaArgs),
+
+    /// Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network
+    VerifyKey(VerifyKeyArgs),
+
+    /// List, show, drop or send again the requests kept in the outbox
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+
     /// Print a shell completion script
     Completions(CompletionsArgs),
 
@@ -120,9 +133,17 @@ pub struct SendArgs {
     #[command(flatten)]
     pub email: EmailArgs,
 
+    /// Requests in flight at once [default: 4]
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+
     /// Save nothing in the outbox when a send fails
     #[arg(long)]
     pub no_outbox: bool,
+
+    /// Do everything but the network: print what would be sent
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -154,10 +175,29 @@ pub enum PreviewFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Input")]
 pub struct InputArgs {
-    /// Read incidents from a document (JSON object or envelope); `-` reads stdin
-    #[arg(long, value_name = "PATH", help_heading = "Input")]
+    /// Read incidents from a document (repeatable; `-` reads stdin)
+    ///
+    /// A JSON object, a JSON array of objects, NDJSON, CSV with a header row, or a
+    /// Botpress Tables page {"rows": [...]}; records may be flat or
+    /// botpress-incident/v1 envelopes. stdin is read only when asked for.
+    #[arg(long, value_name = "PATH")]
     pub file: Vec<PathBuf>,
+
+    /// The documents' format instead of detecting it from their content
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format_in: Option<InputFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// JSON values: an object, an array of objects, or objects one after another
+    Json,
+    /// One JSON object per line
+    Ndjson,
+    /// A header row, then one incident per row
+    Csv,
 }
 
 #[derive(Debug, Default, Args)]
@@ -246,6 +286,64 @@ pub struct EmailArgs {
     /// Subject line instead of the template's
     #[arg(long, value_name = "TEXT")]
     pub subject: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckQuotaArgs {
+    /// Usage (percent of the plan) from which the state is WARNING
+    #[arg(long, value_name = "PCT", default_value_t = 80.0)]
+    pub warn: f64,
+
+    /// Usage (percent of the plan) from which the state is CRITICAL
+    #[arg(long, value_name = "PCT", default_value_t = 100.0)]
+    pub critical: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyKeyArgs {
+    /// Also send one short test email to ADDRESS (spends one email of quota)
+    #[arg(long, value_name = "ADDRESS")]
+    pub send_test: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// List the kept requests: id, age, attempts, last error, subject
+    List(OutboxListArgs),
+
+    /// Print one kept request (the exact body, never the key)
+    Show(OutboxIdArgs),
+
+    /// Delete one kept request without sending it
+    Drop(OutboxIdArgs),
+
+    /// Send every kept request again, with its original body and idempotency key
+    Flush(OutboxFlushArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxListArgs {
+    /// List the requests the API refused for good (outbox/failed/)
+    #[arg(long)]
+    pub failed: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxIdArgs {
+    /// The entry's id, as `outbox list` shows it
+    #[arg(value_name = "ID")]
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxFlushArgs {
+    /// Requests in flight at once
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Exit at once when another flush holds the lock (the default waits for it)
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 #[derive(Debug, Args)]

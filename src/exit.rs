@@ -17,6 +17,8 @@ pub enum Exit {
     Config,
     Interrupted,
     Internal,
+    /// `check-quota`'s monitoring-plugin states: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+    Monitor(u8),
 }
 
 impl Exit {
@@ -33,6 +35,7 @@ impl Exit {
             Exit::NoPerm => 77,
             Exit::Config => 78,
             Exit::Interrupted => 130,
+            Exit::Monitor(state) => state,
         }
     }
 
@@ -51,7 +54,8 @@ impl Exit {
             Exit::DataErr => 7,
             Exit::TempFail => 8,
             Exit::Usage => 9,
-            Exit::Ok => 10,
+            Exit::Monitor(_) => 10,
+            Exit::Ok => 11,
         }
     }
 

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use anyhow::Result;
 use serde_json::Value;
 
-use crate::cli::{IncidentArgs, InputArgs};
+use crate::cli::{IncidentArgs, InputArgs, InputFormat};
 use crate::config::Settings;
 use crate::email::{ComposeError, Composer, Email};
 use crate::exit::{Exit, Failure};
@@ -54,7 +54,13 @@ impl Pipeline {
             return Err(Failure::new(Exit::Usage, "--file - (stdin) can be given only once").into());
         }
         let composer = Composer::new(&settings.email)?;
-        let mut inputs = Inputs::new(input.file.clone(), Format::Auto);
+        let format = match input.format_in {
+            None => Format::Auto,
+            Some(InputFormat::Json) => Format::Json,
+            Some(InputFormat::Ndjson) => Format::Ndjson,
+            Some(InputFormat::Csv) => Format::Csv,
+        };
+        let mut inputs = Inputs::new(input.file.clone(), format);
         let mut lookahead = VecDeque::new();
         if settings.email.idempotency_key.is_some() {
             lookahead.extend(inputs.next());

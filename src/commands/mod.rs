@@ -1,6 +1,9 @@
 //! One module per subcommand; each exposes `run`.
 
+pub mod check_quota;
 pub mod completions;
 pub mod generate_docs;
+pub mod outbox;
 pub mod preview;
 pub mod send;
+pub mod verify_key;

@@ -1,0 +1,133 @@
+//! A hermetic home for each test: temp HOME and XDG dirs, no inherited MailingCore or
+//! mcnotify variables, the key in the environment, the base URL of a stand-in.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The key the stand-in accepts by default.
+pub const KEY: &str = "mc_test_0123456789abcdefghijklmn";
+pub const HELPDESK: &str = "helpdesk@example.com";
+
+/// The vendor guide's incident, as a `botpress-incident/v1` envelope.
+pub const GUIDE_INCIDENT: &str = r#"{
+  "schema": "botpress-incident/v1",
+  "conversationId": "conv_abc123",
+  "incident": {
+    "machineCode": "5859",
+    "location": "Albacenter Mall",
+    "description": "Card reader rejects every card",
+    "contactEmail": "ana.perez@example.com",
+    "incidentType": "hardware"
+  }
+}"#;
+
+pub struct TestEnv {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestEnv {
+    pub fn new() -> TestEnv {
+        TestEnv {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    pub fn state_dir(&self) -> PathBuf {
+        self.home().join(".local/state/mcnotify")
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.state_dir().join("outbox")
+    }
+
+    /// The `*.json` files directly in `dir`, sorted.
+    pub fn json_files(dir: &Path) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = fs::read_dir(dir)
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files
+    }
+
+    pub fn outbox_entries(&self) -> Vec<Value> {
+        TestEnv::json_files(&self.outbox_dir())
+            .iter()
+            .map(|p| serde_json::from_slice(&fs::read(p).unwrap()).unwrap())
+            .collect()
+    }
+
+    pub fn failed_entries(&self) -> Vec<Value> {
+        TestEnv::json_files(&self.outbox_dir().join("failed"))
+            .iter()
+            .map(|p| serde_json::from_slice(&fs::read(p).unwrap()).unwrap())
+            .collect()
+    }
+
+    pub fn journal(&self) -> Vec<Value> {
+        fs::read_to_string(self.state_dir().join("journal.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// Write a file under the test dir and return its path.
+    pub fn write(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).unwrap();
+        }
+        fs::write(&path, contents).unwrap();
+        path
+    }
+
+    /// The binary with a clean environment: nothing from the developer's shell leaks in.
+    pub fn bare(&self) -> Command {
+        let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("mcnotify");
+        cmd.env_clear()
+            .env("HOME", self.home())
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("XDG_CONFIG_HOME", self.home().join(".config"))
+            .env("XDG_STATE_HOME", self.home().join(".local/state"))
+            .env("XDG_DATA_HOME", self.home().join(".local/share"))
+            .env("RUST_BACKTRACE", "0")
+            .current_dir(self.dir.path())
+            .timeout(std::time::Duration::from_secs(120));
+        cmd
+    }
+
+    /// The binary pointed at `base_url` with the default key and helpdesk address.
+    pub fn cmd(&self, base_url: &str) -> Command {
+        let mut cmd = self.bare();
+        cmd.env("MAILINGCORE_BASE_URL", base_url)
+            .env("MAILINGCORE_API_KEY", KEY)
+            .env("MCNOTIFY_TO", HELPDESK);
+        cmd
+    }
+}
+
+/// Parse stdout as JSON Lines.
+pub fn json_lines(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l:?}: {e}")))
+        .collect()
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
