@@ -1,6 +1,7 @@
 //! The MailingCore HTTP client: headers, retries with backoff, and what each answer means.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -12,11 +13,14 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::exit::{fail, Exit};
+use crate::pacing::Pacer;
 use crate::quota::{raw_headers, retry_after, Quota, RateLimit};
 use crate::secret::ApiKey;
 
 pub const SEND_PATH: &str = "/emails/send";
 pub const LOGS_PROBE_PATH: &str = "/emails/logs?page=1&limit=1";
+/// The longest single wait for a rate-limit window (MailingCore's is 60 s).
+const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(90);
 
 /// How hard one request tries.
 #[derive(Debug, Clone, Copy)]
@@ -29,6 +33,9 @@ pub struct RetryPolicy {
     pub timeout: Duration,
     /// The first backoff step; it doubles each attempt.
     pub backoff: Duration,
+    /// Rate-limit 429s one request waits out (until the window resets) before they count
+    /// as failures; those waits are outside `max_time`. Zero for checks that must not wait.
+    pub rate_limit_waits: u32,
 }
 
 impl RetryPolicy {
@@ -181,6 +188,7 @@ pub struct Client {
     key: ApiKey,
     tenant: Option<String>,
     policy: RetryPolicy,
+    pacer: Option<Arc<Pacer>>,
 }
 
 impl Client {
@@ -198,7 +206,14 @@ impl Client {
             key,
             tenant,
             policy,
+            pacer: None,
         })
+    }
+
+    /// Pace every request of this client to the advertised rate limit.
+    pub fn with_pacer(mut self, pacer: Arc<Pacer>) -> Client {
+        self.pacer = Some(pacer);
+        self
     }
 
     pub fn base_url(&self) -> &str {
@@ -244,8 +259,19 @@ impl Client {
             trace: Vec::new(),
         };
         let max_attempts = self.policy.retries.saturating_add(1);
+        // Waiting for the rate-limit window is not failing: it counts against neither
+        // the attempts nor the time budget (within `rate_limit_waits`).
+        let mut exempt = Duration::ZERO;
+        let mut failures = 0;
+        let mut rate_waits = 0;
         loop {
-            let remaining = self.policy.max_time.saturating_sub(started.elapsed());
+            if let Some(pacer) = &self.pacer {
+                let waited = Instant::now();
+                pacer.acquire();
+                exempt += waited.elapsed();
+            }
+            let spent = started.elapsed().saturating_sub(exempt);
+            let remaining = self.policy.max_time.saturating_sub(spent);
             let timeout = self.policy.timeout.min(remaining).max(Duration::from_millis(100));
             exchange.attempts += 1;
             let result = self
@@ -257,7 +283,7 @@ impl Client {
                     let headers = resp.headers().clone();
                     resp.bytes().map(|b| (status, headers, b))
                 });
-            let (error, http, wait) = match result {
+            let (error, http, wait, limited) = match result {
                 Ok((status, headers, bytes)) => {
                     if let Some(q) = Quota::from_headers(&headers) {
                         exchange.quota = Some(q);
@@ -267,7 +293,15 @@ impl Client {
                         exchange.rate_limit = rate.clone();
                     }
                     exchange.headers = raw_headers(&headers);
-                    match classify(status, &headers, &bytes, rate.as_ref()) {
+                    let verdict = classify(status, &headers, &bytes, rate.as_ref());
+                    let limited = matches!(verdict, Verdict::Retry { rate_limited: true, .. });
+                    if let Some(pacer) = &self.pacer {
+                        pacer.observe(rate.as_ref(), limited);
+                        if let (true, Some(wait)) = (limited, retry_after(&headers, SystemTime::now())) {
+                            pacer.hold_until(Instant::now() + wait);
+                        }
+                    }
+                    match verdict {
                         Verdict::Final(outcome) => {
                             if let Outcome::QuotaBlocked(e) = &outcome {
                                 if let Some(q) = &e.quota {
@@ -277,35 +311,43 @@ impl Client {
                             exchange.outcome = outcome;
                             return exchange;
                         }
-                        Verdict::Retry { error, wait } => (error, Some(status.as_u16()), wait),
+                        Verdict::Retry { error, wait, .. } => (error, Some(status.as_u16()), wait, limited),
                     }
                 }
-                Err(err) => (describe_transport(&err), None, None),
+                Err(err) => {
+                    if let Some(pacer) = &self.pacer {
+                        pacer.observe(None, false);
+                    }
+                    (describe_transport(&err), None, None, false)
+                }
             };
-            let wait = wait.unwrap_or_else(|| self.policy.backoff(exchange.attempts - 1));
-            exchange.outcome = Outcome::Transient {
-                error: error.clone(),
+            let give_up = |why: String| Outcome::Transient {
+                error: format!("{error} ({why})"),
                 http,
             };
-            if exchange.attempts >= max_attempts {
-                exchange.outcome = Outcome::Transient {
-                    error: format!("{error} (after {} attempts)", exchange.attempts),
-                    http,
-                };
-                return exchange;
-            }
-            if started.elapsed() + wait >= self.policy.max_time {
-                exchange.outcome = Outcome::Transient {
-                    error: format!(
-                        "{error} (gave up after {} attempt{} within the {}s retry budget)",
+            let wait = if limited && rate_waits < self.policy.rate_limit_waits {
+                rate_waits += 1;
+                let wait = wait.unwrap_or_else(|| self.policy.backoff(rate_waits)).min(MAX_RATE_LIMIT_WAIT);
+                exempt += wait;
+                wait
+            } else {
+                failures += 1;
+                if failures >= max_attempts {
+                    exchange.outcome = give_up(format!("after {failures} attempts"));
+                    return exchange;
+                }
+                let wait = wait.unwrap_or_else(|| self.policy.backoff(failures - 1));
+                if started.elapsed().saturating_sub(exempt) + wait >= self.policy.max_time {
+                    exchange.outcome = give_up(format!(
+                        "gave up after {} attempt{} within the {}s retry budget",
                         exchange.attempts,
                         if exchange.attempts == 1 { "" } else { "s" },
                         self.policy.max_time.as_secs_f64()
-                    ),
-                    http,
-                };
-                return exchange;
-            }
+                    ));
+                    return exchange;
+                }
+                wait
+            };
             exchange.trace.push(format!(
                 "attempt {}: {error}; retrying in {:.1}s",
                 exchange.attempts,
@@ -318,7 +360,11 @@ impl Client {
 
 enum Verdict {
     Final(Outcome),
-    Retry { error: String, wait: Option<Duration> },
+    Retry {
+        error: String,
+        wait: Option<Duration>,
+        rate_limited: bool,
+    },
 }
 
 fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8], rate: Option<&RateLimit>) -> Verdict {
@@ -355,16 +401,19 @@ fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8], rate: Option<&
             Verdict::Retry {
                 error: format!("rate limited ({error})"),
                 wait: wait.map(|w| w + Duration::from_millis(50)),
+                rate_limited: true,
             }
         }
         401 | 403 => Verdict::Final(Outcome::Auth(error)),
         408 | 425 => Verdict::Retry {
             error: error.to_string(),
             wait: None,
+            rate_limited: false,
         },
         500..=599 => Verdict::Retry {
             error: error.to_string(),
             wait: retry_after(headers, SystemTime::now()),
+            rate_limited: false,
         },
         _ => Verdict::Final(Outcome::Rejected(error)),
     }

@@ -341,9 +341,9 @@ pub struct OutboxFlushArgs {
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
 
-    /// Exit at once when another flush holds the lock (the default waits for it)
+    /// Wait for another running flush to finish (the default exits 75 at once)
     #[arg(long)]
-    pub no_wait: bool,
+    pub wait: bool,
 }
 
 #[derive(Debug, Args)]

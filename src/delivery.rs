@@ -12,13 +12,42 @@ use crate::journal::{Journal, JournalEntry};
 use crate::outbox::{now_rfc3339, Destination, Outbox, Pending};
 use crate::output::{Printer, RecordResult};
 
-/// What one delivery needs to know about the email.
-pub struct Parcel<'a> {
+/// One request to make: the exact body and what the output says about it.
+#[derive(Debug)]
+pub struct Job {
     pub number: usize,
-    pub origin: &'a str,
-    pub label: &'a str,
-    pub key: &'a str,
-    pub body: &'a Value,
+    pub origin: String,
+    pub label: String,
+    pub key: String,
+    pub body: Value,
+    /// The outbox file this request was read from (`outbox flush`).
+    pub entry: Option<PathBuf>,
+}
+
+/// How one record ended: its `--json` result, its exit code and its human line.
+#[derive(Debug)]
+pub struct Finished {
+    pub result: Option<RecordResult>,
+    pub exit: Exit,
+    pub line: Option<String>,
+}
+
+impl Finished {
+    /// A job that was never started because the run was interrupted.
+    pub fn not_sent(job: &Job) -> Finished {
+        Finished {
+            result: Some(RecordResult {
+                record: job.number,
+                origin: job.origin.clone(),
+                outcome: "not-sent",
+                idempotency_key: Some(job.key.clone()),
+                error: Some("interrupted before it was sent".into()),
+                ..RecordResult::default()
+            }),
+            exit: Exit::Interrupted,
+            line: None,
+        }
+    }
 }
 
 /// Where failed requests go and what is written down.
@@ -34,19 +63,28 @@ pub struct Courier<'a> {
 }
 
 impl Courier<'_> {
-    pub fn deliver(&self, parcel: &Parcel<'_>) -> (RecordResult, Exit) {
+    pub fn deliver(&self, parcel: &Job) -> Finished {
+        let (result, exit, line) = self.attempt(parcel);
+        Finished {
+            result: Some(result),
+            exit,
+            line,
+        }
+    }
+
+    fn attempt(&self, parcel: &Job) -> (RecordResult, Exit, Option<String>) {
         let exchange = if self.halted.load(Ordering::Relaxed) {
             None
         } else {
-            let bytes = serde_json::to_vec(parcel.body).expect("bodies serialise");
+            let bytes = serde_json::to_vec(&parcel.body).expect("bodies serialise");
             let exchange = self.client.send(&bytes);
             self.record(parcel, &exchange);
             Some(exchange)
         };
         let mut result = RecordResult {
             record: parcel.number,
-            origin: parcel.origin.to_string(),
-            idempotency_key: Some(parcel.key.to_string()),
+            origin: parcel.origin.clone(),
+            idempotency_key: Some(parcel.key.clone()),
             to: parcel.body.get("to").and_then(Value::as_str).map(str::to_string),
             subject: parcel.body.get("subject").and_then(Value::as_str).map(str::to_string),
             ..RecordResult::default()
@@ -54,7 +92,13 @@ impl Courier<'_> {
         let Some(exchange) = exchange else {
             result.outcome = "deferred";
             result.error = Some("not sent: an earlier request of this run failed the same way".into());
-            return self.keep(parcel, result, None, Exit::TempFail);
+            if let Some(entry) = &parcel.entry {
+                // Already in the outbox: leave the entry and its last error as they are.
+                result.outbox_path = Some(entry.display().to_string());
+                return (result, Exit::TempFail, None);
+            }
+            let (result, exit) = self.keep(parcel, result, None, Exit::TempFail);
+            return (result, exit, None);
         };
         result.attempts = exchange.attempts;
         result.quota = exchange.quota.clone();
@@ -71,7 +115,7 @@ impl Courier<'_> {
             self.printer.quota(q);
         }
         let exit = exchange.outcome.exit();
-        match &exchange.outcome {
+        let (result, exit) = match &exchange.outcome {
             Outcome::Accepted { id, status, note, .. } => {
                 result.outcome = "sent";
                 result.id = id.clone();
@@ -79,8 +123,11 @@ impl Courier<'_> {
                 if let Some(note) = note {
                     self.printer.warn(&format!("{}: {note}", parcel.label));
                 }
-                self.printer.human(&sent_line(parcel.label, &result));
-                (result, Exit::Ok)
+                if let Some(entry) = &parcel.entry {
+                    self.remove_entry(entry);
+                }
+                let line = sent_line(&parcel.label, &result);
+                return (result, Exit::Ok, Some(line));
             }
             Outcome::Rejected(_) => {
                 result.outcome = "rejected";
@@ -101,26 +148,39 @@ impl Courier<'_> {
                 self.halted.store(true, Ordering::Relaxed);
                 self.keep(parcel, result, Some(&exchange), exit)
             }
+        };
+        (result, exit, None)
+    }
+
+    fn remove_entry(&self, entry: &std::path::Path) {
+        if let Err(e) = std::fs::remove_file(entry) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                self.printer.warn(&format!("cannot remove {}: {e}", entry.display()));
+            }
         }
     }
 
     /// Save a request that did not go through: `failed/` for a final rejection, the
     /// outbox otherwise. A save that fails turns the exit into 74 and says so.
-    fn keep(&self, parcel: &Parcel<'_>, mut result: RecordResult, exchange: Option<&Exchange>, exit: Exit) -> (RecordResult, Exit) {
+    fn keep(&self, parcel: &Job, mut result: RecordResult, exchange: Option<&Exchange>, exit: Exit) -> (RecordResult, Exit) {
         let error = result.error.clone().unwrap_or_default();
         let mut exit = exit;
         let saved: Option<Result<PathBuf, anyhow::Error>> = self.outbox.map(|outbox| {
             let pending = Pending {
-                key: parcel.key,
-                body: parcel.body,
+                key: &parcel.key,
+                body: &parcel.body,
                 attempts: exchange.map_or(0, |e| e.attempts),
                 error: result.error.clone(),
                 http: result.http,
-                origin: Some(parcel.origin),
+                origin: Some(&parcel.origin),
                 destination: &self.destination,
             };
             if exit == Exit::Unavailable {
-                outbox.reject(pending)
+                let stored = outbox.reject(pending);
+                if let (Ok(_), Some(entry)) = (&stored, &parcel.entry) {
+                    self.remove_entry(entry);
+                }
+                stored
             } else {
                 outbox.defer(pending)
             }
@@ -162,7 +222,7 @@ impl Courier<'_> {
         (result, exit)
     }
 
-    fn record(&self, parcel: &Parcel<'_>, exchange: &Exchange) {
+    fn record(&self, parcel: &Job, exchange: &Exchange) {
         let (id, status) = match &exchange.outcome {
             Outcome::Accepted { id, status, .. } => (id.clone(), status.clone()),
             _ => (None, None),
@@ -172,7 +232,7 @@ impl Courier<'_> {
             base_url: self.destination.base_url.clone(),
             tenant_id: self.destination.tenant_id.clone(),
             request: "send".into(),
-            idempotency_key: Some(parcel.key.to_string()),
+            idempotency_key: Some(parcel.key.clone()),
             outcome: outcome_name(&exchange.outcome).into(),
             http: exchange.outcome.http(),
             id,

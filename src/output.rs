@@ -5,6 +5,7 @@ use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
+use indicatif::ProgressBar;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -43,6 +44,7 @@ pub struct Printer {
     stdout: Mutex<io::Stdout>,
     stdout_closed: AtomicBool,
     quota_warned: AtomicBool,
+    progress: Mutex<Option<ProgressBar>>,
 }
 
 impl Printer {
@@ -60,7 +62,25 @@ impl Printer {
             stdout: Mutex::new(io::stdout()),
             stdout_closed: AtomicBool::new(false),
             quota_warned: AtomicBool::new(false),
+            progress: Mutex::new(None),
         }
+    }
+
+    /// While a progress bar is drawn, lines are printed around it.
+    pub fn set_progress(&self, bar: Option<ProgressBar>) {
+        *self.progress.lock().unwrap_or_else(|e| e.into_inner()) = bar;
+    }
+
+    fn emit(&self, print: impl FnOnce()) {
+        let bar = self.progress.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        match bar {
+            Some(bar) if !bar.is_hidden() => bar.suspend(print),
+            _ => print(),
+        }
+    }
+
+    fn eprint(&self, text: &str) {
+        self.emit(|| eprintln!("{text}"));
     }
 
     /// A line on stdout. A closed pipe (`| head`) silences stdout for the rest of the run.
@@ -68,10 +88,12 @@ impl Printer {
         if self.stdout_closed.load(Ordering::Relaxed) {
             return;
         }
-        let mut out = self.stdout.lock().unwrap_or_else(|e| e.into_inner());
-        if writeln!(out, "{text}").and_then(|_| out.flush()).is_err() {
-            self.stdout_closed.store(true, Ordering::Relaxed);
-        }
+        self.emit(|| {
+            let mut out = self.stdout.lock().unwrap_or_else(|e| e.into_inner());
+            if writeln!(out, "{text}").and_then(|_| out.flush()).is_err() {
+                self.stdout_closed.store(true, Ordering::Relaxed);
+            }
+        });
     }
 
     /// A JSON line on stdout.
@@ -88,32 +110,32 @@ impl Printer {
     }
 
     pub fn error(&self, text: &str) {
-        eprintln!("{}{text}", self.paint("mcnotify: error: ", "31"));
+        self.eprint(&format!("{}{text}", self.paint("mcnotify: error: ", "31")));
     }
 
     pub fn hint(&self, text: &str) {
         if !self.quiet {
-            eprintln!("{}{text}", self.paint("hint: ", "36"));
+            self.eprint(&format!("{}{text}", self.paint("hint: ", "36")));
         }
     }
 
     pub fn warn(&self, text: &str) {
         if !self.quiet {
-            eprintln!("{}{text}", self.paint("mcnotify: warning: ", "33"));
+            self.eprint(&format!("{}{text}", self.paint("mcnotify: warning: ", "33")));
         }
     }
 
     /// Progress and notes on stderr, shown by default but not under `-q`.
     pub fn note(&self, text: &str) {
         if !self.quiet {
-            eprintln!("mcnotify: {text}");
+            self.eprint(&format!("mcnotify: {text}"));
         }
     }
 
     /// Details shown from `-v` (level 1) or `-vv` (level 2).
     pub fn detail(&self, level: u8, text: &str) {
         if self.verbose >= level {
-            eprintln!("mcnotify: {text}");
+            self.eprint(&format!("mcnotify: {text}"));
         }
     }
 

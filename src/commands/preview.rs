@@ -18,7 +18,11 @@ pub fn run(args: &PreviewArgs, settings: &Settings, printer: &Printer) -> Result
         let ready = match step? {
             Prepared::Email(ready) => ready,
             other => {
-                exit = exit.worst(report_unsendable(other, printer));
+                let finished = report_unsendable(other, printer);
+                if let (true, Some(result)) = (printer.json, &finished.result) {
+                    printer.json_line(result);
+                }
+                exit = exit.worst(finished.exit);
                 continue;
             }
         };

@@ -1,57 +1,132 @@
 //! `mcnotify send`: compose every record and deliver it exactly once, or keep it.
 
 use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::api::{Client, RetryPolicy};
+use crate::api::{check_base_url, Client, RetryPolicy};
 use crate::cli::SendArgs;
 use crate::config::Settings;
-use crate::delivery::{Courier, Parcel};
+use crate::delivery::{Courier, Finished, Job};
+use crate::dispatch::{self, Interrupt, Tally, Work};
 use crate::exit::Exit;
 use crate::journal::Journal;
 use crate::outbox::{Destination, Outbox};
 use crate::output::{Printer, RecordResult};
+use crate::pacing::Pacer;
 use crate::pipeline::{Pipeline, Prepared};
 
+/// Requests in flight at once unless `--jobs` says otherwise.
+pub const DEFAULT_JOBS: usize = 4;
+
 pub fn run(args: &SendArgs, settings: &Settings, printer: &Printer) -> Result<Exit> {
+    let jobs = jobs(args.jobs)?;
     let pipeline = Pipeline::new(&args.input, &args.incident, settings)?;
-    let client = client(settings, printer)?;
+    if args.dry_run {
+        return dry_run(pipeline, settings, printer);
+    }
+    let client = client(settings, printer)?.with_pacer(Arc::new(Pacer::new()));
     let outbox = Outbox::new(&settings.state_dir);
     let courier = Courier {
         client: &client,
         outbox: (!args.no_outbox).then_some(&outbox),
         journal: &Journal::new(&settings.state_dir),
-        destination: Destination {
-            base_url: client.base_url().to_string(),
-            tenant_id: settings.tenant_id.clone(),
-            profile: settings.profile.clone(),
-        },
+        destination: destination(&client, settings),
         printer,
         halted: AtomicBool::new(false),
     };
+    let interrupt = Interrupt::install();
+    let work = pipeline.map(|step| step.map(|prepared| work_for(prepared, printer)));
+    let (exit, tally) = dispatch::run(work, jobs, None, printer, &interrupt, |job| courier.deliver(job))?;
+    summarise(&tally, "sent", printer);
+    Ok(exit)
+}
+
+/// `--jobs`, checked: at least one.
+pub fn jobs(jobs: Option<usize>) -> Result<usize> {
+    match jobs {
+        Some(0) => crate::exit::fail(Exit::Usage, "--jobs must be at least 1"),
+        Some(n) => Ok(n),
+        None => Ok(DEFAULT_JOBS),
+    }
+}
+
+pub fn destination(client: &Client, settings: &Settings) -> Destination {
+    Destination {
+        base_url: client.base_url().to_string(),
+        tenant_id: settings.tenant_id.clone(),
+        profile: settings.profile.clone(),
+    }
+}
+
+/// The one-line summary on stderr after a run of several records.
+pub fn summarise(tally: &Tally, sent_word: &str, printer: &Printer) {
+    if tally.total() > 1 {
+        printer.note(&tally.summary(sent_word));
+    }
+}
+
+fn work_for(prepared: Prepared, printer: &Printer) -> Work {
+    match prepared {
+        Prepared::Email(ready) => Work::Job(Job {
+            number: ready.number,
+            origin: ready.origin,
+            label: ready.email.label,
+            key: ready.email.body.idempotency_key,
+            body: ready.body,
+            entry: None,
+        }),
+        other => Work::Done(report_unsendable(other, printer)),
+    }
+}
+
+/// Everything but the network: what would be sent, in input order.
+fn dry_run(pipeline: Pipeline, settings: &Settings, printer: &Printer) -> Result<Exit> {
+    check_base_url(&settings.base_url)?;
+    if let Err(e) = settings.api_key() {
+        printer.warn(&format!("{e} (a real send would stop here)"));
+    }
     let mut exit = Exit::Ok;
+    let mut tally = Tally::default();
     for step in pipeline {
-        let code = match step? {
+        let finished = match step? {
             Prepared::Email(ready) => {
-                let parcel = Parcel {
-                    number: ready.number,
-                    origin: &ready.origin,
-                    label: &ready.email.label,
-                    key: &ready.email.body.idempotency_key,
-                    body: &ready.body,
-                };
-                let (result, code) = courier.deliver(&parcel);
-                if printer.json {
-                    printer.json_line(&result);
+                let body = &ready.email.body;
+                let line = format!(
+                    "would send {} -> {} subject={:?} key={}",
+                    ready.email.label, body.to, body.subject, body.idempotency_key
+                );
+                Finished {
+                    result: Some(RecordResult {
+                        record: ready.number,
+                        origin: ready.origin,
+                        outcome: "dry-run",
+                        idempotency_key: Some(body.idempotency_key.clone()),
+                        to: Some(body.to.clone()),
+                        subject: Some(body.subject.clone()),
+                        request: Some(ready.body),
+                        ..RecordResult::default()
+                    }),
+                    exit: Exit::Ok,
+                    line: Some(line),
                 }
-                code
             }
             other => report_unsendable(other, printer),
         };
-        exit = exit.worst(code);
+        exit = exit.worst(finished.exit);
+        if let Some(result) = &finished.result {
+            if printer.json {
+                printer.json_line(result);
+            }
+            tally.add(result.outcome);
+        }
+        if let Some(line) = &finished.line {
+            printer.human(line);
+        }
     }
+    summarise(&tally, "would be sent", printer);
     Ok(exit)
 }
 
@@ -71,12 +146,13 @@ pub fn client(settings: &Settings, printer: &Printer) -> Result<Client> {
             max_time: settings.retry_max_time,
             timeout: settings.timeout,
             backoff: Duration::from_millis(250),
+            rate_limit_waits: 10,
         },
     )
 }
 
 /// Invalid records (65) and unreadable files (66): reported, never sent or saved.
-pub fn report_unsendable(step: Prepared, printer: &Printer) -> Exit {
+pub fn report_unsendable(step: Prepared, printer: &Printer) -> Finished {
     match step {
         Prepared::Invalid { number, origin, error } => {
             if origin == "flags" {
@@ -84,21 +160,26 @@ pub fn report_unsendable(step: Prepared, printer: &Printer) -> Exit {
             } else {
                 printer.error(&format!("{origin}: {error}"));
             }
-            if printer.json {
-                printer.json_line(&RecordResult {
+            Finished {
+                result: Some(RecordResult {
                     record: number,
                     origin,
                     outcome: "invalid",
                     error: Some(error),
                     ..RecordResult::default()
-                });
+                }),
+                exit: Exit::DataErr,
+                line: None,
             }
-            Exit::DataErr
         }
         Prepared::Unreadable { error, .. } => {
             printer.error(&error);
-            Exit::NoInput
+            Finished {
+                result: None,
+                exit: Exit::NoInput,
+                line: None,
+            }
         }
-        Prepared::Email(_) => Exit::Ok,
+        Prepared::Email(_) => unreachable!("emails are sent, not reported"),
     }
 }

@@ -1,0 +1,257 @@
+//! Runs many deliveries at once: bounded concurrency, results printed in input order,
+//! a progress bar on a terminal, Ctrl-C handling and the closing summary.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::thread;
+use std::time::Duration;
+
+use anyhow::Result;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::delivery::{Finished, Job};
+use crate::exit::Exit;
+use crate::output::Printer;
+
+/// How far results may run ahead of the oldest unfinished one (bounds memory).
+const REORDER_WINDOW: usize = 4096;
+
+/// Work for the dispatcher: a request to make, or a result already known (an invalid
+/// record, an unreadable file).
+pub enum Work {
+    Job(Job),
+    Done(Finished),
+}
+
+/// Counts for the closing summary.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    pub sent: usize,
+    pub invalid: usize,
+    pub rejected: usize,
+    pub deferred: usize,
+    pub auth: usize,
+    pub not_sent: usize,
+    pub other: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, outcome: &str) {
+        match outcome {
+            "sent" | "dry-run" => self.sent += 1,
+            "invalid" => self.invalid += 1,
+            "rejected" => self.rejected += 1,
+            "deferred" => self.deferred += 1,
+            "auth" => self.auth += 1,
+            "not-sent" => self.not_sent += 1,
+            _ => self.other += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.sent + self.invalid + self.rejected + self.deferred + self.auth + self.not_sent + self.other
+    }
+
+    fn failures(&self) -> usize {
+        self.total() - self.sent
+    }
+
+    /// `98 sent, 1 invalid, 0 rejected, 1 deferred`
+    pub fn summary(&self, sent_word: &str) -> String {
+        let mut parts = vec![
+            format!("{} {sent_word}", self.sent),
+            format!("{} invalid", self.invalid),
+            format!("{} rejected", self.rejected),
+            format!("{} deferred", self.deferred),
+        ];
+        if self.auth > 0 {
+            parts.push(format!("{} refused for the key", self.auth));
+        }
+        if self.not_sent > 0 {
+            parts.push(format!("{} not sent (interrupted)", self.not_sent));
+        }
+        if self.other > 0 {
+            parts.push(format!("{} other", self.other));
+        }
+        parts.join(", ")
+    }
+}
+
+/// Ctrl-C: the first stops new sends, the second exits at once.
+pub struct Interrupt {
+    flag: Arc<AtomicBool>,
+}
+
+impl Interrupt {
+    /// Install the handler (once per process).
+    pub fn install() -> Interrupt {
+        static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+        let flag = FLAG
+            .get_or_init(|| {
+                let flag = Arc::new(AtomicBool::new(false));
+                let handler_flag = flag.clone();
+                let _ = ctrlc::set_handler(move || {
+                    if handler_flag.swap(true, Ordering::SeqCst) {
+                        std::process::exit(130);
+                    }
+                    eprintln!("\nmcnotify: interrupted: finishing the requests in flight (Ctrl-C again to quit now)");
+                });
+                flag
+            })
+            .clone();
+        Interrupt { flag }
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+}
+
+/// Results come back in any order; they are printed in input order.
+struct Reorder<'a> {
+    state: Mutex<ReorderState>,
+    advanced: Condvar,
+    printer: &'a Printer,
+    progress: &'a ProgressBar,
+}
+
+#[derive(Default)]
+struct ReorderState {
+    next: usize,
+    waiting: BTreeMap<usize, Finished>,
+    exit: Option<Exit>,
+    tally: Tally,
+}
+
+impl Reorder<'_> {
+    fn complete(&self, seq: usize, finished: Finished) {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        st.waiting.insert(seq, finished);
+        loop {
+            let next = st.next;
+            let Some(done) = st.waiting.remove(&next) else { break };
+            st.next += 1;
+            st.exit = Some(st.exit.map_or(done.exit, |e| e.worst(done.exit)));
+            if let Some(result) = &done.result {
+                st.tally.add(result.outcome);
+                if self.printer.json {
+                    self.printer.json_line(result);
+                }
+            }
+            if let Some(line) = &done.line {
+                self.printer.human(line);
+            }
+            self.progress.inc(1);
+            self.progress.set_message(format!("{} failed", st.tally.failures()));
+        }
+        self.advanced.notify_all();
+    }
+
+    /// Block the reader while results run too far ahead of the oldest unfinished one.
+    fn wait_for_room(&self, seq: usize) {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while seq >= st.next + REORDER_WINDOW {
+            st = self.advanced.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// Deliver every job of `work` with up to `jobs` in flight; returns the aggregated exit
+/// code and the tally. `total` (when known) gives the progress bar its length.
+pub fn run(
+    work: impl Iterator<Item = Result<Work>>,
+    jobs: usize,
+    total: Option<u64>,
+    printer: &Printer,
+    interrupt: &Interrupt,
+    deliver: impl Fn(&Job) -> Finished + Sync,
+) -> Result<(Exit, Tally)> {
+    let progress = progress_bar(printer, total);
+    printer.set_progress(Some(progress.clone()));
+    let reorder = Reorder {
+        state: Mutex::new(ReorderState::default()),
+        advanced: Condvar::new(),
+        printer,
+        progress: &progress,
+    };
+    let jobs = jobs.max(1);
+    let (tx, rx) = mpsc::sync_channel::<(usize, Job)>(jobs);
+    let rx = Mutex::new(rx);
+    let mut fatal = None;
+    let mut unread_from = None;
+    thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| loop {
+                let next = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                let Ok((seq, job)) = next else { break };
+                let finished = if interrupt.is_set() {
+                    Finished::not_sent(&job)
+                } else {
+                    deliver(&job)
+                };
+                reorder.complete(seq, finished);
+            });
+        }
+        for (seq, step) in work.enumerate() {
+            if interrupt.is_set() {
+                unread_from = Some(seq);
+                break;
+            }
+            match step {
+                Ok(Work::Done(finished)) => reorder.complete(seq, finished),
+                Ok(Work::Job(job)) => {
+                    reorder.wait_for_room(seq);
+                    if tx.send((seq, job)).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    fatal = Some(e);
+                    break;
+                }
+            }
+        }
+        drop(tx);
+    });
+    progress.finish_and_clear();
+    printer.set_progress(None);
+    if let Some(e) = fatal {
+        return Err(e);
+    }
+    let st = reorder.state.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut exit = st.exit.unwrap_or(Exit::Ok);
+    if interrupt.is_set() {
+        exit = Exit::Interrupted;
+        let skipped = st.tally.not_sent;
+        let tail = match unread_from {
+            Some(_) => ", nor any record after the last one read",
+            None => "",
+        };
+        printer.error(&format!(
+            "interrupted: {skipped} record{} in the queue were not sent{tail}; the requests in flight finished",
+            if skipped == 1 { "" } else { "s" }
+        ));
+    }
+    Ok((exit, st.tally))
+}
+
+fn progress_bar(printer: &Printer, total: Option<u64>) -> ProgressBar {
+    if printer.json || printer.quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = match total {
+        Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()).with_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} {per_sec} ETA {eta} {msg}")
+                .expect("the template is valid"),
+        ),
+        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
+            ProgressStyle::with_template("{spinner} {pos} done {per_sec} {elapsed} {msg}")
+                .expect("the template is valid"),
+        ),
+    };
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}

@@ -1,0 +1,179 @@
+//! Pacing to the advertised rate limit: requests wait for the window to reset instead
+//! of collecting 429s. Shared by every request of a run.
+
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::quota::RateLimit;
+
+/// Arrive this long after the server's window resets, never before it.
+const MARGIN: Duration = Duration::from_millis(40);
+/// How long to hold back when the window is spent and the server gave no reset time.
+const UNKNOWN_RESET_WAIT: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Default)]
+struct Window {
+    limit: Option<u64>,
+    /// Requests this run may still start in the current window; `None` while unknown.
+    remaining: Option<u64>,
+    /// The server's `X-RateLimit-Reset` of the current window, to tell windows apart.
+    reset_value: Option<u64>,
+    reset_at: Option<Instant>,
+    /// Requests started but not yet answered.
+    in_flight: u64,
+    /// No request starts before this (after a rate-limit 429).
+    blocked_until: Option<Instant>,
+}
+
+#[derive(Debug, Default)]
+pub struct Pacer {
+    window: Mutex<Window>,
+    changed: Condvar,
+}
+
+impl Pacer {
+    pub fn new() -> Pacer {
+        Pacer::default()
+    }
+
+    /// Wait until a request may start, then count it against the window.
+    pub fn acquire(&self) {
+        let mut w = self.window.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            let now = Instant::now();
+            if let Some(until) = w.blocked_until {
+                if now < until {
+                    w = self.wait(w, until - now);
+                    continue;
+                }
+                w.blocked_until = None;
+            }
+            if let Some(reset_at) = w.reset_at {
+                if now >= reset_at + MARGIN {
+                    // The window rolled over: assume it is full until a response says otherwise.
+                    w.remaining = w.limit.map(|l| l.saturating_sub(w.in_flight));
+                    w.reset_at = None;
+                    w.reset_value = None;
+                }
+            }
+            match w.remaining {
+                Some(0) => {
+                    let wait = match w.reset_at {
+                        Some(reset_at) => (reset_at + MARGIN).saturating_duration_since(now),
+                        None => {
+                            w.blocked_until = Some(now + UNKNOWN_RESET_WAIT);
+                            w.remaining = None;
+                            UNKNOWN_RESET_WAIT
+                        }
+                    };
+                    w = self.wait(w, wait);
+                }
+                Some(r) => {
+                    w.remaining = Some(r - 1);
+                    w.in_flight += 1;
+                    return;
+                }
+                None => {
+                    w.in_flight += 1;
+                    return;
+                }
+            }
+        }
+    }
+
+    fn wait<'a>(&self, guard: std::sync::MutexGuard<'a, Window>, wait: Duration) -> std::sync::MutexGuard<'a, Window> {
+        let wait = wait.max(Duration::from_millis(1));
+        self.changed
+            .wait_timeout(guard, wait)
+            .map(|(g, _)| g)
+            .unwrap_or_else(|e| e.into_inner().0)
+    }
+
+    /// A response came back (or the attempt failed): update the window from its headers.
+    /// `rate_limited` is true for a rate-limit 429.
+    pub fn observe(&self, rate: Option<&RateLimit>, rate_limited: bool) {
+        let mut w = self.window.lock().unwrap_or_else(|e| e.into_inner());
+        w.in_flight = w.in_flight.saturating_sub(1);
+        let now = Instant::now();
+        if let Some(rate) = rate {
+            let reset_at = rate.until_reset(SystemTime::now()).map(|d| now + d);
+            if rate.limit.is_some() {
+                w.limit = rate.limit;
+            }
+            if let Some(server_remaining) = rate.remaining {
+                let newer = match (rate.reset, w.reset_value) {
+                    (Some(new), Some(old)) => new > old,
+                    (Some(_), None) => true,
+                    (None, _) => false,
+                };
+                if newer {
+                    w.reset_value = rate.reset;
+                    w.reset_at = reset_at;
+                    w.remaining = Some(server_remaining.saturating_sub(w.in_flight));
+                } else if rate.reset.is_none() || rate.reset == w.reset_value {
+                    w.remaining = Some(w.remaining.map_or(server_remaining, |r| r.min(server_remaining)));
+                }
+            }
+            if rate_limited {
+                w.remaining = Some(0);
+                if reset_at.is_some() && rate.reset >= w.reset_value {
+                    w.reset_at = reset_at;
+                    w.reset_value = rate.reset;
+                }
+            }
+        } else if rate_limited {
+            w.blocked_until = Some(now + UNKNOWN_RESET_WAIT);
+        }
+        self.changed.notify_all();
+    }
+
+    /// After a rate-limit 429 with `Retry-After`: nobody starts before then.
+    pub fn hold_until(&self, until: Instant) {
+        let mut w = self.window.lock().unwrap_or_else(|e| e.into_inner());
+        if w.blocked_until.is_none_or(|b| b < until) {
+            w.blocked_until = Some(until);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::UNIX_EPOCH;
+
+    fn epoch_in(secs: u64) -> u64 {
+        SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() + secs
+    }
+
+    #[test]
+    fn a_spent_window_waits_for_the_reset() {
+        let pacer = Pacer::new();
+        pacer.acquire();
+        let reset = epoch_in(1);
+        pacer.observe(
+            Some(&RateLimit { limit: Some(2), remaining: Some(1), reset: Some(reset) }),
+            false,
+        );
+        let started = Instant::now();
+        pacer.acquire(); // the last one of the window goes at once
+        assert!(started.elapsed() < Duration::from_millis(200));
+        pacer.observe(
+            Some(&RateLimit { limit: Some(2), remaining: Some(0), reset: Some(reset) }),
+            false,
+        );
+        pacer.acquire(); // this one waits for the reset
+        let waited = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+        assert!(waited >= Duration::from_secs(reset), "started before the reset");
+    }
+
+    #[test]
+    fn without_headers_nothing_waits() {
+        let pacer = Pacer::new();
+        let started = Instant::now();
+        for _ in 0..100 {
+            pacer.acquire();
+            pacer.observe(None, false);
+        }
+        assert!(started.elapsed() < Duration::from_millis(500));
+    }
+}
