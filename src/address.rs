@@ -6,7 +6,9 @@ use email_address::{EmailAddress, Options};
 pub fn parse(text: &str) -> Result<String, String> {
     let trimmed = text.trim();
     if trimmed.contains(['\r', '\n']) {
-        return Err(format!("{trimmed:?} is not a valid address (it has a line break)"));
+        return Err(format!(
+            "{trimmed:?} is not a valid address (it has a line break)"
+        ));
     }
     let options = Options::default()
         .with_required_tld()

@@ -41,7 +41,10 @@ pub struct RetryPolicy {
 impl RetryPolicy {
     /// Exponential backoff with equal jitter: half fixed, half random.
     fn backoff(&self, attempt: u32) -> Duration {
-        let step = self.backoff.saturating_mul(1 << attempt.min(10)).min(Duration::from_secs(8));
+        let step = self
+            .backoff
+            .saturating_mul(1 << attempt.min(10))
+            .min(Duration::from_secs(8));
         step / 2 + step.mul_f64(fastrand::f64() / 2.0)
     }
 }
@@ -91,7 +94,10 @@ impl ApiError {
                 .and_then(|j| j.get("type"))
                 .and_then(|t| t.as_str())
                 .map(str::to_string),
-            quota: json.as_ref().and_then(|j| j.get("quota")).and_then(Quota::from_body),
+            quota: json
+                .as_ref()
+                .and_then(|j| j.get("quota"))
+                .and_then(Quota::from_body),
         }
     }
 
@@ -99,7 +105,10 @@ impl ApiError {
     /// `type` mentioning quota, or the rate-limit window still has room.
     fn is_quota(&self, rate: Option<&RateLimit>) -> bool {
         self.quota.is_some()
-            || self.kind.as_deref().is_some_and(|k| k.to_ascii_lowercase().contains("quota"))
+            || self
+                .kind
+                .as_deref()
+                .is_some_and(|k| k.to_ascii_lowercase().contains("quota"))
             || rate.and_then(|r| r.remaining).is_some_and(|r| r > 0)
     }
 }
@@ -192,7 +201,12 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(base_url: &str, key: ApiKey, tenant: Option<String>, policy: RetryPolicy) -> Result<Client> {
+    pub fn new(
+        base_url: &str,
+        key: ApiKey,
+        tenant: Option<String>,
+        policy: RetryPolicy,
+    ) -> Result<Client> {
         let base = check_base_url(base_url)?;
         let http = Http::builder()
             .user_agent(concat!("mcnotify/", env!("CARGO_PKG_VERSION")))
@@ -230,7 +244,13 @@ impl Client {
         self.execute(Method::GET, LOGS_PROBE_PATH, None, with_tenant)
     }
 
-    fn request(&self, method: &Method, path: &str, body: Option<&[u8]>, with_tenant: bool) -> RequestBuilder {
+    fn request(
+        &self,
+        method: &Method,
+        path: &str,
+        body: Option<&[u8]>,
+        with_tenant: bool,
+    ) -> RequestBuilder {
         let url = format!("{}{path}", self.base_url());
         let mut req = self
             .http
@@ -240,12 +260,20 @@ impl Client {
             req = req.header("X-Tenant-Id", tenant);
         }
         if let Some(body) = body {
-            req = req.header(CONTENT_TYPE, "application/json").body(body.to_vec());
+            req = req
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_vec());
         }
         req
     }
 
-    fn execute(&self, method: Method, path: &str, body: Option<&[u8]>, with_tenant: bool) -> Exchange {
+    fn execute(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&[u8]>,
+        with_tenant: bool,
+    ) -> Exchange {
         let started = Instant::now();
         let mut exchange = Exchange {
             outcome: Outcome::Transient {
@@ -272,7 +300,11 @@ impl Client {
             }
             let spent = started.elapsed().saturating_sub(exempt);
             let remaining = self.policy.max_time.saturating_sub(spent);
-            let timeout = self.policy.timeout.min(remaining).max(Duration::from_millis(100));
+            let timeout = self
+                .policy
+                .timeout
+                .min(remaining)
+                .max(Duration::from_millis(100));
             exchange.attempts += 1;
             let result = self
                 .request(&method, path, body, with_tenant)
@@ -294,10 +326,18 @@ impl Client {
                     }
                     exchange.headers = raw_headers(&headers);
                     let verdict = classify(status, &headers, &bytes, rate.as_ref());
-                    let limited = matches!(verdict, Verdict::Retry { rate_limited: true, .. });
+                    let limited = matches!(
+                        verdict,
+                        Verdict::Retry {
+                            rate_limited: true,
+                            ..
+                        }
+                    );
                     if let Some(pacer) = &self.pacer {
                         pacer.observe(rate.as_ref(), limited);
-                        if let (true, Some(wait)) = (limited, retry_after(&headers, SystemTime::now())) {
+                        if let (true, Some(wait)) =
+                            (limited, retry_after(&headers, SystemTime::now()))
+                        {
                             pacer.hold_until(Instant::now() + wait);
                         }
                     }
@@ -311,7 +351,9 @@ impl Client {
                             exchange.outcome = outcome;
                             return exchange;
                         }
-                        Verdict::Retry { error, wait, .. } => (error, Some(status.as_u16()), wait, limited),
+                        Verdict::Retry { error, wait, .. } => {
+                            (error, Some(status.as_u16()), wait, limited)
+                        }
                     }
                 }
                 Err(err) => {
@@ -327,7 +369,9 @@ impl Client {
             };
             let wait = if limited && rate_waits < self.policy.rate_limit_waits {
                 rate_waits += 1;
-                let wait = wait.unwrap_or_else(|| self.policy.backoff(rate_waits)).min(MAX_RATE_LIMIT_WAIT);
+                let wait = wait
+                    .unwrap_or_else(|| self.policy.backoff(rate_waits))
+                    .min(MAX_RATE_LIMIT_WAIT);
                 exempt += wait;
                 wait
             } else {
@@ -367,15 +411,29 @@ enum Verdict {
     },
 }
 
-fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8], rate: Option<&RateLimit>) -> Verdict {
+fn classify(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    rate: Option<&RateLimit>,
+) -> Verdict {
     let code = status.as_u16();
     if status.is_success() {
         let json: Option<Value> = serde_json::from_slice(body).ok();
-        let text = |k: &str| json.as_ref().and_then(|j| j.get(k)).and_then(|v| v.as_str()).map(str::to_string);
+        let text = |k: &str| {
+            json.as_ref()
+                .and_then(|j| j.get(k))
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
         let id = text("id");
         let note = match (&json, &id) {
-            (None, _) => Some("the API accepted the request but its answer was not JSON".to_string()),
-            (Some(_), None) => Some("the API accepted the request but its answer had no id".to_string()),
+            (None, _) => {
+                Some("the API accepted the request but its answer was not JSON".to_string())
+            }
+            (Some(_), None) => {
+                Some("the API accepted the request but its answer had no id".to_string())
+            }
             _ => None,
         };
         return Verdict::Final(Outcome::Accepted {
@@ -389,7 +447,10 @@ fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8], rate: Option<&
     if status.is_redirection() {
         return Verdict::Final(Outcome::Redirect {
             http: code,
-            location: headers.get(LOCATION).and_then(|l| l.to_str().ok()).map(str::to_string),
+            location: headers
+                .get(LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .map(str::to_string),
         });
     }
     let error = ApiError::parse(status, body);
@@ -445,7 +506,10 @@ fn describe_transport(err: &reqwest::Error) -> String {
 /// in clear text.
 pub fn check_base_url(base_url: &str) -> Result<Url> {
     let Ok(url) = Url::parse(base_url) else {
-        return fail(Exit::Config, format!("the base URL {base_url:?} is not a URL"));
+        return fail(
+            Exit::Config,
+            format!("the base URL {base_url:?} is not a URL"),
+        );
     };
     match url.scheme() {
         "https" => Ok(url),
@@ -456,7 +520,10 @@ pub fn check_base_url(base_url: &str) -> Result<Url> {
         )
         .hint("use an https:// base URL (plain http is allowed only for localhost)")
         .into()),
-        other => fail(Exit::Config, format!("the base URL {base_url:?} has the unsupported scheme {other}")),
+        other => fail(
+            Exit::Config,
+            format!("the base URL {base_url:?} has the unsupported scheme {other}"),
+        ),
     }
 }
 
@@ -475,10 +542,20 @@ mod tests {
 
     #[test]
     fn http_is_only_for_loopback() {
-        for ok in ["https://api.mailingcore.com", "http://127.0.0.1:8025", "http://localhost:1", "http://[::1]:9"] {
+        for ok in [
+            "https://api.mailingcore.com",
+            "http://127.0.0.1:8025",
+            "http://localhost:1",
+            "http://[::1]:9",
+        ] {
             assert!(check_base_url(ok).is_ok(), "{ok}");
         }
-        for bad in ["http://api.mailingcore.com", "http://10.0.0.1", "ftp://x", "nonsense"] {
+        for bad in [
+            "http://api.mailingcore.com",
+            "http://10.0.0.1",
+            "ftp://x",
+            "nonsense",
+        ] {
             let err = check_base_url(bad).unwrap_err();
             assert_eq!(crate::exit::classify(&err).0, Exit::Config, "{bad}");
         }
@@ -488,17 +565,32 @@ mod tests {
     fn both_error_styles_parse() {
         let nest = br#"{"statusCode":400,"message":["to must be an email","subject should not be empty"],"path":"/emails/send"}"#;
         let e = ApiError::parse(StatusCode::BAD_REQUEST, nest);
-        assert_eq!(e.message, "to must be an email; subject should not be empty");
+        assert_eq!(
+            e.message,
+            "to must be an email; subject should not be empty"
+        );
         let rfc = br#"{"type":"quota_exceeded","title":"Too Many Requests","detail":"Monthly quota reached","status":429}"#;
         let e = ApiError::parse(StatusCode::TOO_MANY_REQUESTS, rfc);
-        assert_eq!((e.message.as_str(), e.kind.as_deref()), ("Monthly quota reached", Some("quota_exceeded")));
+        assert_eq!(
+            (e.message.as_str(), e.kind.as_deref()),
+            ("Monthly quota reached", Some("quota_exceeded"))
+        );
         assert!(e.is_quota(None));
         let nest_quota = br#"{"statusCode":429,"message":"Monthly email quota exceeded","quota":{"limit":100,"used":115,"percentage":115}}"#;
         assert!(ApiError::parse(StatusCode::TOO_MANY_REQUESTS, nest_quota).is_quota(None));
         let throttle = br#"{"statusCode":429,"message":"ThrottlerException: Too Many Requests"}"#;
         let e = ApiError::parse(StatusCode::TOO_MANY_REQUESTS, throttle);
-        assert!(!e.is_quota(Some(&RateLimit { remaining: Some(0), ..RateLimit::default() })));
-        assert!(e.is_quota(Some(&RateLimit { remaining: Some(5), ..RateLimit::default() })));
-        assert_eq!(ApiError::parse(StatusCode::BAD_GATEWAY, b"<html>").message, "<html>");
+        assert!(!e.is_quota(Some(&RateLimit {
+            remaining: Some(0),
+            ..RateLimit::default()
+        })));
+        assert!(e.is_quota(Some(&RateLimit {
+            remaining: Some(5),
+            ..RateLimit::default()
+        })));
+        assert_eq!(
+            ApiError::parse(StatusCode::BAD_GATEWAY, b"<html>").message,
+            "<html>"
+        );
     }
 }

@@ -193,7 +193,11 @@ impl Settings {
                             format!(
                                 "profile {name:?} is not in {} (profiles: {})",
                                 file.path.display(),
-                                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                                if known.is_empty() {
+                                    "none".to_string()
+                                } else {
+                                    known.join(", ")
+                                }
                             ),
                         )
                         .into());
@@ -201,7 +205,8 @@ impl Settings {
                     merged = merged.overlay(p.clone());
                 }
                 if merged.api_key.is_some() {
-                    if let Some(w) = shared_file_warning(&file.path, "config file holding api_key") {
+                    if let Some(w) = shared_file_warning(&file.path, "config file holding api_key")
+                    {
                         warnings.push(w);
                     }
                 }
@@ -226,7 +231,13 @@ impl Settings {
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
             .trim_end_matches('/')
             .to_string();
-        let timeout = seconds("--timeout", global.timeout.or(profile.timeout).unwrap_or(DEFAULT_TIMEOUT))?;
+        let timeout = seconds(
+            "--timeout",
+            global
+                .timeout
+                .or(profile.timeout)
+                .unwrap_or(DEFAULT_TIMEOUT),
+        )?;
         let retry_max_time = seconds(
             "--retry-max-time",
             global
@@ -249,7 +260,10 @@ impl Settings {
             key_candidates.push(KeyCandidate::File(resolve(p), KeySource::ConfigFile));
         }
         if let (Some(k), Some(file)) = (&profile.api_key, &file) {
-            key_candidates.push(KeyCandidate::Value(k.clone(), KeySource::Config(file.path.clone())));
+            key_candidates.push(KeyCandidate::Value(
+                k.clone(),
+                KeySource::Config(file.path.clone()),
+            ));
         }
 
         let args = email.cloned().unwrap_or_default();
@@ -265,7 +279,10 @@ impl Settings {
                     .tags
                     .unwrap_or_else(|| DEFAULT_TAGS.iter().map(|t| t.to_string()).collect())
             },
-            source: args.source.or(profile.source).unwrap_or_else(|| "botpress".into()),
+            source: args
+                .source
+                .or(profile.source)
+                .unwrap_or_else(|| "botpress".into()),
             locale: profile.locale,
             subject: args.subject.or(profile.subject),
             template_dir: args.template_dir.or(profile.template_dir.map(&resolve)),
@@ -305,9 +322,16 @@ impl Settings {
             profile: global.profile.clone(),
             config_path: file.as_ref().map(|f| f.path.clone()),
             base_url,
-            tenant_id: global.tenant_id.clone().or(profile.tenant_id).filter(|t| !t.is_empty()),
+            tenant_id: global
+                .tenant_id
+                .clone()
+                .or(profile.tenant_id)
+                .filter(|t| !t.is_empty()),
             timeout,
-            retries: global.retries.or(profile.retries).unwrap_or(DEFAULT_RETRIES),
+            retries: global
+                .retries
+                .or(profile.retries)
+                .unwrap_or(DEFAULT_RETRIES),
             retry_max_time,
             email,
             fields,
@@ -339,7 +363,10 @@ impl Settings {
             KeyCandidate::File(path, make) => {
                 let source = make(path.clone());
                 let text = fs::read_to_string(path).map_err(|e| {
-                    Failure::new(Exit::Config, format!("cannot read the key file {}: {e}", path.display()))
+                    Failure::new(
+                        Exit::Config,
+                        format!("cannot read the key file {}: {e}", path.display()),
+                    )
                 })?;
                 if let Some(w) = shared_file_warning(path, "key file") {
                     warnings.push(w);
@@ -365,7 +392,10 @@ impl Settings {
 
 fn seconds(flag: &str, secs: f64) -> Result<Duration> {
     if !(secs.is_finite() && secs > 0.0 && secs < 1e9) {
-        return fail(Exit::Usage, format!("{flag} must be a positive number of seconds, not {secs}"));
+        return fail(
+            Exit::Usage,
+            format!("{flag} must be a positive number of seconds, not {secs}"),
+        );
     }
     Ok(Duration::from_secs_f64(secs))
 }
@@ -412,15 +442,24 @@ fn read_config(explicit: Option<&Path>) -> Result<Option<ConfigFile>> {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => return Ok(None),
         Err(e) => {
-            return fail(Exit::Config, format!("cannot read the config file {}: {e}", path.display()))
+            return fail(
+                Exit::Config,
+                format!("cannot read the config file {}: {e}", path.display()),
+            )
         }
     };
     parse_config(&path, &text).map(Some)
 }
 
 fn parse_config(path: &Path, text: &str) -> Result<ConfigFile> {
-    let bad = |msg: String| Failure::new(Exit::Config, format!("config file {}: {msg}", path.display()));
-    let mut table: toml::Table = toml::from_str(text).map_err(|e| bad(e.to_string().trim_end().to_string()))?;
+    let bad = |msg: String| {
+        Failure::new(
+            Exit::Config,
+            format!("config file {}: {msg}", path.display()),
+        )
+    };
+    let mut table: toml::Table =
+        toml::from_str(text).map_err(|e| bad(e.to_string().trim_end().to_string()))?;
     let profiles: BTreeMap<String, Profile> = match table.remove("profile") {
         Some(v) => v
             .try_into()
@@ -484,7 +523,9 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_bad_toml_name_the_file() {
-        let err = parse_config(Path::new("c.toml"), "tu = \"x\"").err().unwrap();
+        let err = parse_config(Path::new("c.toml"), "tu = \"x\"")
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("c.toml"), "{err}");
         assert!(err.to_string().contains("tu"), "{err}");
         let err = parse_config(Path::new("c.toml"), "to = ").err().unwrap();

@@ -85,13 +85,22 @@ impl Courier<'_> {
             record: parcel.number,
             origin: parcel.origin.clone(),
             idempotency_key: Some(parcel.key.clone()),
-            to: parcel.body.get("to").and_then(Value::as_str).map(str::to_string),
-            subject: parcel.body.get("subject").and_then(Value::as_str).map(str::to_string),
+            to: parcel
+                .body
+                .get("to")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            subject: parcel
+                .body
+                .get("subject")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             ..RecordResult::default()
         };
         let Some(exchange) = exchange else {
             result.outcome = "deferred";
-            result.error = Some("not sent: an earlier request of this run failed the same way".into());
+            result.error =
+                Some("not sent: an earlier request of this run failed the same way".into());
             if let Some(entry) = &parcel.entry {
                 // Already in the outbox: leave the entry and its last error as they are.
                 result.outbox_path = Some(entry.display().to_string());
@@ -116,7 +125,9 @@ impl Courier<'_> {
         }
         let exit = exchange.outcome.exit();
         let (result, exit) = match &exchange.outcome {
-            Outcome::Accepted { id, status, note, .. } => {
+            Outcome::Accepted {
+                id, status, note, ..
+            } => {
                 result.outcome = "sent";
                 result.id = id.clone();
                 result.status = status.clone();
@@ -155,14 +166,21 @@ impl Courier<'_> {
     fn remove_entry(&self, entry: &std::path::Path) {
         if let Err(e) = std::fs::remove_file(entry) {
             if e.kind() != std::io::ErrorKind::NotFound {
-                self.printer.warn(&format!("cannot remove {}: {e}", entry.display()));
+                self.printer
+                    .warn(&format!("cannot remove {}: {e}", entry.display()));
             }
         }
     }
 
     /// Save a request that did not go through: `failed/` for a final rejection, the
     /// outbox otherwise. A save that fails turns the exit into 74 and says so.
-    fn keep(&self, parcel: &Job, mut result: RecordResult, exchange: Option<&Exchange>, exit: Exit) -> (RecordResult, Exit) {
+    fn keep(
+        &self,
+        parcel: &Job,
+        mut result: RecordResult,
+        exchange: Option<&Exchange>,
+        exit: Exit,
+    ) -> (RecordResult, Exit) {
         let error = result.error.clone().unwrap_or_default();
         let mut exit = exit;
         let saved: Option<Result<PathBuf, anyhow::Error>> = self.outbox.map(|outbox| {
@@ -209,7 +227,9 @@ impl Courier<'_> {
                 result.outbox_path = Some(path.display().to_string());
             }
             Some(Err(e)) => {
-                self.printer.error(&format!("{prefix}: the incident was NOT saved to the outbox: {e:#}"));
+                self.printer.error(&format!(
+                    "{prefix}: the incident was NOT saved to the outbox: {e:#}"
+                ));
                 result.error = Some(format!("{error}; NOT saved: {e:#}"));
                 exit = Exit::IoErr;
             }

@@ -52,7 +52,13 @@ impl Tally {
     }
 
     pub fn total(&self) -> usize {
-        self.sent + self.invalid + self.rejected + self.deferred + self.auth + self.not_sent + self.other
+        self.sent
+            + self.invalid
+            + self.rejected
+            + self.deferred
+            + self.auth
+            + self.not_sent
+            + self.other
     }
 
     fn failures(&self) -> usize {
@@ -132,7 +138,9 @@ impl Reorder<'_> {
         st.waiting.insert(seq, finished);
         loop {
             let next = st.next;
-            let Some(done) = st.waiting.remove(&next) else { break };
+            let Some(done) = st.waiting.remove(&next) else {
+                break;
+            };
             st.next += 1;
             st.exit = Some(st.exit.map_or(done.exit, |e| e.worst(done.exit)));
             if let Some(result) = &done.result {
@@ -145,7 +153,8 @@ impl Reorder<'_> {
                 self.printer.human(line);
             }
             self.progress.inc(1);
-            self.progress.set_message(format!("{} failed", st.tally.failures()));
+            self.progress
+                .set_message(format!("{} failed", st.tally.failures()));
         }
         self.advanced.notify_all();
     }
@@ -221,7 +230,10 @@ pub fn run(
     if let Some(e) = fatal {
         return Err(e);
     }
-    let st = reorder.state.into_inner().unwrap_or_else(|e| e.into_inner());
+    let st = reorder
+        .state
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
     let mut exit = st.exit.unwrap_or(Exit::Ok);
     if interrupt.is_set() {
         exit = Exit::Interrupted;

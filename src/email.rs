@@ -87,7 +87,10 @@ impl Composer {
         let check = |what: &str, value: &Option<String>| -> Result<Option<String>> {
             value
                 .as_deref()
-                .map(|v| address::parse(v).map_err(|e| Failure::new(Exit::Config, format!("{what} {e}")).into()))
+                .map(|v| {
+                    address::parse(v)
+                        .map_err(|e| Failure::new(Exit::Config, format!("{what} {e}")).into())
+                })
                 .transpose()
         };
         let to = address::parse(to).map_err(|e| Failure::new(Exit::Config, format!("--to {e}")))?;
@@ -122,8 +125,13 @@ impl Composer {
                 "the subject is {chars} characters long; MailingCore takes at most {MAX_SUBJECT_CHARS}"
             )));
         }
-        let idempotency_key = self.idempotency_key(incident).map_err(ComposeError::Invalid)?;
-        let contact = incident.contact_email.as_deref().map(|c| c.trim().to_string());
+        let idempotency_key = self
+            .idempotency_key(incident)
+            .map_err(ComposeError::Invalid)?;
+        let contact = incident
+            .contact_email
+            .as_deref()
+            .map(|c| c.trim().to_string());
         Ok(Email {
             label: incident.label(),
             body: SendBody {
@@ -188,7 +196,9 @@ fn check_pattern(pattern: &str) -> Result<()> {
         if !PLACEHOLDERS.contains(&name) {
             return Err(Failure::new(
                 Exit::Config,
-                format!("idempotency_key pattern {pattern:?} has an unknown placeholder {{{name}}}"),
+                format!(
+                    "idempotency_key pattern {pattern:?} has an unknown placeholder {{{name}}}"
+                ),
             )
             .hint(format!("placeholders: {{{}}}", PLACEHOLDERS.join("}, {")))
             .into());
@@ -206,7 +216,9 @@ fn expand_pattern(pattern: &str, incident: &Incident, to: &str) -> Result<String
             incident
                 .placeholder(name)
                 .map(str::to_string)
-                .ok_or_else(|| format!("the idempotency key pattern needs {{{name}}}, which this record lacks"))?
+                .ok_or_else(|| {
+                    format!("the idempotency key pattern needs {{{name}}}, which this record lacks")
+                })?
         };
         key = key.replace(&format!("{{{name}}}"), &value);
     }
@@ -248,7 +260,10 @@ mod tests {
 
     #[test]
     fn the_guides_example_comes_out_field_for_field() {
-        let email = Composer::new(&settings()).unwrap().compose(&incident()).unwrap();
+        let email = Composer::new(&settings())
+            .unwrap()
+            .compose(&incident())
+            .unwrap();
         let mut body = serde_json::to_value(&email.body).unwrap();
         let obj = body.as_object_mut().unwrap();
         obj.remove("htmlBody");
@@ -274,10 +289,15 @@ mod tests {
         let mut s = settings();
         s.idempotency_pattern = Some("botpress-{conversationId}-{code}".into());
         let c = Composer::new(&s).unwrap();
-        assert_eq!(c.compose(&incident()).unwrap().body.idempotency_key, "botpress-conv_abc123-5859");
+        assert_eq!(
+            c.compose(&incident()).unwrap().body.idempotency_key,
+            "botpress-conv_abc123-5859"
+        );
         let mut i = incident();
         i.code = None;
-        let Err(ComposeError::Invalid(msg)) = c.compose(&i) else { panic!() };
+        let Err(ComposeError::Invalid(msg)) = c.compose(&i) else {
+            panic!()
+        };
         assert!(msg.contains("{code}"), "{msg}");
         s.idempotency_pattern = Some("x-{nope}".into());
         assert!(Composer::new(&s).is_err());

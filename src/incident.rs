@@ -76,7 +76,11 @@ impl Incident {
             extra: mapped.extra,
             ..Incident::default()
         };
-        for (field, value) in mapped.values.into_iter().chain(overrides.values.iter().cloned()) {
+        for (field, value) in mapped
+            .values
+            .into_iter()
+            .chain(overrides.values.iter().cloned())
+        {
             let value = value.trim().to_string();
             *incident.slot(field) = (!value.is_empty()).then_some(value);
         }
@@ -125,7 +129,11 @@ impl Incident {
                 return Err(format!("{name} contains a NUL character"));
             }
         }
-        if let Some((key, _)) = self.extra.iter().find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+        if let Some((key, _)) = self
+            .extra
+            .iter()
+            .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
             return Err(format!("field {key:?} contains a NUL character"));
         }
         let Some(email) = &self.contact_email else {
@@ -169,7 +177,10 @@ impl Incident {
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.trim()))
                 .collect();
-            canon.insert("fields", serde_json::to_value(extra).expect("strings serialise"));
+            canon.insert(
+                "fields",
+                serde_json::to_value(extra).expect("strings serialise"),
+            );
         }
         canon.insert("to", to.trim().into());
         let json = serde_json::to_vec(&canon).expect("strings serialise");
@@ -235,7 +246,10 @@ mod tests {
         assert_eq!(incident.location.as_deref(), Some("A"));
         assert_eq!(
             incident.extra,
-            vec![("floor".into(), "3".into()), ("shift".into(), "night".into())]
+            vec![
+                ("floor".into(), "3".into()),
+                ("shift".into(), "night".into())
+            ]
         );
     }
 
@@ -244,7 +258,10 @@ mod tests {
         assert_eq!(sample().validate(), Ok(()));
         let mut i = sample();
         i.contact_email = Some("ana@".into());
-        assert_eq!(i.validate().unwrap_err(), "contact email \"ana@\" is not a valid address");
+        assert_eq!(
+            i.validate().unwrap_err(),
+            "contact email \"ana@\" is not a valid address"
+        );
         let mut i = sample();
         i.description = None;
         assert_eq!(i.validate().unwrap_err(), "description is missing");

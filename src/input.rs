@@ -36,7 +36,10 @@ pub struct Record {
 pub enum Item {
     Record(Record),
     /// A file that cannot be opened or read any further (66).
-    Unreadable { path: String, error: String },
+    Unreadable {
+        path: String,
+        error: String,
+    },
 }
 
 /// Records of every `--file`, in order. With no file, one empty record for the flags.
@@ -79,7 +82,11 @@ impl Iterator for Inputs {
                     Some(Ok((origin, value))) => {
                         let number = self.next_number;
                         self.next_number += 1;
-                        return Some(Item::Record(Record { number, origin, value }));
+                        return Some(Item::Record(Record {
+                            number,
+                            origin,
+                            value,
+                        }));
                     }
                     Some(Err(error)) => {
                         let path = doc.name.clone();
@@ -143,13 +150,16 @@ impl Document {
         let (name, source): (String, Box<dyn Read>) = if path.as_os_str() == "-" {
             ("-".into(), Box::new(io::stdin()))
         } else {
-            let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+            let file =
+                File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
             if file.metadata().is_ok_and(|m| m.is_dir()) {
                 return Err(format!("{} is a directory", path.display()));
             }
             (path.display().to_string(), Box::new(file))
         };
-        let is_csv_name = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        let is_csv_name = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
         let forced = match format {
             Format::Auto if is_csv_name => Format::Csv,
             f => f,
@@ -226,7 +236,11 @@ impl Document {
                 let scanned = self.scan_value(MAX_DOCUMENT_BYTES)?;
                 let one_line = self.line == start;
                 let rest_on_line = self.rest_of_line_is_blank()?;
-                self.mode = if one_line && rest_on_line { Mode::Lines } else { Mode::Values };
+                self.mode = if one_line && rest_on_line {
+                    Mode::Lines
+                } else {
+                    Mode::Values
+                };
                 Ok(self.document_value(start, scanned))
             }
             (Some(_), Format::Json) => {
@@ -254,7 +268,8 @@ impl Document {
             let start = self.line;
             let mut line = Vec::new();
             let mut too_long = false;
-            let read = read_line_capped(&mut self.reader, &mut line, MAX_RECORD_BYTES, &mut too_long)?;
+            let read =
+                read_line_capped(&mut self.reader, &mut line, MAX_RECORD_BYTES, &mut too_long)?;
             if read == 0 {
                 self.mode = Mode::Done;
                 return Ok(None);
@@ -295,7 +310,11 @@ impl Document {
     }
 
     /// A top-level value: a record, or a wrapper whose records go to `pending`.
-    fn document_value(&mut self, line: usize, scanned: Scanned) -> Option<(String, Result<Value, String>)> {
+    fn document_value(
+        &mut self,
+        line: usize,
+        scanned: Scanned,
+    ) -> Option<(String, Result<Value, String>)> {
         let origin = self.origin(line);
         let raw_len = scanned.len();
         let value = match scanned.into_value() {
@@ -329,7 +348,10 @@ impl Document {
             Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
             Err(e) => {
                 self.mode = Mode::Done;
-                return Ok(Some((self.origin(1), Err(format!("CSV header row: {}", csv_error(&e))))));
+                return Ok(Some((
+                    self.origin(1),
+                    Err(format!("CSV header row: {}", csv_error(&e))),
+                )));
             }
         };
         self.csv = Some(CsvState { reader, headers });
@@ -400,7 +422,9 @@ impl Document {
     fn rest_of_line_is_blank(&mut self) -> io::Result<bool> {
         loop {
             let buf = self.reader.fill_buf()?;
-            let Some(&b) = buf.first() else { return Ok(true) };
+            let Some(&b) = buf.first() else {
+                return Ok(true);
+            };
             match b {
                 b'\n' => {
                     self.reader.consume(1);
@@ -425,7 +449,11 @@ impl Document {
         loop {
             let buf = self.reader.fill_buf()?;
             if buf.is_empty() {
-                return Ok(if over { Scanned::TooLarge } else { Scanned::Truncated(out) });
+                return Ok(if over {
+                    Scanned::TooLarge
+                } else {
+                    Scanned::Truncated(out)
+                });
             }
             let mut used = 0;
             let mut done = false;
@@ -472,7 +500,11 @@ impl Document {
             }
             self.reader.consume(used);
             if done {
-                return Ok(if over { Scanned::TooLarge } else { Scanned::Complete(out) });
+                return Ok(if over {
+                    Scanned::TooLarge
+                } else {
+                    Scanned::Complete(out)
+                });
             }
         }
     }
@@ -522,13 +554,24 @@ fn parse_json(bytes: &[u8]) -> Result<Value, String> {
 
 /// A top-level value is a record, or a wrapper: a Tables page (`rows`) whose rows are
 /// records. Runtime API message pages are refused: they carry no incident fields.
-fn unwrap_document(value: Value, rows: &mut VecDeque<(String, Result<Value, String>)>, origin: &str) -> Result<Option<Value>, String> {
+fn unwrap_document(
+    value: Value,
+    rows: &mut VecDeque<(String, Result<Value, String>)>,
+    origin: &str,
+) -> Result<Option<Value>, String> {
     let Value::Object(map) = &value else {
-        return Err(format!("a record must be a JSON object, not {}", json_kind(&value)));
+        return Err(format!(
+            "a record must be a JSON object, not {}",
+            json_kind(&value)
+        ));
     };
     if map.get("rows").is_some_and(Value::is_array) && !map.contains_key("incident") {
-        let Value::Object(mut map) = value else { unreachable!() };
-        let Some(Value::Array(items)) = map.remove("rows") else { unreachable!() };
+        let Value::Object(mut map) = value else {
+            unreachable!()
+        };
+        let Some(Value::Array(items)) = map.remove("rows") else {
+            unreachable!()
+        };
         for (i, item) in items.into_iter().enumerate() {
             let record = match item {
                 Value::Object(_) => {
@@ -539,13 +582,18 @@ fn unwrap_document(value: Value, rows: &mut VecDeque<(String, Result<Value, Stri
                         Ok(item)
                     }
                 }
-                other => Err(format!("a row must be a JSON object, not {}", json_kind(&other))),
+                other => Err(format!(
+                    "a row must be a JSON object, not {}",
+                    json_kind(&other)
+                )),
             };
             rows.push_back((format!("{origin}#{}", i + 1), record));
         }
         return Ok(None);
     }
-    if map.get("messages").is_some_and(Value::is_array) || map.get("conversation").is_some_and(Value::is_object) {
+    if map.get("messages").is_some_and(Value::is_array)
+        || map.get("conversation").is_some_and(Value::is_object)
+    {
         return Err("this is a Botpress Runtime API page (messages or conversation), which holds no incident fields; \
              export the incident envelope or a Tables page instead"
             .into());
@@ -566,7 +614,9 @@ fn json_kind(value: &Value) -> &'static str {
 
 fn csv_error(err: &csv::Error) -> String {
     match err.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("the row has {len} fields; the header has {expected_len}")
         }
         csv::ErrorKind::Utf8 { .. } => "invalid UTF-8 in the row".into(),
@@ -575,7 +625,12 @@ fn csv_error(err: &csv::Error) -> String {
 }
 
 /// Read up to and including `\n`; past `cap` bytes, keep reading but not storing.
-fn read_line_capped(reader: &mut impl BufRead, out: &mut Vec<u8>, cap: usize, too_long: &mut bool) -> io::Result<usize> {
+fn read_line_capped(
+    reader: &mut impl BufRead,
+    out: &mut Vec<u8>,
+    cap: usize,
+    too_long: &mut bool,
+) -> io::Result<usize> {
     let mut total = 0;
     loop {
         let buf = reader.fill_buf()?;

@@ -120,7 +120,11 @@ impl Default for FieldMap {
                 .into_iter()
                 .map(|field| Rule {
                     field,
-                    paths: field.default_paths().iter().map(|p| p.to_string()).collect(),
+                    paths: field
+                        .default_paths()
+                        .iter()
+                        .map(|p| p.to_string())
+                        .collect(),
                     default: None,
                 })
                 .collect(),
@@ -229,7 +233,12 @@ fn kind_of(value: &Value) -> &'static str {
 
 /// Keys no rule consumed become extra fields: top-level keys and the keys of objects
 /// one level down (the envelope's `incident`); anything deeper is shown as JSON.
-fn collect_extra(value: &Value, prefix: &str, consumed: &[String], out: &mut Vec<(String, String)>) {
+fn collect_extra(
+    value: &Value,
+    prefix: &str,
+    consumed: &[String],
+    out: &mut Vec<(String, String)>,
+) {
     let Value::Object(map) = value else { return };
     for (key, child) in map {
         if prefix.is_empty() && IGNORED_KEYS.contains(&key.as_str()) {
@@ -277,7 +286,10 @@ mod tests {
             assert_eq!(m.get(Field::Type), Some("hardware"));
             assert_eq!(m.get(Field::ContactEmail), Some("a@example.com"));
             assert_eq!(m.get(Field::ConversationId), Some("conv_1"));
-            assert_eq!(m.extra, vec![("transcript".to_string(), "User: hi".to_string())]);
+            assert_eq!(
+                m.extra,
+                vec![("transcript".to_string(), "User: hi".to_string())]
+            );
         }
     }
 
@@ -289,7 +301,11 @@ mod tests {
             vec!["/a".into(), "/b".into(), "Machine code".into()],
             None,
         );
-        map.set(Field::Type, vec!["/kind".into()], Some("unspecified".into()));
+        map.set(
+            Field::Type,
+            vec!["/kind".into()],
+            Some("unspecified".into()),
+        );
         let m = map
             .apply(&json!({"a": "", "b": null, "Machine code": "77"}))
             .unwrap();
@@ -302,7 +318,10 @@ mod tests {
         let err = FieldMap::default()
             .apply(&json!({"description": ["a"]}))
             .unwrap_err();
-        assert_eq!(err, "field description (/description) must be text, not an array");
+        assert_eq!(
+            err,
+            "field description (/description) must be text, not an array"
+        );
         let err = FieldMap::default()
             .apply(&json!({"description": 5}))
             .unwrap_err();

@@ -89,7 +89,10 @@ impl Outbox {
         let entry = Entry {
             id,
             idempotency_key: record.key.to_string(),
-            created_at: previous.as_ref().map(|p| p.created_at.clone()).unwrap_or_else(|| now.clone()),
+            created_at: previous
+                .as_ref()
+                .map(|p| p.created_at.clone())
+                .unwrap_or_else(|| now.clone()),
             updated_at: now,
             attempts: previous.as_ref().map_or(0, |p| p.attempts) + record.attempts,
             last_error: record.error,
@@ -98,8 +101,16 @@ impl Outbox {
             tenant_id: record.destination.tenant_id.clone(),
             profile: record.destination.profile.clone(),
             origin: record.origin.map(str::to_string),
-            subject: record.body.get("subject").and_then(Value::as_str).map(str::to_string),
-            to: record.body.get("to").and_then(Value::as_str).map(str::to_string),
+            subject: record
+                .body
+                .get("subject")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            to: record
+                .body
+                .get("to")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             body: record.body.clone(),
         };
         let mut bytes = serde_json::to_vec_pretty(&entry)?;
@@ -122,7 +133,8 @@ pub struct Pending<'a> {
 
 pub fn read_entry(path: &Path) -> Result<Entry> {
     let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_slice(&bytes).with_context(|| format!("{} is not an outbox entry", path.display()))
+    serde_json::from_slice(&bytes)
+        .with_context(|| format!("{} is not an outbox entry", path.display()))
 }
 
 pub fn now_rfc3339() -> String {

@@ -72,7 +72,11 @@ impl Printer {
     }
 
     fn emit(&self, print: impl FnOnce()) {
-        let bar = self.progress.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let bar = self
+            .progress
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         match bar {
             Some(bar) if !bar.is_hidden() => bar.suspend(print),
             _ => print(),
@@ -121,7 +125,10 @@ impl Printer {
 
     pub fn warn(&self, text: &str) {
         if !self.quiet {
-            self.eprint(&format!("{}{text}", self.paint("mcnotify: warning: ", "33")));
+            self.eprint(&format!(
+                "{}{text}",
+                self.paint("mcnotify: warning: ", "33")
+            ));
         }
     }
 

@@ -81,7 +81,11 @@ impl Pacer {
         }
     }
 
-    fn wait<'a>(&self, guard: std::sync::MutexGuard<'a, Window>, wait: Duration) -> std::sync::MutexGuard<'a, Window> {
+    fn wait<'a>(
+        &self,
+        guard: std::sync::MutexGuard<'a, Window>,
+        wait: Duration,
+    ) -> std::sync::MutexGuard<'a, Window> {
         let wait = wait.max(Duration::from_millis(1));
         self.changed
             .wait_timeout(guard, wait)
@@ -111,7 +115,10 @@ impl Pacer {
                     w.reset_at = reset_at;
                     w.remaining = Some(server_remaining.saturating_sub(w.in_flight));
                 } else if rate.reset.is_none() || rate.reset == w.reset_value {
-                    w.remaining = Some(w.remaining.map_or(server_remaining, |r| r.min(server_remaining)));
+                    w.remaining = Some(
+                        w.remaining
+                            .map_or(server_remaining, |r| r.min(server_remaining)),
+                    );
                 }
             }
             if rate_limited {
@@ -142,7 +149,11 @@ mod tests {
     use std::time::UNIX_EPOCH;
 
     fn epoch_in(secs: u64) -> u64 {
-        SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() + secs
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + secs
     }
 
     #[test]
@@ -151,19 +162,30 @@ mod tests {
         pacer.acquire();
         let reset = epoch_in(1);
         pacer.observe(
-            Some(&RateLimit { limit: Some(2), remaining: Some(1), reset: Some(reset) }),
+            Some(&RateLimit {
+                limit: Some(2),
+                remaining: Some(1),
+                reset: Some(reset),
+            }),
             false,
         );
         let started = Instant::now();
         pacer.acquire(); // the last one of the window goes at once
         assert!(started.elapsed() < Duration::from_millis(200));
         pacer.observe(
-            Some(&RateLimit { limit: Some(2), remaining: Some(0), reset: Some(reset) }),
+            Some(&RateLimit {
+                limit: Some(2),
+                remaining: Some(0),
+                reset: Some(reset),
+            }),
             false,
         );
         pacer.acquire(); // this one waits for the reset
         let waited = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
-        assert!(waited >= Duration::from_secs(reset), "started before the reset");
+        assert!(
+            waited >= Duration::from_secs(reset),
+            "started before the reset"
+        );
     }
 
     #[test]

@@ -18,9 +18,16 @@ use crate::mapping::FieldMap;
 pub enum Prepared {
     Email(Ready),
     /// The record's data is at fault (65).
-    Invalid { number: usize, origin: String, error: String },
+    Invalid {
+        number: usize,
+        origin: String,
+        error: String,
+    },
     /// An input file that cannot be read (66).
-    Unreadable { path: String, error: String },
+    Unreadable {
+        path: String,
+        error: String,
+    },
 }
 
 /// A composed email with the record it came from.
@@ -43,7 +50,11 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    pub fn new(input: &InputArgs, incident: &IncidentArgs, settings: &Settings) -> Result<Pipeline> {
+    pub fn new(
+        input: &InputArgs,
+        incident: &IncidentArgs,
+        settings: &Settings,
+    ) -> Result<Pipeline> {
         let overrides = Overrides::from_args(incident).map_err(|e| Failure::new(Exit::Usage, e))?;
         if input.file.is_empty() && overrides.is_empty() {
             return Err(Failure::new(Exit::Usage, "no incident given")
@@ -51,7 +62,9 @@ impl Pipeline {
                 .into());
         }
         if input.file.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
-            return Err(Failure::new(Exit::Usage, "--file - (stdin) can be given only once").into());
+            return Err(
+                Failure::new(Exit::Usage, "--file - (stdin) can be given only once").into(),
+            );
         }
         let composer = Composer::new(&settings.email)?;
         let format = match input.format_in {

@@ -35,19 +35,25 @@ impl Quota {
         if limit.is_none() && used.is_none() && percentage.is_none() && !warning {
             return None;
         }
-        Some(Quota {
-            limit,
-            used,
-            percentage,
-            warning,
-        }
-        .completed())
+        Some(
+            Quota {
+                limit,
+                used,
+                percentage,
+                warning,
+            }
+            .completed(),
+        )
     }
 
     /// The quota object of a 429 body: `{"limit":100,"used":115,"percentage":115}`.
     pub fn from_body(value: &serde_json::Value) -> Option<Quota> {
         let obj = value.as_object()?;
-        let get = |k: &str| obj.get(k).and_then(|v| v.as_f64()).map(|f| f.max(0.0).floor() as u64);
+        let get = |k: &str| {
+            obj.get(k)
+                .and_then(|v| v.as_f64())
+                .map(|f| f.max(0.0).floor() as u64)
+        };
         Some(
             Quota {
                 limit: get("limit"),
@@ -104,7 +110,10 @@ impl Quota {
             ));
         }
         if self.warning {
-            return Some(format!("MailingCore quota at {}: plan your upgrade", self.summary()));
+            return Some(format!(
+                "MailingCore quota at {}: plan your upgrade",
+                self.summary()
+            ));
         }
         None
     }
@@ -163,7 +172,13 @@ pub fn raw_headers(headers: &HeaderMap) -> Vec<String> {
             let n = name.as_str();
             n.starts_with("x-quota-") || n.starts_with("x-ratelimit-") || n == "retry-after"
         })
-        .map(|(name, value)| format!("{}: {}", name.as_str(), value.to_str().unwrap_or("<binary>")))
+        .map(|(name, value)| {
+            format!(
+                "{}: {}",
+                name.as_str(),
+                value.to_str().unwrap_or("<binary>")
+            )
+        })
         .collect()
 }
 
@@ -182,13 +197,26 @@ mod tests {
 
     #[test]
     fn quota_headers_parse_and_warn_from_80_percent() {
-        let q = Quota::from_headers(&headers(&[("x-quota-limit", "5000"), ("x-quota-used", "421"), ("x-quota-percentage", "8")])).unwrap();
+        let q = Quota::from_headers(&headers(&[
+            ("x-quota-limit", "5000"),
+            ("x-quota-used", "421"),
+            ("x-quota-percentage", "8"),
+        ]))
+        .unwrap();
         assert_eq!(q.summary(), "421/5000 (8%)");
         assert_eq!(q.warning_text(), None);
-        let q = Quota::from_headers(&headers(&[("x-quota-limit", "5000"), ("x-quota-used", "4210")])).unwrap();
+        let q = Quota::from_headers(&headers(&[
+            ("x-quota-limit", "5000"),
+            ("x-quota-used", "4210"),
+        ]))
+        .unwrap();
         assert_eq!(q.percentage, Some(84));
         assert!(q.warning_text().unwrap().contains("84%"));
-        let q = Quota::from_headers(&headers(&[("x-quota-percentage", "104"), ("x-quota-warning", "true")])).unwrap();
+        let q = Quota::from_headers(&headers(&[
+            ("x-quota-percentage", "104"),
+            ("x-quota-warning", "true"),
+        ]))
+        .unwrap();
         assert!(q.warning_text().unwrap().contains("grace period"));
         assert_eq!(Quota::from_headers(&HeaderMap::new()), None);
     }
@@ -196,10 +224,19 @@ mod tests {
     #[test]
     fn reset_is_an_epoch_or_a_delta() {
         let now = UNIX_EPOCH + Duration::from_secs(1_719_820_700);
-        let epoch = RateLimit { reset: Some(1_719_820_800), ..RateLimit::default() };
+        let epoch = RateLimit {
+            reset: Some(1_719_820_800),
+            ..RateLimit::default()
+        };
         assert_eq!(epoch.until_reset(now), Some(Duration::from_secs(100)));
-        let delta = RateLimit { reset: Some(7), ..RateLimit::default() };
+        let delta = RateLimit {
+            reset: Some(7),
+            ..RateLimit::default()
+        };
         assert_eq!(delta.until_reset(now), Some(Duration::from_secs(7)));
-        assert_eq!(retry_after(&headers(&[("retry-after", "3")]), now), Some(Duration::from_secs(3)));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "3")]), now),
+            Some(Duration::from_secs(3))
+        );
     }
 }

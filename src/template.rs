@@ -77,9 +77,8 @@ impl Renderer {
 
     /// The locale an incident is rendered in: its own, else the configured one, else `en`.
     pub fn locale_for(&self, incident: &Incident) -> String {
-        let supported = |l: &String| {
-            BUILT_IN_LOCALES.contains(&l.as_str()) || self.user_locales.contains(l)
-        };
+        let supported =
+            |l: &String| BUILT_IN_LOCALES.contains(&l.as_str()) || self.user_locales.contains(l);
         incident
             .locale
             .as_deref()
@@ -112,8 +111,13 @@ impl Renderer {
         };
         let part = |name: &str| -> Result<String> {
             let template_name = self.pick(&locale, name);
-            let template = self.env.get_template(&template_name).expect("picked templates exist");
-            template.render(&ctx).map_err(|e| self.template_error(&template_name, &e).into())
+            let template = self
+                .env
+                .get_template(&template_name)
+                .expect("picked templates exist");
+            template
+                .render(&ctx)
+                .map_err(|e| self.template_error(&template_name, &e).into())
         };
         let subject = fold_line(part("subject.txt")?.trim());
         Ok(Rendered {
@@ -142,7 +146,10 @@ impl Renderer {
             (Some(rel), Some(dir)) => dir.join(rel).display().to_string(),
             _ => format!("built-in template {name}"),
         };
-        Failure::new(Exit::Config, format!("template {origin}: {}", describe(err)))
+        Failure::new(
+            Exit::Config,
+            format!("template {origin}: {}", describe(err)),
+        )
     }
 }
 
@@ -166,9 +173,16 @@ fn normalise_locale(locale: &str) -> String {
         .to_ascii_lowercase()
 }
 
-fn load_dir(env: &mut Environment<'static>, dir: &Path, locales: &mut BTreeSet<String>) -> Result<()> {
+fn load_dir(
+    env: &mut Environment<'static>,
+    dir: &Path,
+    locales: &mut BTreeSet<String>,
+) -> Result<()> {
     let entries = fs::read_dir(dir).map_err(|e| {
-        Failure::new(Exit::Config, format!("cannot read the template directory {}: {e}", dir.display()))
+        Failure::new(
+            Exit::Config,
+            format!("cannot read the template directory {}: {e}", dir.display()),
+        )
     })?;
     let mut found = 0;
     found += load_parts(env, dir, "user")?;
@@ -205,11 +219,20 @@ fn load_parts(env: &mut Environment<'static>, dir: &Path, prefix: &str) -> Resul
         let source = match fs::read_to_string(&path) {
             Ok(s) => s,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return fail(Exit::Config, format!("cannot read the template {}: {e}", path.display())),
+            Err(e) => {
+                return fail(
+                    Exit::Config,
+                    format!("cannot read the template {}: {e}", path.display()),
+                )
+            }
         };
         let name = format!("{prefix}/{part}");
-        env.add_template_owned(name.clone(), source)
-            .map_err(|e| Failure::new(Exit::Config, format!("template {}: {}", path.display(), describe(&e))))?;
+        env.add_template_owned(name.clone(), source).map_err(|e| {
+            Failure::new(
+                Exit::Config,
+                format!("template {}: {}", path.display(), describe(&e)),
+            )
+        })?;
         let template = env.get_template(&name).expect("just added");
         let unknown: Vec<String> = template
             .undeclared_variables(false)
@@ -257,12 +280,21 @@ mod tests {
         assert_eq!(out.subject, "[Incident] Code 5859 — Albacenter Mall");
         let mut i = incident();
         i.code = None;
-        assert_eq!(r.render(&i, "h", "b").unwrap().subject, "[Incident] hardware — Albacenter Mall");
+        assert_eq!(
+            r.render(&i, "h", "b").unwrap().subject,
+            "[Incident] hardware — Albacenter Mall"
+        );
         i.location = None;
-        assert_eq!(r.render(&i, "h", "b").unwrap().subject, "[Incident] hardware");
+        assert_eq!(
+            r.render(&i, "h", "b").unwrap().subject,
+            "[Incident] hardware"
+        );
         i.locale = Some("es-ES".into());
         let es = r.render(&i, "h", "b").unwrap();
-        assert_eq!((es.subject.as_str(), es.locale.as_str()), ("[Incidencia] hardware", "es"));
+        assert_eq!(
+            (es.subject.as_str(), es.locale.as_str()),
+            ("[Incidencia] hardware", "es")
+        );
     }
 
     #[test]
@@ -271,8 +303,17 @@ mod tests {
             .unwrap()
             .render(&incident(), "h@example.com", "botpress")
             .unwrap();
-        assert!(out.html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt; &quot;x&quot;"), "{}", out.html);
-        assert!(out.html.contains("&lt;b&gt;2&lt;&#x2f;b&gt;"), "{}", out.html);
+        assert!(
+            out.html
+                .contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt; &quot;x&quot;"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("&lt;b&gt;2&lt;&#x2f;b&gt;"),
+            "{}",
+            out.html
+        );
         assert!(!out.html.contains("<script>"));
         assert!(out.text.contains("<script>alert(1)</script>"));
     }
@@ -281,7 +322,10 @@ mod tests {
     fn unknown_locale_falls_back_to_configured_then_en() {
         let mut i = incident();
         i.locale = Some("fr".into());
-        assert_eq!(Renderer::new(None, Some("es")).unwrap().locale_for(&i), "es");
+        assert_eq!(
+            Renderer::new(None, Some("es")).unwrap().locale_for(&i),
+            "es"
+        );
         assert_eq!(Renderer::new(None, None).unwrap().locale_for(&i), "en");
     }
 }

@@ -15,7 +15,13 @@ pub fn run(args: &GenerateDocsArgs) -> Result<Exit> {
     for dir in [&completions, &man] {
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Elvish, Shell::PowerShell] {
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::Elvish,
+        Shell::PowerShell,
+    ] {
         clap_complete::generate_to(shell, &mut Cli::command(), "mcnotify", &completions)
             .with_context(|| format!("cannot write {shell} completions"))?;
     }

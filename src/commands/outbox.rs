@@ -43,7 +43,9 @@ fn entries(dir: &Path, printer: &Printer) -> Result<Vec<(PathBuf, Entry)>> {
     for item in read.flatten() {
         let path = item.path();
         let is_entry = path.extension().is_some_and(|e| e == "json")
-            && !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            && !path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if !is_entry {
             continue;
         }
@@ -74,14 +76,21 @@ struct Listed<'a> {
 }
 
 fn list(outbox: &Outbox, args: &OutboxListArgs, printer: &Printer) -> Result<Exit> {
-    let dir = if args.failed { outbox.failed_dir() } else { outbox.dir().to_path_buf() };
+    let dir = if args.failed {
+        outbox.failed_dir()
+    } else {
+        outbox.dir().to_path_buf()
+    };
     let entries = entries(&dir, printer)?;
     if entries.is_empty() {
         printer.note(&format!("nothing in {}", dir.display()));
         return Ok(Exit::Ok);
     }
     if !printer.json {
-        printer.out(&format!("{:<16}  {:>5}  {:>8}  {:<40}  SUBJECT", "ID", "AGE", "ATTEMPTS", "LAST ERROR"));
+        printer.out(&format!(
+            "{:<16}  {:>5}  {:>8}  {:<40}  SUBJECT",
+            "ID", "AGE", "ATTEMPTS", "LAST ERROR"
+        ));
     }
     for (path, e) in &entries {
         let age = age(&e.created_at);
@@ -121,7 +130,9 @@ fn find(outbox: &Outbox, id: &str) -> Result<PathBuf> {
     let mut found = Vec::new();
     if valid {
         for dir in [outbox.dir().to_path_buf(), outbox.failed_dir()] {
-            let Ok(read) = fs::read_dir(&dir) else { continue };
+            let Ok(read) = fs::read_dir(&dir) else {
+                continue;
+            };
             for item in read.flatten() {
                 let name = item.file_name().to_string_lossy().into_owned();
                 if name.ends_with(".json") && name.starts_with(id) {
@@ -132,10 +143,15 @@ fn find(outbox: &Outbox, id: &str) -> Result<PathBuf> {
     }
     match found.len() {
         1 => Ok(found.remove(0)),
-        0 => Err(Failure::new(Exit::NoInput, format!("no outbox entry {id:?}"))
-            .hint("`mcnotify outbox list` (and `list --failed`) shows the ids")
-            .into()),
-        n => fail(Exit::Usage, format!("{id:?} matches {n} entries; give more of the id")),
+        0 => Err(
+            Failure::new(Exit::NoInput, format!("no outbox entry {id:?}"))
+                .hint("`mcnotify outbox list` (and `list --failed`) shows the ids")
+                .into(),
+        ),
+        n => fail(
+            Exit::Usage,
+            format!("{id:?} matches {n} entries; give more of the id"),
+        ),
     }
 }
 
@@ -177,17 +193,27 @@ fn lock(outbox: &Outbox, wait: bool, printer: &Printer) -> Result<File> {
         Ok(()) => Ok(file),
         Err(TryLockError::WouldBlock) if wait => {
             printer.note("another flush is running; waiting for it to finish");
-            file.lock().with_context(|| format!("cannot lock {}", path.display()))?;
+            file.lock()
+                .with_context(|| format!("cannot lock {}", path.display()))?;
             Ok(file)
         }
-        Err(TryLockError::WouldBlock) => Err(Failure::new(Exit::TempFail, "another flush is running")
-            .hint("it holds the outbox lock; try again later, or pass --wait")
-            .into()),
-        Err(TryLockError::Error(e)) => Err(e).with_context(|| format!("cannot lock {}", path.display())),
+        Err(TryLockError::WouldBlock) => {
+            Err(Failure::new(Exit::TempFail, "another flush is running")
+                .hint("it holds the outbox lock; try again later, or pass --wait")
+                .into())
+        }
+        Err(TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("cannot lock {}", path.display()))
+        }
     }
 }
 
-fn flush(outbox: &Outbox, args: &OutboxFlushArgs, settings: &Settings, printer: &Printer) -> Result<Exit> {
+fn flush(
+    outbox: &Outbox,
+    args: &OutboxFlushArgs,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<Exit> {
     let jobs = jobs(args.jobs)?;
     let _lock = lock(outbox, args.wait, printer)?;
     let entries = entries(outbox.dir(), printer)?;
@@ -228,7 +254,9 @@ fn flush(outbox: &Outbox, args: &OutboxFlushArgs, settings: &Settings, printer: 
         }))
     });
     let interrupt = Interrupt::install();
-    let (exit, tally) = dispatch::run(work, jobs, Some(total), printer, &interrupt, |job| courier.deliver(job))?;
+    let (exit, tally) = dispatch::run(work, jobs, Some(total), printer, &interrupt, |job| {
+        courier.deliver(job)
+    })?;
     summarise(&tally, "sent", printer);
     Ok(exit)
 }

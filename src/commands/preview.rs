@@ -89,7 +89,10 @@ fn curl_command(ready: &Ready, settings: &Settings) -> String {
         shell_quote(&format!("{}{SEND_PATH}", settings.base_url))
     );
     if let Some(tenant) = &settings.tenant_id {
-        cmd.push_str(&format!("  -H {} \\\n", shell_quote(&format!("X-Tenant-Id: {tenant}"))));
+        cmd.push_str(&format!(
+            "  -H {} \\\n",
+            shell_quote(&format!("X-Tenant-Id: {tenant}"))
+        ));
     }
     cmd.push_str(&format!("  --data-raw {}", shell_quote(&body)));
     cmd

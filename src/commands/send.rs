@@ -39,7 +39,9 @@ pub fn run(args: &SendArgs, settings: &Settings, printer: &Printer) -> Result<Ex
     };
     let interrupt = Interrupt::install();
     let work = pipeline.map(|step| step.map(|prepared| work_for(prepared, printer)));
-    let (exit, tally) = dispatch::run(work, jobs, None, printer, &interrupt, |job| courier.deliver(job))?;
+    let (exit, tally) = dispatch::run(work, jobs, None, printer, &interrupt, |job| {
+        courier.deliver(job)
+    })?;
     summarise(&tally, "sent", printer);
     Ok(exit)
 }
@@ -154,7 +156,11 @@ pub fn client(settings: &Settings, printer: &Printer) -> Result<Client> {
 /// Invalid records (65) and unreadable files (66): reported, never sent or saved.
 pub fn report_unsendable(step: Prepared, printer: &Printer) -> Finished {
     match step {
-        Prepared::Invalid { number, origin, error } => {
+        Prepared::Invalid {
+            number,
+            origin,
+            error,
+        } => {
             if origin == "flags" {
                 printer.error(&error);
             } else {

@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// The key the stand-in accepts by default.
-pub const KEY: &str = "mc_test_0123456789abcdefghijklmn";
+pub use super::standin::KEY;
 pub const HELPDESK: &str = "helpdesk@example.com";
 
 /// The vendor guide's incident, as a `botpress-incident/v1` envelope.
