@@ -127,7 +127,6 @@ pub enum Outcome {
         http: u16,
         id: Option<String>,
         status: Option<String>,
-        body: Option<Value>,
         note: Option<String>,
     },
     /// 400, 404, 409, 422 and other 4xx: the request will not pass as it is.
@@ -440,7 +439,6 @@ fn classify(
             http: code,
             id,
             status: text("status"),
-            body: json,
             note,
         });
     }

@@ -19,10 +19,10 @@ pub fn run(cli: &Cli, printer: &Printer) -> Result<Exit> {
             let settings = Settings::load(&cli.global, Some(&args.email), &env)?;
             commands::preview::run(args, &settings, printer)
         }
-        Command::CheckQuota(args) => {
-            let settings = Settings::load(&cli.global, None, &env)?;
-            commands::check_quota::run(args, &settings, printer)
-        }
+        Command::CheckQuota(args) => match Settings::load(&cli.global, None, &env) {
+            Ok(settings) => commands::check_quota::run(args, &settings, printer),
+            Err(e) => Ok(commands::check_quota::unknown(&e, printer)),
+        },
         Command::VerifyKey(args) => {
             let settings = Settings::load(&cli.global, None, &env)?;
             commands::verify_key::run(args, &settings, printer)

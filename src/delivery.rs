@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::api::{Client, Exchange, Outcome};
 use crate::exit::Exit;
 use crate::journal::{Journal, JournalEntry};
-use crate::outbox::{now_rfc3339, Destination, Outbox, Pending};
+use crate::outbox::{Destination, Outbox, Pending};
 use crate::output::{Printer, RecordResult};
 
 /// One request to make: the exact body and what the output says about it.
@@ -243,24 +243,13 @@ impl Courier<'_> {
     }
 
     fn record(&self, parcel: &Job, exchange: &Exchange) {
-        let (id, status) = match &exchange.outcome {
-            Outcome::Accepted { id, status, .. } => (id.clone(), status.clone()),
-            _ => (None, None),
-        };
-        let entry = JournalEntry {
-            time: now_rfc3339(),
-            base_url: self.destination.base_url.clone(),
-            tenant_id: self.destination.tenant_id.clone(),
-            request: "send".into(),
-            idempotency_key: Some(parcel.key.clone()),
-            outcome: outcome_name(&exchange.outcome).into(),
-            http: exchange.outcome.http(),
-            id,
-            status,
-            quota: exchange.quota.clone(),
-            rate_limit: exchange.rate_limit.clone(),
-            error: exchange.outcome.error(),
-        };
+        let entry = JournalEntry::of(
+            "send",
+            &self.destination.base_url,
+            self.destination.tenant_id.as_deref(),
+            Some(&parcel.key),
+            exchange,
+        );
         if let Err(e) = self.journal.append(&entry) {
             self.printer.warn(&format!("{e:#}"));
         }
@@ -269,10 +258,10 @@ impl Courier<'_> {
 
 pub fn outcome_name(outcome: &Outcome) -> &'static str {
     match outcome {
-        Outcome::Accepted { .. } => "sent",
+        Outcome::Accepted { .. } => crate::journal::SENT_OUTCOME,
         Outcome::Rejected(_) => "rejected",
         Outcome::Auth(_) => "auth",
-        Outcome::QuotaBlocked(_) => "quota",
+        Outcome::QuotaBlocked(_) => crate::journal::QUOTA_OUTCOME,
         Outcome::Transient { .. } => "transient",
         Outcome::Redirect { .. } => "redirect",
     }

@@ -37,7 +37,6 @@ pub enum Item {
     Record(Record),
     /// A file that cannot be opened or read any further (66).
     Unreadable {
-        path: String,
         error: String,
     },
 }
@@ -89,9 +88,8 @@ impl Iterator for Inputs {
                         }));
                     }
                     Some(Err(error)) => {
-                        let path = doc.name.clone();
                         self.current = None;
-                        return Some(Item::Unreadable { path, error });
+                        return Some(Item::Unreadable { error });
                     }
                     None => self.current = None,
                 }
@@ -99,12 +97,7 @@ impl Iterator for Inputs {
             let path = self.files.pop_front()?;
             match Document::open(&path, self.format) {
                 Ok(doc) => self.current = Some(doc),
-                Err(error) => {
-                    return Some(Item::Unreadable {
-                        path: path.display().to_string(),
-                        error,
-                    })
-                }
+                Err(error) => return Some(Item::Unreadable { error }),
             }
         }
     }

@@ -1,12 +1,15 @@
 //! The journal: an append-only JSON Lines record of every API outcome (never the key).
 
-use std::fs::OpenOptions;
-use std::io::Write;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::api::{Exchange, Outcome};
+use crate::delivery::outcome_name;
+use crate::outbox::now_rfc3339;
 use crate::quota::{Quota, RateLimit};
 use crate::state::private_dir;
 
@@ -29,6 +32,36 @@ pub struct JournalEntry {
     pub error: Option<String>,
 }
 
+impl JournalEntry {
+    /// The entry for one exchange with the API; `request` is `send` or `probe`.
+    pub fn of(
+        request: &str,
+        base_url: &str,
+        tenant: Option<&str>,
+        idempotency_key: Option<&str>,
+        exchange: &Exchange,
+    ) -> JournalEntry {
+        let (id, status) = match &exchange.outcome {
+            Outcome::Accepted { id, status, .. } => (id.clone(), status.clone()),
+            _ => (None, None),
+        };
+        JournalEntry {
+            time: now_rfc3339(),
+            base_url: base_url.to_string(),
+            tenant_id: tenant.map(str::to_string),
+            request: request.to_string(),
+            idempotency_key: idempotency_key.map(str::to_string),
+            outcome: outcome_name(&exchange.outcome).to_string(),
+            http: exchange.outcome.http(),
+            id,
+            status,
+            quota: exchange.quota.clone(),
+            rate_limit: exchange.rate_limit.clone(),
+            error: exchange.outcome.error(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Journal {
     path: PathBuf,
@@ -39,10 +72,6 @@ impl Journal {
         Journal {
             path: state_dir.join("journal.jsonl"),
         }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     /// Append one entry as a single write, so concurrent runs never interleave a line.
@@ -64,5 +93,115 @@ impl Journal {
             .with_context(|| format!("cannot open the journal {}", self.path.display()))?;
         file.write_all(&line)
             .with_context(|| format!("cannot write the journal {}", self.path.display()))
+    }
+}
+
+/// What the journal last recorded of real sends to one API and tenant.
+#[derive(Debug, Clone, Default)]
+pub struct SendHistory {
+    /// The newest send whose answer carried quota figures.
+    pub last_quota: Option<JournalEntry>,
+    /// The newest send, when it was refused for the monthly quota.
+    pub blocked: Option<JournalEntry>,
+}
+
+impl Journal {
+    /// Scan the journal line by line (it may be long) for sends to `base_url` as
+    /// `tenant`. Lines that do not parse are skipped: the journal is advisory.
+    pub fn send_history(&self, base_url: &str, tenant: Option<&str>) -> Result<SendHistory> {
+        let file = match File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(SendHistory::default()),
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("cannot read the journal {}", self.path.display()))
+            }
+        };
+        let mut history = SendHistory::default();
+        for line in BufReader::new(file).split(b'\n') {
+            let line =
+                line.with_context(|| format!("cannot read the journal {}", self.path.display()))?;
+            let Ok(entry) = serde_json::from_slice::<JournalEntry>(&line) else {
+                continue;
+            };
+            if entry.request != "send"
+                || entry.base_url != base_url
+                || entry.tenant_id.as_deref() != tenant
+            {
+                continue;
+            }
+            if entry.outcome == QUOTA_OUTCOME {
+                history.blocked = Some(entry.clone());
+            } else if entry.outcome == SENT_OUTCOME {
+                history.blocked = None;
+            }
+            if entry.quota.is_some() {
+                history.last_quota = Some(entry);
+            }
+        }
+        Ok(history)
+    }
+}
+
+/// The journal's `outcome` for a send refused by the monthly quota.
+pub const QUOTA_OUTCOME: &str = "quota";
+/// The journal's `outcome` for an accepted send.
+pub const SENT_OUTCOME: &str = "sent";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(base: &str, outcome: &str, used: Option<u64>) -> JournalEntry {
+        JournalEntry {
+            time: "2026-11-24T03:00:00Z".into(),
+            base_url: base.into(),
+            tenant_id: None,
+            request: "send".into(),
+            idempotency_key: Some("k".into()),
+            outcome: outcome.into(),
+            http: Some(201),
+            id: None,
+            status: None,
+            quota: used.map(|u| Quota {
+                limit: Some(100),
+                used: Some(u),
+                percentage: Some(u),
+                warning: u >= 80,
+            }),
+            rate_limit: None,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn history_keeps_the_newest_figures_for_the_same_api() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::new(dir.path());
+        assert!(journal
+            .send_history("https://a", None)
+            .unwrap()
+            .last_quota
+            .is_none());
+        journal
+            .append(&entry("https://a", "sent", Some(50)))
+            .unwrap();
+        journal
+            .append(&entry("https://b", "sent", Some(90)))
+            .unwrap();
+        journal
+            .append(&entry("https://a", "quota", Some(112)))
+            .unwrap();
+        let h = journal.send_history("https://a", None).unwrap();
+        assert_eq!(h.last_quota.unwrap().quota.unwrap().used, Some(112));
+        assert!(h.blocked.is_some());
+        journal.append(&entry("https://a", "sent", None)).unwrap();
+        let h = journal.send_history("https://a", None).unwrap();
+        assert!(h.blocked.is_none(), "a later send clears the block");
+        assert!(journal
+            .send_history("https://a", Some("t"))
+            .unwrap()
+            .last_quota
+            .is_none());
     }
 }

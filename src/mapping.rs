@@ -141,6 +141,7 @@ pub struct Mapped {
 }
 
 impl Mapped {
+    #[cfg(test)]
     pub fn get(&self, field: Field) -> Option<&str> {
         self.values
             .iter()

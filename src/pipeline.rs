@@ -25,7 +25,6 @@ pub enum Prepared {
     },
     /// An input file that cannot be read (66).
     Unreadable {
-        path: String,
         error: String,
     },
 }
@@ -99,7 +98,7 @@ impl Pipeline {
 
     fn prepare(&self, item: Item) -> Result<Prepared> {
         let record = match item {
-            Item::Unreadable { path, error } => return Ok(Prepared::Unreadable { path, error }),
+            Item::Unreadable { error } => return Ok(Prepared::Unreadable { error }),
             Item::Record(r) => r,
         };
         let invalid = |error: String| Prepared::Invalid {

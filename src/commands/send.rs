@@ -134,23 +134,31 @@ fn dry_run(pipeline: Pipeline, settings: &Settings, printer: &Printer) -> Result
 
 /// The client with the key and retry policy of the settings (78 without a key).
 pub fn client(settings: &Settings, printer: &Printer) -> Result<Client> {
+    client_with(settings, printer, retry_policy(settings))
+}
+
+/// The retry policy of the settings: `--retries`, `--retry-max-time`, `--timeout`.
+pub fn retry_policy(settings: &Settings) -> RetryPolicy {
+    RetryPolicy {
+        retries: settings.retries,
+        max_time: settings.retry_max_time,
+        timeout: settings.timeout,
+        backoff: Duration::from_millis(250),
+        rate_limit_waits: 10,
+    }
+}
+
+/// The client with the key of the settings and the given retry policy.
+pub fn client_with(settings: &Settings, printer: &Printer, policy: RetryPolicy) -> Result<Client> {
     let (key, source, warnings) = settings.api_key()?;
     for w in warnings.iter().chain(&settings.warnings) {
         printer.warn(w);
     }
+    if let Some(config) = &settings.config_path {
+        printer.detail(2, &format!("config {}", config.display()));
+    }
     printer.detail(2, &format!("key {} from {source}", key.redacted()));
-    Client::new(
-        &settings.base_url,
-        key,
-        settings.tenant_id.clone(),
-        RetryPolicy {
-            retries: settings.retries,
-            max_time: settings.retry_max_time,
-            timeout: settings.timeout,
-            backoff: Duration::from_millis(250),
-            rate_limit_waits: 10,
-        },
-    )
+    Client::new(&settings.base_url, key, settings.tenant_id.clone(), policy)
 }
 
 /// Invalid records (65) and unreadable files (66): reported, never sent or saved.
