@@ -1,0 +1,591 @@
+//! `check-quota` and `verify-key` against the stand-in: live figures, the journal fallback
+//! and its age, a blocked tenant, each probe status, the network down, malformed keys,
+//! and the test send.
+
+mod support;
+
+use std::fs;
+use std::time::{Duration, Instant, SystemTime};
+
+use serde_json::json;
+use support::harness::{json_lines, text, TestEnv, GUIDE_INCIDENT, KEY};
+use support::standin::{Config, ErrorStyle, Fault, KeyDef, StandIn, TENANT};
+
+const LIVE_KEY: &str = "mc_live_abcdefghijklmnopqrstuvwx9z";
+const SEND_ONLY: &str = "mc_test_sendonly0123456789abcdef";
+const READ_ONLY: &str = "mc_test_readonly0123456789abcdef";
+
+fn standin(quota_headers_on_logs: bool) -> StandIn {
+    StandIn::with(Config {
+        keys: vec![
+            KeyDef::new(KEY, TENANT, &["email:send", "email:read"]),
+            KeyDef::new(LIVE_KEY, TENANT, &["email:send", "email:read"]),
+            KeyDef::new(SEND_ONLY, TENANT, &["email:send"]),
+            KeyDef::new(READ_ONLY, TENANT, &["email:read"]),
+        ],
+        quota_headers_on_logs,
+        ..Config::default()
+    })
+}
+
+/// A loopback URL where nothing listens.
+fn closed_port() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut assert_cmd::Command) -> Run {
+    let out = cmd.output().unwrap();
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: text(&out.stdout),
+        stderr: text(&out.stderr),
+    };
+    assert!(
+        !run.stdout.contains(KEY) && !run.stderr.contains(KEY),
+        "the key leaked: {} {}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
+}
+
+fn send_guide(env: &TestEnv, server: &StandIn) -> Run {
+    let file = env.write("incident.json", GUIDE_INCIDENT);
+    run(env
+        .cmd(&server.url())
+        .args(["send", "--retries", "0", "--file"])
+        .arg(file))
+}
+
+/// A journal line for a send, `age` ago.
+fn journal_line(base_url: &str, outcome: &str, used: u64, limit: u64, age: Duration) -> String {
+    let time = humantime_like(SystemTime::now() - age);
+    json!({
+        "time": time,
+        "baseUrl": base_url,
+        "tenantId": null,
+        "request": "send",
+        "idempotencyKey": "botpress-conv_old-incident",
+        "outcome": outcome,
+        "http": if outcome == "sent" { 201 } else { 429 },
+        "id": null,
+        "status": null,
+        "quota": {"limit": limit, "used": used, "percentage": used * 100 / limit, "warning": used * 100 / limit >= 80},
+        "rateLimit": null,
+        "error": null
+    })
+    .to_string()
+}
+
+/// RFC 3339 in UTC, seconds precision.
+fn humantime_like(t: SystemTime) -> String {
+    let secs = t.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since the epoch (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+fn write_journal(env: &TestEnv, lines: &[String]) {
+    fs::create_dir_all(env.state_dir()).unwrap();
+    fs::write(
+        env.state_dir().join("journal.jsonl"),
+        lines.join("\n") + "\n",
+    )
+    .unwrap();
+}
+
+// ---------------------------------------------------------------- check-quota
+
+#[test]
+fn live_figures_below_the_warning_are_ok() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    let r = run(env.cmd(&server.url()).arg("check-quota"));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.starts_with("QUOTA OK - 420/5000 (8%) live"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("'percent'=8%;80;100;0"), "{}", r.stdout);
+    let probe = &server.requests()[0];
+    assert_eq!(probe.method, "GET");
+    assert_eq!(probe.path, "/emails/logs?page=1&limit=1");
+    assert!(server.sends().is_empty(), "check-quota must not send");
+}
+
+#[test]
+fn live_figures_from_80_percent_warn_and_from_100_are_critical() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    server.set_quota(5000, 4210);
+    let r = run(env.cmd(&server.url()).arg("check-quota"));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with("QUOTA WARNING - 4210/5000 (84%) live"),
+        "{}",
+        r.stdout
+    );
+    server.set_quota(100, 104);
+    let r = run(env.cmd(&server.url()).arg("check-quota"));
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stdout.starts_with("QUOTA CRITICAL - 104/100 (104%)"));
+    server.set_quota(100, 115);
+    let r = run(env.cmd(&server.url()).arg("check-quota"));
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.contains("blocked"), "{}", r.stdout);
+}
+
+#[test]
+fn thresholds_are_configurable_and_checked() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    let r = run(env
+        .cmd(&server.url())
+        .args(["check-quota", "--warn", "5", "--critical", "50"]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let r = run(env
+        .cmd(&server.url())
+        .args(["check-quota", "--warn", "5", "--critical", "8"]));
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    let r = run(env
+        .cmd(&server.url())
+        .args(["check-quota", "--warn", "90", "--critical", "80"]));
+    assert_eq!(r.code, 64, "{}", r.stderr);
+    assert!(r.stderr.contains("--warn"), "{}", r.stderr);
+}
+
+#[test]
+fn json_report_has_the_documented_fields() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    let r = run(env.cmd(&server.url()).args(["check-quota", "--json"]));
+    assert_eq!(r.code, 0);
+    let v = &json_lines(r.stdout.as_bytes())[0];
+    assert_eq!(v["source"], "live");
+    assert_eq!(v["limit"], 5000);
+    assert_eq!(v["used"], 420);
+    assert_eq!(v["percentage"], 8);
+    assert_eq!(v["warning"], false);
+    assert_eq!(v["state"], "OK");
+    assert!(v["seenAt"].is_null());
+}
+
+#[test]
+fn without_live_headers_the_last_send_in_the_journal_is_reported_with_its_age() {
+    let server = standin(false);
+    let env = TestEnv::new();
+    let sent = send_guide(&env, &server);
+    assert_eq!(sent.code, 0, "{}", sent.stderr);
+    let r = run(env.cmd(&server.url()).args(["check-quota", "--json"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v = &json_lines(r.stdout.as_bytes())[0];
+    assert_eq!(v["source"], "journal");
+    assert_eq!(v["used"], 421);
+    assert!(v["seenAt"].as_str().unwrap().ends_with('Z'), "{v}");
+
+    // An older figure reads as its age.
+    let env = TestEnv::new();
+    write_journal(
+        &env,
+        &[journal_line(
+            &server.url(),
+            "sent",
+            4210,
+            5000,
+            Duration::from_secs(3 * 3600 + 60),
+        )],
+    );
+    let r = run(env.cmd(&server.url()).arg("check-quota"));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout
+            .starts_with("QUOTA WARNING - 4210/5000 (84%), last seen 3h ago"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn the_journal_of_another_api_does_not_count() {
+    let server = standin(false);
+    let env = TestEnv::new();
+    write_journal(
+        &env,
+        &[journal_line(
+            "https://api.mailingcore.com",
+            "sent",
+            4210,
+            5000,
+            Duration::from_secs(60),
+        )],
+    );
+    let r = run(env.cmd(&server.url()).arg("check-quota"));
+    assert_eq!(r.code, 3, "{}", r.stdout);
+}
+
+#[test]
+fn with_neither_live_figures_nor_a_journal_it_is_unknown_and_says_why() {
+    let server = standin(false);
+    let env = TestEnv::new();
+    let r = run(env.cmd(&server.url()).arg("check-quota"));
+    assert_eq!(r.code, 3);
+    assert!(r.stdout.starts_with("QUOTA UNKNOWN - "), "{}", r.stdout);
+    assert!(r.stdout.contains("without X-Quota headers"), "{}", r.stdout);
+    assert!(r.stdout.contains("no send"), "{}", r.stdout);
+
+    // No key at all.
+    let r = run(env
+        .bare()
+        .env("MAILINGCORE_BASE_URL", server.url())
+        .arg("check-quota"));
+    assert_eq!(r.code, 3);
+    assert!(r.stdout.contains("no API key"), "{}", r.stdout);
+
+    // The network down.
+    let r = run(env
+        .cmd(&closed_port())
+        .args(["check-quota", "--timeout", "2"]));
+    assert_eq!(r.code, 3);
+    assert!(r.stdout.contains("no answer"), "{}", r.stdout);
+}
+
+#[test]
+fn a_config_that_cannot_load_is_unknown_not_a_crash() {
+    let env = TestEnv::new();
+    let config = env.write("bad.toml", "this is = = not toml");
+    let r = run(env.bare().arg("--config").arg(&config).arg("check-quota"));
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("QUOTA UNKNOWN"), "{}", r.stdout);
+    assert!(r.stdout.contains("bad.toml"), "{}", r.stdout);
+}
+
+#[test]
+fn network_down_falls_back_to_the_journal() {
+    let env = TestEnv::new();
+    let url = closed_port();
+    write_journal(
+        &env,
+        &[journal_line(
+            &url,
+            "sent",
+            421,
+            5000,
+            Duration::from_secs(120),
+        )],
+    );
+    let r = run(env.cmd(&url).args(["check-quota", "--timeout", "2"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("QUOTA OK - 421/5000 (8%), last seen 2m ago"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_quota_429_in_the_journal_is_critical_until_a_send_passes() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    server.push_fault(Fault::QuotaExceeded(ErrorStyle::Nest));
+    let sent = send_guide(&env, &server);
+    assert_eq!(sent.code, 75, "{}", sent.stderr);
+    let r = run(env.cmd(&server.url()).arg("check-quota"));
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stdout.contains("blocked by a quota 429"), "{}", r.stdout);
+    // The block lifts once a send is accepted again.
+    let flushed = run(env.cmd(&server.url()).args(["outbox", "flush"]));
+    assert_eq!(flushed.code, 0, "{}", flushed.stderr);
+    let r = run(env.cmd(&server.url()).arg("check-quota"));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}
+
+#[test]
+fn a_key_without_email_read_falls_back_to_the_journal() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    let sent = send_guide(&env, &server);
+    assert_eq!(sent.code, 0);
+    let r = run(env
+        .cmd(&server.url())
+        .env("MAILINGCORE_API_KEY", SEND_ONLY)
+        .args(["check-quota", "-v"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("last seen"), "{}", r.stdout);
+    assert!(r.stderr.contains("403"), "{}", r.stderr);
+}
+
+#[test]
+fn the_probe_never_hangs_past_the_timeout() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    server.push_faults(vec![Fault::Hang(Duration::from_secs(30)); 5]);
+    let started = Instant::now();
+    let r = run(env
+        .cmd(&server.url())
+        .args(["check-quota", "--timeout", "1"]));
+    assert_eq!(r.code, 3, "{}", r.stdout);
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+// ---------------------------------------------------------------- verify-key
+
+#[test]
+fn a_valid_key_is_reported_redacted_with_its_kind() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    let r = run(env.cmd(&server.url()).arg("verify-key"));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("mc_test_…klmn"), "{}", r.stdout);
+    assert!(r.stdout.contains("a test key"), "{}", r.stdout);
+    assert!(r.stdout.contains("email:read"), "{}", r.stdout);
+    assert!(r.stdout.contains("verdict: valid"), "{}", r.stdout);
+    assert!(server.sends().is_empty());
+
+    let r = run(env
+        .cmd(&server.url())
+        .env("MAILINGCORE_API_KEY", LIVE_KEY)
+        .args(["verify-key", "--json"]));
+    assert_eq!(r.code, 0);
+    assert!(!r.stdout.contains(LIVE_KEY));
+    let v = &json_lines(r.stdout.as_bytes())[0];
+    assert_eq!(v["verdict"], "valid");
+    assert_eq!(v["kind"], "live");
+    assert_eq!(v["key"], "mc_live_…wx9z");
+    let checks: Vec<&str> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(checks, ["key", "format", "probe", "send"]);
+}
+
+#[test]
+fn a_missing_key_names_where_it_looked() {
+    let env = TestEnv::new();
+    let r = run(env
+        .bare()
+        .env("MAILINGCORE_BASE_URL", closed_port())
+        .arg("verify-key"));
+    assert_eq!(r.code, 78);
+    assert!(r.stdout.contains("no API key"), "{}", r.stdout);
+    assert!(r.stderr.contains("MAILINGCORE_API_KEY"), "{}", r.stderr);
+}
+
+#[test]
+fn malformed_keys_fail_offline() {
+    let env = TestEnv::new();
+    let url = closed_port();
+    let cases: [(&str, &str); 4] = [
+        ("inner-space.key", "mc_test_0123456789 abcdefghijklmn\n"),
+        ("line-break.key", "mc_test_0123456789\nabcdefghijklmn\n"),
+        ("empty.key", "\n"),
+        ("wrong-prefix.key", "sk_live_0123456789abcdefghijklmn\n"),
+    ];
+    for (name, contents) in cases {
+        let path = env.write(name, contents);
+        let r = run(env
+            .bare()
+            .env("MAILINGCORE_BASE_URL", &url)
+            .arg("--api-key-file")
+            .arg(&path)
+            .arg("verify-key"));
+        assert_eq!(r.code, 78, "{name}: {}{}", r.stdout, r.stderr);
+        assert!(r.stdout.contains("FAIL"), "{name}: {}", r.stdout);
+        assert!(!r.stdout.contains("0123456789"), "{name}: key not redacted");
+    }
+    // A trailing newline is not a fault.
+    let server = standin(true);
+    let path = env.write("good.key", &format!("{KEY}\n"));
+    let r = run(env
+        .bare()
+        .env("MAILINGCORE_BASE_URL", server.url())
+        .arg("--api-key-file")
+        .arg(&path)
+        .arg("verify-key"));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn a_key_without_email_read_is_valid_with_a_warning() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    let r = run(env
+        .cmd(&server.url())
+        .env("MAILINGCORE_API_KEY", SEND_ONLY)
+        .arg("verify-key"));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("lacks the email:read scope"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("check-quota"), "{}", r.stdout);
+    assert!(r.stderr.contains("warning"), "{}", r.stderr);
+}
+
+#[test]
+fn a_foreign_tenant_is_77_with_a_hint_about_the_tenant_header() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    let r = run(env
+        .cmd(&server.url())
+        .env("MAILINGCORE_TENANT_ID", "clxsomeoneelse")
+        .arg("verify-key"));
+    assert_eq!(r.code, 77, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("clxsomeoneelse"), "{}", r.stdout);
+    assert!(r.stderr.contains("tenant"), "{}", r.stderr);
+    // The right tenant passes.
+    let r = run(env
+        .cmd(&server.url())
+        .env("MAILINGCORE_TENANT_ID", TENANT)
+        .arg("verify-key"));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let tenant_headers: Vec<_> = server
+        .requests()
+        .iter()
+        .filter_map(|r| r.header("x-tenant-id").map(str::to_string))
+        .collect();
+    assert!(tenant_headers.contains(&TENANT.to_string()));
+}
+
+#[test]
+fn an_unknown_or_revoked_key_is_77() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    let r = run(env
+        .cmd(&server.url())
+        .env("MAILINGCORE_API_KEY", "mc_live_revoked0123456789abcdefgh")
+        .arg("verify-key"));
+    assert_eq!(r.code, 77, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("invalid or revoked"), "{}", r.stdout);
+    assert_eq!(server.requests().len(), 1, "a 401 is not retried");
+}
+
+#[test]
+fn no_answer_is_75_and_blames_the_network() {
+    let env = TestEnv::new();
+    let r = run(env
+        .cmd(&closed_port())
+        .args(["verify-key", "--retries", "1", "--timeout", "2"]));
+    assert_eq!(r.code, 75, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("the network, not the key"),
+        "{}",
+        r.stdout
+    );
+
+    let server = standin(true);
+    server.push_faults(vec![Fault::Status(503); 3]);
+    let r =
+        run(env
+            .cmd(&server.url())
+            .args(["verify-key", "--retries", "2", "--retry-max-time", "5"]));
+    assert_eq!(r.code, 75, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("HTTP 503"), "{}", r.stdout);
+}
+
+#[test]
+fn send_test_spends_one_email_and_reports_it() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    let r = run(env
+        .cmd(&server.url())
+        .args(["verify-key", "--send-test", "ops@example.com"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("spends one email"), "{}", r.stderr);
+    assert!(r.stdout.contains("id=clxlog000001"), "{}", r.stdout);
+    assert!(r.stdout.contains("quota 421/5000"), "{}", r.stdout);
+    let accepted = server.accepted();
+    assert_eq!(accepted.len(), 1);
+    let body = &accepted[0].body;
+    assert_eq!(body["to"], "ops@example.com");
+    let tags: Vec<&str> = body["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert!(tags.contains(&"test"), "{tags:?}");
+    assert!(body["idempotencyKey"]
+        .as_str()
+        .unwrap()
+        .starts_with("mcnotify-test-"));
+    // Each test send is its own email.
+    let r = run(env
+        .cmd(&server.url())
+        .args(["verify-key", "--send-test", "ops@example.com"]));
+    assert_eq!(r.code, 0);
+    assert_eq!(server.accepted().len(), 2);
+    // The journal recorded the send for check-quota.
+    assert!(env.journal().iter().any(|e| e["request"] == "send"));
+}
+
+#[test]
+fn send_test_without_email_send_is_77() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    let r = run(env
+        .cmd(&server.url())
+        .env("MAILINGCORE_API_KEY", READ_ONLY)
+        .args(["verify-key", "--send-test", "ops@example.com"]));
+    assert_eq!(r.code, 77, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("email:send"), "{}", r.stdout);
+    assert!(server.accepted().is_empty());
+
+    let r = run(env
+        .cmd(&server.url())
+        .args(["verify-key", "--send-test", "not-an-address"]));
+    assert_eq!(r.code, 64, "{}", r.stderr);
+}
+
+#[test]
+fn send_test_is_skipped_when_the_key_is_refused() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    let r = run(env
+        .cmd(&server.url())
+        .env("MAILINGCORE_API_KEY", "mc_test_unknown0123456789abcdefg")
+        .args(["verify-key", "--send-test", "ops@example.com", "--json"]));
+    assert_eq!(r.code, 77);
+    let v = &json_lines(r.stdout.as_bytes())[0];
+    let send = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "send")
+        .unwrap();
+    assert_eq!(send["result"], "skipped");
+    assert!(server.sends().is_empty());
+}
