@@ -204,12 +204,14 @@ impl Settings {
                     };
                     merged = merged.overlay(p.clone());
                 }
-                if merged.api_key.is_some() {
-                    if let Some(w) = shared_file_warning(&file.path, "config file holding api_key")
-                    {
-                        warnings.push(w);
-                    }
-                }
+                // Anyone who can write the config can point base_url elsewhere and
+                // collect the key; anyone who can read it can read an api_key in it.
+                let shared = if merged.api_key.is_some() {
+                    shared_file_warning(&file.path, "config file holding api_key")
+                } else {
+                    writable_file_warning(&file.path, "config file")
+                };
+                warnings.extend(shared);
                 (merged, file.path.parent().map(Path::to_path_buf))
             }
             None => {
@@ -498,6 +500,24 @@ pub fn shared_file_warning(path: &Path, what: &str) -> Option<String> {
             ));
         }
     }
+    writable_file_warning(path, what)
+}
+
+/// A warning when `path` can be written by group or others (who could redirect the key).
+pub fn writable_file_warning(path: &Path, what: &str) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path).ok()?.permissions().mode();
+        if mode & 0o022 != 0 {
+            return Some(format!(
+                "{what} {} is writable by others (mode {:o}), who could send the key elsewhere; run: chmod go-w {}",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            ));
+        }
+    }
     #[cfg(not(unix))]
     let _ = (path, what);
     None
@@ -506,6 +526,28 @@ pub fn shared_file_warning(path: &Path, what: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn shared_files_are_named_with_the_fix() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        fs::write(&path, "x").unwrap();
+        let mode = |m: u32| fs::set_permissions(&path, fs::Permissions::from_mode(m)).unwrap();
+        mode(0o600);
+        assert_eq!(shared_file_warning(&path, "key file"), None);
+        mode(0o640);
+        assert!(shared_file_warning(&path, "key file")
+            .unwrap()
+            .contains("readable by others"));
+        mode(0o644);
+        assert_eq!(writable_file_warning(&path, "config file"), None);
+        mode(0o662);
+        assert!(writable_file_warning(&path, "config file")
+            .unwrap()
+            .contains("chmod go-w"));
+    }
 
     #[test]
     fn profiles_override_the_top_level() {
