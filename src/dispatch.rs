@@ -23,7 +23,7 @@ const REORDER_WINDOW: usize = 4096;
 /// record, an unreadable file).
 pub enum Work {
     Job(Job),
-    Done(Finished),
+    Done(Box<Finished>),
 }
 
 /// Counts for the closing summary.
@@ -210,7 +210,7 @@ pub fn run(
                 break;
             }
             match step {
-                Ok(Work::Done(finished)) => reorder.complete(seq, finished),
+                Ok(Work::Done(finished)) => reorder.complete(seq, *finished),
                 Ok(Work::Job(job)) => {
                     reorder.wait_for_room(seq);
                     if tx.send((seq, job)).is_err() {

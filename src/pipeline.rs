@@ -16,7 +16,7 @@ use crate::mapping::FieldMap;
 /// One step of the pipeline.
 #[derive(Debug)]
 pub enum Prepared {
-    Email(Ready),
+    Email(Box<Ready>),
     /// The record's data is at fault (65).
     Invalid {
         number: usize,
@@ -118,12 +118,12 @@ impl Pipeline {
         match self.composer.compose(&incident) {
             Ok(email) => {
                 let body = serde_json::to_value(&email.body).expect("bodies serialise");
-                Ok(Prepared::Email(Ready {
+                Ok(Prepared::Email(Box::new(Ready {
                     number: record.number,
                     origin: record.origin,
                     email,
                     body,
-                }))
+                })))
             }
             Err(ComposeError::Invalid(e)) => Ok(invalid(e)),
             Err(ComposeError::Fatal(e)) => Err(e),

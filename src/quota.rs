@@ -68,8 +68,8 @@ impl Quota {
     fn completed(mut self) -> Quota {
         if self.percentage.is_none() {
             if let (Some(limit), Some(used)) = (self.limit, self.used) {
-                if limit > 0 {
-                    self.percentage = Some(used * 100 / limit);
+                if let Some(pct) = (used * 100).checked_div(limit) {
+                    self.percentage = Some(pct);
                 }
             }
         }

@@ -80,7 +80,7 @@ fn work_for(prepared: Prepared, printer: &Printer) -> Work {
             body: ready.body,
             entry: None,
         }),
-        other => Work::Done(report_unsendable(other, printer)),
+        other => Work::Done(Box::new(report_unsendable(other, printer))),
     }
 }
 

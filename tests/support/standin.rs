@@ -656,7 +656,7 @@ fn send(
 }
 
 fn quota_headers(limit: u64, used: u64) -> Vec<(String, String)> {
-    let pct = if limit == 0 { 0 } else { used * 100 / limit };
+    let pct = (used * 100).checked_div(limit).unwrap_or(0);
     let mut h = vec![
         ("X-Quota-Limit".to_string(), limit.to_string()),
         ("X-Quota-Used".to_string(), used.to_string()),
@@ -669,7 +669,7 @@ fn quota_headers(limit: u64, used: u64) -> Vec<(String, String)> {
 }
 
 fn quota_block(style: ErrorStyle, limit: u64, used: u64, path: &str) -> Answer {
-    let pct = if limit == 0 { 0 } else { used * 100 / limit };
+    let pct = (used * 100).checked_div(limit).unwrap_or(0);
     let message =
         format!("Monthly email quota exceeded ({pct}%). Upgrade your plan to continue sending.");
     let body = match style {
