@@ -8,7 +8,7 @@ use std::fs;
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::json;
-use support::harness::{json_lines, text, TestEnv, GUIDE_INCIDENT, KEY};
+use support::harness::{closed_port, json_lines, run, Run, TestEnv, GUIDE_INCIDENT, KEY};
 use support::standin::{Config, ErrorStyle, Fault, KeyDef, StandIn, TENANT};
 
 const LIVE_KEY: &str = "mc_live_abcdefghijklmnopqrstuvwx9z";
@@ -26,37 +26,6 @@ fn standin(quota_headers_on_logs: bool) -> StandIn {
         quota_headers_on_logs,
         ..Config::default()
     })
-}
-
-/// A loopback URL where nothing listens.
-fn closed_port() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}")
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut assert_cmd::Command) -> Run {
-    let out = cmd.output().unwrap();
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: text(&out.stdout),
-        stderr: text(&out.stderr),
-    };
-    assert!(
-        !run.stdout.contains(KEY) && !run.stderr.contains(KEY),
-        "the key leaked: {} {}",
-        run.stdout,
-        run.stderr
-    );
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
 }
 
 fn send_guide(env: &TestEnv, server: &StandIn) -> Run {

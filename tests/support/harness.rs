@@ -130,3 +130,46 @@ pub fn json_lines(stdout: &[u8]) -> Vec<Value> {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// What one run of the binary printed, and how it ended.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// stdout then stderr, for assertion messages.
+    pub fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+/// Run the command; fail the test if the key leaked or the binary panicked.
+pub fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().expect("the binary runs");
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: text(&out.stdout),
+        stderr: text(&out.stderr),
+    };
+    assert!(
+        !run.stdout.contains(KEY) && !run.stderr.contains(KEY),
+        "the key leaked: {}",
+        run.all()
+    );
+    assert!(
+        !run.stderr.contains("panicked") && run.code != 101,
+        "panic: {}",
+        run.stderr
+    );
+    run
+}
+
+/// A loopback URL where nothing listens.
+pub fn closed_port() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
