@@ -238,9 +238,10 @@ pub fn run(
     if interrupt.is_set() {
         exit = Exit::Interrupted;
         let skipped = st.tally.not_sent;
+        // Input after the interruption is left unread: say where to resume.
         let tail = match unread_from {
-            Some(_) => ", nor any record after the last one read",
-            None => "",
+            Some(seq) => format!(", nor record {} and those after it (not read)", seq + 1),
+            None => String::new(),
         };
         printer.error(&format!(
             "interrupted: {skipped} record{} in the queue were not sent{tail}; the requests in flight finished",
