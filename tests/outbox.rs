@@ -1,0 +1,242 @@
+//! The outbox: what a failed run keeps, `list`/`show`/`drop`, and `flush` delivering each
+//! kept request exactly once, under a lock, with permanent rejections moved to `failed/`.
+
+mod support;
+
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use support::harness::{json_lines, run, TestEnv, HELPDESK, KEY};
+use support::standin::{Fault, StandIn};
+
+fn ndjson(n: usize) -> String {
+    (1..=n)
+        .map(|i| {
+            json!({
+                "conversationId": format!("conv_{i:03}"),
+                "machineCode": format!("{}", 2000 + i),
+                "incidentType": "hardware",
+                "description": format!("Fault {i}"),
+                "contactEmail": format!("user{i}@example.com"),
+            })
+            .to_string()
+                + "\n"
+        })
+        .collect()
+}
+
+/// Send `n` incidents while the server is down: all kept, exit 75.
+fn fill_outbox(env: &TestEnv, server: &StandIn, n: usize) {
+    server.set_down(true);
+    let file = env.write("batch.ndjson", &ndjson(n));
+    let r = run(env
+        .cmd(&server.url())
+        .args([
+            "send",
+            "--retries",
+            "1",
+            "--retry-max-time",
+            "2",
+            "--timeout",
+            "1",
+            "--file",
+        ])
+        .arg(&file));
+    assert_eq!(r.code, 75, "{}", r.all());
+    assert_eq!(env.outbox_entries().len(), n);
+    server.set_down(false);
+}
+
+#[test]
+fn down_then_up_flush_delivers_each_exactly_once() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    fill_outbox(&env, &server, 5);
+    assert!(server.accepted().is_empty());
+    let r = run(env.cmd(&server.url()).args(["outbox", "flush", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(json_lines(r.stdout.as_bytes()).len(), 5);
+    let by_key = server.accepted_by_key();
+    assert_eq!(by_key.len(), 5);
+    assert!(by_key.values().all(|&n| n == 1), "{by_key:?}");
+    assert!(env.outbox_entries().is_empty());
+    // A second flush has nothing to do and sends nothing.
+    let before = server.requests().len();
+    let r = run(env.cmd(&server.url()).args(["outbox", "flush"]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.stderr.contains("empty"), "{}", r.stderr);
+    assert_eq!(server.requests().len(), before);
+}
+
+#[test]
+fn flush_resends_the_exact_body_with_the_same_key() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    fill_outbox(&env, &server, 1);
+    let kept = env.outbox_entries()[0]["body"].clone();
+    let r = run(env.cmd(&server.url()).args(["outbox", "flush"]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(server.sends()[0].json(), kept);
+}
+
+#[test]
+fn a_transient_failure_keeps_the_entry_with_attempts_and_error_updated() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    fill_outbox(&env, &server, 1);
+    let before = env.outbox_entries()[0].clone();
+    server.push_faults(vec![Fault::Status(502); 2]);
+    let r = run(env.cmd(&server.url()).args([
+        "outbox",
+        "flush",
+        "--retries",
+        "1",
+        "--retry-max-time",
+        "3",
+    ]));
+    assert_eq!(r.code, 75, "{}", r.all());
+    let after = &env.outbox_entries()[0];
+    assert_eq!(after["id"], before["id"]);
+    assert_eq!(after["createdAt"], before["createdAt"]);
+    assert_eq!(
+        after["attempts"].as_u64().unwrap(),
+        before["attempts"].as_u64().unwrap() + 2
+    );
+    assert!(
+        after["lastError"].as_str().unwrap().contains("502"),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_permanent_rejection_moves_the_entry_to_failed() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    fill_outbox(&env, &server, 2);
+    server.push_fault(Fault::Status(422));
+    let r = run(env
+        .cmd(&server.url())
+        .args(["outbox", "flush", "--jobs", "1"]));
+    assert_eq!(r.code, 69, "{}", r.all());
+    assert!(env.outbox_entries().is_empty());
+    let failed = env.failed_entries();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["lastStatus"], 422);
+    assert_eq!(server.accepted().len(), 1);
+    // `list --failed` shows it; `list` does not.
+    let r = run(env.cmd(&server.url()).args(["outbox", "list", "--json"]));
+    assert!(json_lines(r.stdout.as_bytes()).is_empty(), "{}", r.stdout);
+    let r = run(env
+        .cmd(&server.url())
+        .args(["outbox", "list", "--failed", "--json"]));
+    let listed = json_lines(r.stdout.as_bytes());
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["id"], failed[0]["id"]);
+    // A flush never resends what failed for good.
+    let before = server.requests().len();
+    run(env.cmd(&server.url()).args(["outbox", "flush"]));
+    assert_eq!(server.requests().len(), before);
+}
+
+#[test]
+fn list_show_and_drop() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    fill_outbox(&env, &server, 2);
+    let entries = env.outbox_entries();
+    let id = entries[0]["id"].as_str().unwrap().to_string();
+
+    let r = run(env.cmd(&server.url()).args(["outbox", "list"]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(
+        r.stdout.lines().count(),
+        2 + 1,
+        "a header and two rows: {}",
+        r.stdout
+    );
+    assert!(r.stdout.contains(&id), "{}", r.stdout);
+    assert!(r.stdout.contains("[Incident] Code 2001"), "{}", r.stdout);
+
+    let r = run(env.cmd(&server.url()).args(["outbox", "list", "--json"]));
+    let listed: Vec<Value> = json_lines(r.stdout.as_bytes());
+    assert_eq!(listed.len(), 2);
+    for field in [
+        "id",
+        "attempts",
+        "lastError",
+        "subject",
+        "ageSeconds",
+        "idempotencyKey",
+    ] {
+        assert!(listed[0].get(field).is_some(), "{field} in {}", listed[0]);
+    }
+
+    // `show` takes a unique prefix and prints the stored request without the key.
+    let r = run(env.cmd(&server.url()).args(["outbox", "show", &id[..8]]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    let shown: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(shown["body"]["to"], HELPDESK);
+    assert!(!r.stdout.contains(KEY));
+
+    let r = run(env.cmd(&server.url()).args(["outbox", "drop", &id]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(env.outbox_entries().len(), 1);
+
+    for cmd in ["show", "drop"] {
+        let r = run(env
+            .cmd(&server.url())
+            .args(["outbox", cmd, "ffffffffffffffff"]));
+        assert_eq!(r.code, 66, "{cmd}: {}", r.all());
+        assert!(r.stderr.contains("outbox list"), "{}", r.stderr);
+    }
+}
+
+fn spawn_flush(env: &TestEnv, server: &StandIn, extra: &[&str]) -> Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin!("mcnotify"))
+        .env_clear()
+        .env("HOME", env.home())
+        .env("XDG_STATE_HOME", env.home().join(".local/state"))
+        .env("XDG_CONFIG_HOME", env.home().join(".config"))
+        .env("MAILINGCORE_BASE_URL", server.url())
+        .env("MAILINGCORE_API_KEY", KEY)
+        .args(["outbox", "flush", "--jobs", "1"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn two_flushes_at_once_never_send_twice() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    fill_outbox(&env, &server, 4);
+    server.push_faults(vec![Fault::Delay(Duration::from_millis(200)); 4]);
+    let first = spawn_flush(&env, &server, &[]);
+    let started = Instant::now();
+    while server.requests().is_empty() && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Without --wait the second exits at once, saying why.
+    let second = spawn_flush(&env, &server, &[]).wait_with_output().unwrap();
+    assert_eq!(second.status.code(), Some(75));
+    assert!(String::from_utf8_lossy(&second.stderr).contains("another flush is running"));
+    // With --wait it waits, then finds nothing left to send.
+    let third = spawn_flush(&env, &server, &["--wait"]);
+    let first = first.wait_with_output().unwrap();
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let third = third.wait_with_output().unwrap();
+    assert_eq!(third.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&third.stderr).contains("waiting"));
+    let by_key = server.accepted_by_key();
+    assert_eq!(by_key.len(), 4);
+    assert!(by_key.values().all(|&n| n == 1), "{by_key:?}");
+    assert_eq!(server.sends().len(), 4, "no request was made twice");
+}
