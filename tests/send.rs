@@ -4,10 +4,12 @@
 mod support;
 
 use std::fs;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use support::harness::{closed_port, json_lines, run, TestEnv, GUIDE_INCIDENT, HELPDESK, KEY};
-use support::standin::{Fault, StandIn};
+use serde_json::{json, Value};
+use support::harness::{closed_port, json_lines, run, Run, TestEnv, GUIDE_INCIDENT, HELPDESK, KEY};
+use support::standin::{Config, ErrorStyle, Fault, StandIn};
 
 /// Settings that reproduce the guide's curl command.
 const GUIDE_CONFIG: &str = r#"
@@ -696,4 +698,1169 @@ fn the_tenant_header_is_sent_when_configured() {
         server.sends()[0].header("x-tenant-id"),
         Some(support::standin::TENANT)
     );
+}
+
+// ---------------------------------------------------------------- more of the same, in depth
+
+/// The distinctive middle of the key: no output or file may ever contain it.
+const KEY_BODY: &str = "0123456789abcdefghijklmn";
+/// A key the stand-in does not know; it must not leak either.
+const WRONG_KEY: &str = "mc_test_wrongwrongwrongwrong9999";
+
+/// The exit code, showing everything printed when it differs.
+fn exits(r: Run, code: i32) -> Run {
+    assert_eq!(r.code, code, "exit code: {}", r.all());
+    assert!(
+        !r.all().contains("wrongwrongwrong"),
+        "a key leaked: {}",
+        r.all()
+    );
+    r
+}
+
+/// `send --file incident.json` of the guide's incident with fast retries (`--timeout 2
+/// --retries 1 --retry-max-time 5`, each replaced when `extra` gives it).
+fn send_guide(env: &TestEnv, server: &StandIn, extra: &[&str]) -> Run {
+    let file = env.write("incident.json", GUIDE_INCIDENT);
+    let mut args: Vec<&str> = Vec::new();
+    for (flag, value) in [
+        ("--timeout", "2"),
+        ("--retries", "1"),
+        ("--retry-max-time", "5"),
+    ] {
+        if !extra.contains(&flag) {
+            args.extend([flag, value]);
+        }
+    }
+    run(env
+        .cmd(&server.url())
+        .arg("send")
+        .args(args)
+        .args(extra)
+        .arg("--file")
+        .arg(file))
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// Every file under the state dir (outbox, failed/, journal), as text.
+fn state_files(env: &TestEnv) -> Vec<(PathBuf, String)> {
+    fn walk(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
+        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if let Ok(bytes) = fs::read(&path) {
+                out.push((path, String::from_utf8_lossy(&bytes).into_owned()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&env.state_dir(), &mut out);
+    out
+}
+
+fn assert_no_key_on_disk(env: &TestEnv) {
+    for (path, contents) in state_files(env) {
+        for secret in [KEY_BODY, "wrongwrongwrong", "Bearer"] {
+            assert!(
+                !contents.contains(secret),
+                "{secret} is in {}:\n{contents}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_guide_body_has_exactly_the_guides_fields_from_the_default_config_file() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    // ~/.config/mcnotify/config.toml (XDG_CONFIG_HOME), not --config.
+    let config = env.write("home/.config/mcnotify/config.toml", GUIDE_CONFIG);
+    set_mode(&config, 0o600);
+    let file = env.write("incident.json", GUIDE_INCIDENT);
+    exits(
+        run(env
+            .cmd(&server.url())
+            .env_remove("MCNOTIFY_TO")
+            .args(["send", "--file"])
+            .arg(&file)),
+        0,
+    );
+    let mut body = server.accepted()[0].body.clone();
+    let obj = body.as_object_mut().unwrap();
+    assert!(obj.remove("htmlBody").unwrap().is_string());
+    assert!(obj.remove("textBody").unwrap().is_string());
+    // Nothing more, nothing less than the guide's curl command.
+    assert_eq!(
+        body,
+        json!({
+            "to": HELPDESK,
+            "subject": "[Incident] Code 5859 — Albacenter Mall",
+            "replyTo": "ana.perez@example.com",
+            "fromEmail": "bot@example.com",
+            "fromName": "Virtual assistant",
+            "tags": ["botpress", "helpdesk", "incident"],
+            "metadata": {
+                "source": "botpress",
+                "conversationId": "conv_abc123",
+                "incidentCode": "5859",
+                "locale": "en"
+            },
+            "idempotencyKey": "botpress-conv_abc123-incident"
+        })
+    );
+}
+
+#[test]
+fn a_tenant_the_key_does_not_belong_to_is_77_and_not_retried() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let r = exits(
+        send_guide(
+            &env,
+            &server,
+            &["--tenant-id", "clxother", "--retries", "3"],
+        ),
+        77,
+    );
+    assert!(r.stderr.contains("403"), "{}", r.stderr);
+    assert_eq!(server.sends().len(), 1);
+    assert_eq!(server.sends()[0].header("x-tenant-id"), Some("clxother"));
+}
+
+#[test]
+fn a_flat_record_on_stdin_reports_its_origin_as_dash() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let flat = r#"{"code":"77","type":"network","description":"Router down","email":"luis@example.com","conversationId":"conv_flat"}"#;
+    let r = exits(
+        run(env
+            .cmd(&server.url())
+            .args(["send", "--json", "--file", "-"])
+            .write_stdin(flat)),
+        0,
+    );
+    let lines = json_lines(r.stdout.as_bytes());
+    assert_eq!(lines.len(), 1, "{}", r.stdout);
+    assert_eq!(lines[0]["origin"], "-:1");
+    let body = &server.accepted()[0].body;
+    assert_eq!(body["replyTo"], "luis@example.com");
+    assert_eq!(body["idempotencyKey"], "botpress-conv_flat-incident");
+    assert_eq!(body["subject"], "[Incident] Code 77");
+}
+
+#[test]
+fn every_incident_flag_overrides_the_document() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let file = env.write("incident.json", GUIDE_INCIDENT);
+    exits(
+        run(env
+            .cmd(&server.url())
+            .arg("send")
+            .arg("--file")
+            .arg(&file)
+            .args([
+                "--code",
+                "7777",
+                "--location",
+                "Plaza Norte",
+                "--description",
+                "Screen is black",
+                "--contact-email",
+                "luis@example.com",
+                "--conversation-id",
+                "conv_zzz",
+                "--field",
+                "floor=2",
+            ])),
+        0,
+    );
+    let body = &server.accepted()[0].body;
+    assert_eq!(body["subject"], "[Incident] Code 7777 — Plaza Norte");
+    assert_eq!(body["replyTo"], "luis@example.com");
+    assert_eq!(body["metadata"]["conversationId"], "conv_zzz");
+    assert_eq!(body["idempotencyKey"], "botpress-conv_zzz-incident");
+    let html = body["htmlBody"].as_str().unwrap();
+    assert!(html.contains("Screen is black"), "{html}");
+    assert!(html.contains("floor: 2"), "{html}");
+    assert!(!html.contains("Card reader"), "{html}");
+    // What the flags leave alone still comes from the document.
+    assert!(html.contains("<p>Type: hardware</p>"), "{html}");
+}
+
+#[test]
+fn email_flags_override_the_environment_and_the_defaults() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let file = env.write("incident.json", GUIDE_INCIDENT);
+    exits(
+        run(env
+            .cmd(&server.url())
+            .arg("send")
+            .arg("--file")
+            .arg(&file)
+            .args([
+                "--to",
+                "night-desk@example.com",
+                "--from-email",
+                "bot@example.com",
+                "--from-name",
+                "Night bot",
+                "--reply-to",
+                "ops@example.com",
+                "--tag",
+                "urgent",
+                "--tag",
+                "kiosk",
+                "--source",
+                "bridge",
+                "--subject",
+                "Kiosk down",
+                "--idempotency-key",
+                "ticket-42",
+            ])),
+        0,
+    );
+    let body = &server.accepted()[0].body;
+    assert_eq!(
+        body["to"], "night-desk@example.com",
+        "--to beats MCNOTIFY_TO"
+    );
+    assert_eq!(body["fromEmail"], "bot@example.com");
+    assert_eq!(body["fromName"], "Night bot");
+    assert_eq!(body["replyTo"], "ops@example.com");
+    assert_eq!(body["tags"], json!(["urgent", "kiosk"]));
+    assert_eq!(body["metadata"]["source"], "bridge");
+    assert_eq!(body["subject"], "Kiosk down");
+    assert_eq!(body["idempotencyKey"], "ticket-42");
+}
+
+#[test]
+fn flags_alone_get_a_digest_key_and_absent_metadata_is_omitted() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let args = [
+        "send",
+        "--type",
+        "hardware",
+        "--description",
+        "Door stuck",
+        "--contact-email",
+        "ana@example.com",
+    ];
+    exits(run(env.cmd(&server.url()).args(args)), 0);
+    exits(run(env.cmd(&server.url()).args(args)), 0);
+    let accepted = server.accepted();
+    assert_eq!(accepted.len(), 1, "the same incident twice is one email");
+    let body = &accepted[0].body;
+    let key = body["idempotencyKey"].as_str().unwrap();
+    assert!(
+        key.starts_with("incident-") && key.len() == "incident-".len() + 32,
+        "{key}"
+    );
+    assert_eq!(body["subject"], "[Incident] hardware");
+    let metadata = body["metadata"].as_object().unwrap();
+    assert!(!metadata.contains_key("conversationId"), "{metadata:?}");
+    assert!(!metadata.contains_key("incidentCode"), "{metadata:?}");
+    assert!(metadata.values().all(|v| !v.is_null()));
+    assert_eq!(metadata["locale"], "en");
+}
+
+#[test]
+fn more_usage_errors_exit_64_and_send_nothing() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let file = env.write("incident.json", GUIDE_INCIDENT);
+    let file = file.to_str().unwrap();
+    let cases: [&[&str]; 4] = [
+        &["send", "--retries", "many", "--file", file],
+        &["send", "--timeout", "0", "--file", file],
+        &["send", "--field", "novalue", "--file", file],
+        &["preview", "--format", "pdf", "--file", file],
+    ];
+    for args in cases {
+        let r = run(env.cmd(&server.url()).args(args));
+        assert_eq!(r.code, 64, "{args:?}: {}", r.all());
+        assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+    }
+    // --idempotency-key names one email: two records are a usage error.
+    let two = env.write(
+        "two.ndjson",
+        "{\"type\":\"a\",\"description\":\"b\",\"email\":\"a@example.com\"}\n{\"type\":\"c\",\"description\":\"d\",\"email\":\"c@example.com\"}\n",
+    );
+    exits(
+        run(env
+            .cmd(&server.url())
+            .args(["send", "--idempotency-key", "k1", "--file"])
+            .arg(two)),
+        64,
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn more_invalid_data_exits_65_and_is_neither_sent_nor_saved() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let bad = env.write(
+        "bad.json",
+        r#"{"type":"hardware","description":"x","contactEmail":"ana@"}"#,
+    );
+    let r = exits(
+        run(env.cmd(&server.url()).arg("send").arg("--file").arg(&bad)),
+        65,
+    );
+    assert!(
+        r.stderr
+            .contains("bad.json:1: contact email \"ana@\" is not a valid address"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    // --json also prints the invalid result line.
+    let r = exits(
+        run(env
+            .cmd(&server.url())
+            .args(["send", "--json", "--file"])
+            .arg(&bad)),
+        65,
+    );
+    let lines = json_lines(r.stdout.as_bytes());
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["outcome"], "invalid");
+    let incident = |extra: &[&str]| {
+        let mut cmd = env.cmd(&server.url());
+        cmd.args(["send", "--type", "hardware"]).args(extra);
+        run(&mut cmd)
+    };
+    let r = exits(incident(&["--contact-email", "ana@example.com"]), 65);
+    assert!(r.stderr.contains("description is missing"), "{}", r.stderr);
+    // CR/LF inside an address makes it invalid.
+    exits(
+        incident(&[
+            "--description",
+            "d",
+            "--contact-email",
+            "ana@example.com\r\nBcc: x@example.com",
+        ]),
+        65,
+    );
+    // A subject over MailingCore's 998 characters.
+    let long = "s".repeat(999);
+    let r = exits(
+        incident(&[
+            "--description",
+            "d",
+            "--contact-email",
+            "ana@example.com",
+            "--subject",
+            &long,
+        ]),
+        65,
+    );
+    assert!(r.stderr.contains("998"), "{}", r.stderr);
+    // A record over 1 MiB.
+    let big = json!({
+        "type": "hardware",
+        "description": "x".repeat(1 << 20),
+        "contactEmail": "ana@example.com",
+    });
+    let big = env.write("big.json", &big.to_string());
+    let r = exits(
+        run(env.cmd(&server.url()).arg("send").arg("--file").arg(&big)),
+        65,
+    );
+    assert!(r.stderr.contains("big.json:1"), "{}", r.stderr);
+    assert!(r.stderr.contains("1 MiB"), "{}", r.stderr);
+    assert!(server.requests().is_empty());
+    assert!(env.outbox_entries().is_empty());
+    assert!(env.failed_entries().is_empty());
+}
+
+#[test]
+fn a_directory_or_a_missing_file_in_preview_exits_66() {
+    let env = TestEnv::new();
+    let dir = env.dir.path().join("adir");
+    fs::create_dir_all(&dir).unwrap();
+    exits(
+        run(env.cmd(&closed_port()).arg("send").arg("--file").arg(&dir)),
+        66,
+    );
+    exits(
+        run(env
+            .cmd(&closed_port())
+            .args(["preview", "--file", "no-such-incident.json"])),
+        66,
+    );
+}
+
+#[test]
+fn a_final_rejection_keeps_the_exact_body_and_the_answer_in_failed() {
+    for style in [ErrorStyle::Nest, ErrorStyle::Rfc7807] {
+        let server = StandIn::with(Config {
+            error_style: style,
+            ..Config::default()
+        });
+        let env = TestEnv::new();
+        server.push_fault(Fault::Status(422));
+        let r = exits(send_guide(&env, &server, &["--json", "--retries", "3"]), 69);
+        assert_eq!(server.sends().len(), 1);
+        let result = &json_lines(r.stdout.as_bytes())[0];
+        assert_eq!(result["outcome"], "rejected");
+        assert_eq!(result["http"], 422);
+        assert!(
+            r.stderr.contains("HTTP 422: injected 422"),
+            "{style:?}: {}",
+            r.stderr
+        );
+        let failed = env.failed_entries();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(failed[0]["lastStatus"], 422);
+        assert_eq!(failed[0]["body"], server.sends()[0].json());
+        assert!(failed[0]["lastError"]
+            .as_str()
+            .unwrap()
+            .contains("injected 422"));
+    }
+}
+
+#[test]
+fn the_network_down_or_the_quota_block_exit_75_into_the_outbox() {
+    // Connections closed as soon as they are accepted.
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    server.set_down(true);
+    exits(send_guide(&env, &server, &[]), 75);
+    assert_eq!(env.outbox_entries().len(), 1);
+
+    // Nothing listening at all.
+    let env = TestEnv::new();
+    let file = env.write("incident.json", GUIDE_INCIDENT);
+    exits(
+        run(env
+            .cmd(&closed_port())
+            .args(["send", "--retries", "1", "--file"])
+            .arg(file)),
+        75,
+    );
+    assert_eq!(env.outbox_entries().len(), 1);
+
+    // The monthly quota block: not hammered, deferred.
+    let server = StandIn::start();
+    server.set_quota(1000, 1150);
+    let env = TestEnv::new();
+    let r = exits(send_guide(&env, &server, &["--json", "--retries", "3"]), 75);
+    assert_eq!(server.sends().len(), 1, "a quota 429 is not retried");
+    let result = &json_lines(r.stdout.as_bytes())[0];
+    assert_eq!(result["outcome"], "deferred");
+    assert!(
+        result["error"].as_str().unwrap().contains("quota"),
+        "{result}"
+    );
+    assert_eq!(env.outbox_entries().len(), 1);
+
+    // --no-outbox saves nothing and says so.
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    server.push_faults([Fault::Status(500), Fault::Status(500)]);
+    let r = exits(send_guide(&env, &server, &["--no-outbox"]), 75);
+    assert!(r.stderr.contains("not saved"), "{}", r.stderr);
+    assert!(env.outbox_entries().is_empty());
+}
+
+#[test]
+fn a_deferred_result_names_its_outbox_file_and_a_second_failure_updates_it() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    server.push_faults([Fault::Status(502), Fault::Status(503)]);
+    let r = exits(send_guide(&env, &server, &["--json"]), 75);
+    assert!(r.stderr.contains("saved in the outbox:"), "{}", r.stderr);
+    assert!(r.stderr.contains("outbox flush"), "the hint: {}", r.stderr);
+    let sends = server.sends();
+    assert_eq!(sends[0].body, sends[1].body, "retries resend the same body");
+    let result = &json_lines(r.stdout.as_bytes())[0];
+    assert_eq!(result["outcome"], "deferred");
+    assert_eq!(result["attempts"], 2);
+    let path = result["outboxPath"].as_str().unwrap();
+    let entry: Value = serde_json::from_slice(&fs::read(path).unwrap()).unwrap();
+    assert_eq!(entry, env.outbox_entries()[0]);
+    assert_eq!(entry["lastStatus"], 503);
+    assert_eq!(entry["to"], HELPDESK);
+    assert_eq!(entry["subject"], "[Incident] Code 5859 — Albacenter Mall");
+    assert!(entry["origin"]
+        .as_str()
+        .unwrap()
+        .ends_with("incident.json:1"));
+
+    server.push_faults([Fault::Status(500), Fault::Status(500)]);
+    exits(send_guide(&env, &server, &[]), 75);
+    let entries = env.outbox_entries();
+    assert_eq!(entries.len(), 1, "one entry per idempotency key");
+    assert_eq!(entries[0]["attempts"], 4);
+    assert_eq!(entries[0]["lastStatus"], 500);
+    assert_eq!(entries[0]["createdAt"], entry["createdAt"]);
+}
+
+#[test]
+fn a_key_the_api_does_not_know_is_77() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let file = env.write("incident.json", GUIDE_INCIDENT);
+    let r = exits(
+        run(env
+            .cmd(&server.url())
+            .env("MAILINGCORE_API_KEY", WRONG_KEY)
+            .args(["send", "-vv", "--file"])
+            .arg(file)),
+        77,
+    );
+    assert!(r.stderr.contains("HTTP 401"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("mc_test_…9999"),
+        "shown redacted: {}",
+        r.stderr
+    );
+    assert!(server.accepted().is_empty());
+    assert_no_key_on_disk(&env);
+}
+
+#[test]
+fn more_configuration_errors_exit_78_before_anything_is_sent() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let file = env.write("incident.json", GUIDE_INCIDENT);
+    let send = |cmd: &mut assert_cmd::Command| run(cmd.arg("send").arg("--file").arg(&file));
+    // A key with a line break inside it.
+    let r = exits(
+        send(
+            env.cmd(&server.url())
+                .env("MAILINGCORE_API_KEY", "mc_test_0123456789\nabcdefghijklmn")
+                .arg("-vv"),
+        ),
+        78,
+    );
+    assert!(r.stderr.contains("line break"), "{}", r.stderr);
+    // Plain http to another host given by flag.
+    let r = exits(
+        send(
+            env.cmd(&server.url())
+                .args(["--base-url", "http://10.0.0.1:8080"]),
+        ),
+        78,
+    );
+    assert!(r.stderr.contains("clear text"), "{}", r.stderr);
+    // A config key that does not exist, and a --config that does not exist.
+    let typo = env.write("typo.toml", "too = \"helpdesk@example.com\"\n");
+    exits(send(env.cmd(&server.url()).arg("--config").arg(&typo)), 78);
+    exits(
+        send(env.cmd(&server.url()).args(["--config", "missing.toml"])),
+        78,
+    );
+    // A key file that cannot be read.
+    exits(
+        send(
+            env.cmd(&server.url())
+                .args(["--api-key-file", "missing.key"]),
+        ),
+        78,
+    );
+    // A template with an unknown variable is refused by preview as well.
+    env.write("tpl/body.html", "<p>{{ code }} {{ machine_kode }}</p>\n");
+    let r = exits(
+        run(env
+            .cmd(&server.url())
+            .arg("preview")
+            .arg("--template-dir")
+            .arg(env.dir.path().join("tpl"))
+            .arg("--file")
+            .arg(&file)),
+        78,
+    );
+    assert!(r.stderr.contains("machine_kode"), "{}", r.stderr);
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+    assert!(env.outbox_entries().is_empty());
+}
+
+#[test]
+fn a_redirect_is_not_followed_and_is_a_configuration_error() {
+    let server = StandIn::start();
+    let elsewhere = StandIn::start();
+    let env = TestEnv::new();
+    server.push_fault(Fault::Redirect(format!("{}/emails/send", elsewhere.url())));
+    let r = exits(send_guide(&env, &server, &[]), 78);
+    assert!(r.stderr.contains("redirect"), "{}", r.stderr);
+    assert!(
+        elsewhere.requests().is_empty(),
+        "the key stays with the configured host"
+    );
+}
+
+#[test]
+fn a_reset_after_the_api_accepted_is_replayed_not_duplicated() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    server.push_fault(Fault::ResetAfterAccept);
+    let r = exits(send_guide(&env, &server, &[]), 0);
+    assert_eq!(server.sends().len(), 2);
+    assert_eq!(server.accepted().len(), 1);
+    assert!(r.stdout.contains("id=clxlog000001"), "{}", r.stdout);
+}
+
+#[test]
+fn a_hung_attempt_times_out_and_the_retry_goes_through() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    server.push_fault(Fault::Hang(Duration::from_secs(3)));
+    let started = Instant::now();
+    exits(send_guide(&env, &server, &["--timeout", "0.5"]), 0);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "waited out the hang"
+    );
+    assert_eq!(server.accepted().len(), 1);
+}
+
+#[test]
+fn a_rate_limit_is_waited_out_without_spending_a_retry() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    server.push_fault(Fault::RateLimited {
+        reset: None,
+        retry_after: Some(1),
+    });
+    let started = Instant::now();
+    exits(send_guide(&env, &server, &["--retries", "0"]), 0);
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "Retry-After was honoured"
+    );
+    assert_eq!(server.accepted().len(), 1);
+    assert_eq!(server.status_counts().get(&429), Some(&1));
+}
+
+#[test]
+fn a_2xx_without_json_or_id_counts_as_sent_with_a_warning() {
+    for fault in [Fault::NotJson2xx, Fault::NoId2xx] {
+        let server = StandIn::start();
+        let env = TestEnv::new();
+        server.push_fault(fault.clone());
+        let r = exits(send_guide(&env, &server, &["--retries", "3"]), 0);
+        assert_eq!(server.sends().len(), 1, "{fault:?}: accepted, not retried");
+        assert_eq!(server.accepted().len(), 1);
+        assert!(r.stderr.contains("accepted the request"), "{}", r.stderr);
+        assert!(r.stdout.starts_with("sent 5859"), "{}", r.stdout);
+        assert!(env.outbox_entries().is_empty());
+    }
+}
+
+#[test]
+fn html_escapes_double_quotes_and_apostrophes() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let doc = json!({
+        "code": "5859",
+        "type": "hardware",
+        "location": "Mall \"A\" & 'B'",
+        "description": "<script>alert(\"pwned\")</script> it's broken",
+        "contactEmail": "ana@example.com",
+        "contactName": "Ana <b>Pérez</b>",
+    });
+    let file = env.write("xss.json", &doc.to_string());
+    exits(
+        run(env.cmd(&server.url()).arg("send").arg("--file").arg(&file)),
+        0,
+    );
+    let body = &server.accepted()[0].body;
+    let html = body["htmlBody"].as_str().unwrap();
+    assert!(!html.contains("\"pwned\""), "{html}");
+    assert!(!html.contains("it's"), "{html}");
+    assert!(!html.contains("<b>P"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(&quot;pwned&quot;)"),
+        "{html}"
+    );
+    assert!(html.contains("it&#x27;s broken"), "{html}");
+    assert!(
+        html.contains("Mall &quot;A&quot; &amp; &#x27;B&#x27;"),
+        "{html}"
+    );
+    let text_body = body["textBody"].as_str().unwrap();
+    assert!(text_body.contains("<script>alert(\"pwned\")</script> it's broken"));
+}
+
+#[test]
+fn line_breaks_are_folded_in_the_subject_and_names_but_kept_in_the_body() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let doc = json!({
+        "code": "5859",
+        "type": "hardware",
+        "location": "Albacenter\r\nMall",
+        "description": "line one\nline two",
+        "contactEmail": "ana@example.com",
+    });
+    let file = env.write("crlf.json", &doc.to_string());
+    exits(
+        run(env
+            .cmd(&server.url())
+            .args(["send", "--from-name", "Virtual\r\nassistant", "--file"])
+            .arg(&file)),
+        0,
+    );
+    let body = &server.accepted()[0].body;
+    assert_eq!(body["subject"], "[Incident] Code 5859 — Albacenter Mall");
+    assert_eq!(body["fromName"], "Virtual assistant");
+    let text_body = body["textBody"].as_str().unwrap();
+    assert!(text_body.contains("line one\nline two"), "{text_body}");
+}
+
+#[test]
+fn the_es_template_renders_a_spanish_body_and_unknown_locales_fall_back() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    // The document's own locale, in a regional form.
+    let doc = json!({
+        "schema": "botpress-incident/v1",
+        "conversationId": "conv_es1",
+        "locale": "es-ES",
+        "incident": {
+            "machineCode": "5859",
+            "location": "Albacenter Mall",
+            "description": "El lector no funciona",
+            "contactEmail": "ana.perez@example.com",
+            "incidentType": "hardware"
+        }
+    });
+    let file = env.write("es.json", &doc.to_string());
+    exits(
+        run(env.cmd(&server.url()).arg("send").arg("--file").arg(&file)),
+        0,
+    );
+    let body = &server.accepted()[0].body;
+    assert_eq!(
+        body["subject"],
+        "[Incidencia] Código 5859 — Albacenter Mall"
+    );
+    assert_eq!(body["metadata"]["locale"], "es");
+    let html = body["htmlBody"].as_str().unwrap();
+    assert!(
+        html.starts_with("<h2>Nueva incidencia del chatbot</h2>"),
+        "{html}"
+    );
+    assert!(html.contains("<p>Ubicación: Albacenter Mall</p>"), "{html}");
+    assert!(
+        html.contains("Descripción: El lector no funciona"),
+        "{html}"
+    );
+    let text_body = body["textBody"].as_str().unwrap();
+    assert!(
+        text_body.starts_with("Nueva incidencia del chatbot"),
+        "{text_body}"
+    );
+    // A locale without templates falls back to English.
+    let guide = env.write("incident.json", GUIDE_INCIDENT);
+    exits(
+        run(env
+            .cmd(&server.url())
+            .args(["send", "--locale", "xx", "--file"])
+            .arg(&guide)),
+        0,
+    );
+    let last = server.accepted().pop().unwrap();
+    assert_eq!(last.body["metadata"]["locale"], "en");
+    assert_eq!(
+        last.body["subject"],
+        "[Incident] Code 5859 — Albacenter Mall"
+    );
+}
+
+#[test]
+fn the_json_result_carries_the_http_status_and_the_rate_limit() {
+    let server = StandIn::with(Config {
+        rate_limit: Some((100, Duration::from_secs(60))),
+        ..Config::default()
+    });
+    let env = TestEnv::new();
+    let r = exits(send_guide(&env, &server, &["--json"]), 0);
+    let lines = json_lines(r.stdout.as_bytes());
+    assert_eq!(lines.len(), 1, "{}", r.stdout);
+    let v = &lines[0];
+    assert_eq!(v["http"], 201);
+    assert_eq!(v["rateLimit"]["limit"], 100);
+    assert_eq!(v["rateLimit"]["remaining"], 99);
+    assert!(v["rateLimit"]["reset"].as_u64().unwrap() > 1_000_000_000);
+    assert!(v.as_object().unwrap().contains_key("outboxPath"));
+    assert!(
+        !v.as_object().unwrap().contains_key("request"),
+        "sends do not echo the body"
+    );
+}
+
+#[test]
+fn raw_headers_only_with_verbose_and_quota_warnings_at_the_boundaries() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let r = exits(send_guide(&env, &server, &[]), 0);
+    assert!(
+        !r.stderr.to_ascii_lowercase().contains("x-quota-"),
+        "{}",
+        r.stderr
+    );
+    // (limit, used before the send, phrase of the warning or None)
+    let cases: [(u64, u64, Option<&str>); 4] = [
+        (5000, 3998, None),
+        (5000, 3999, Some("4000/5000 (80%)")),
+        (1000, 999, Some("1000/1000 (100%)")),
+        (1000, 1009, Some("grace period")),
+    ];
+    for (limit, used, phrase) in cases {
+        let server = StandIn::start();
+        server.set_quota(limit, used);
+        let env = TestEnv::new();
+        let r = exits(send_guide(&env, &server, &[]), 0);
+        let warning = r
+            .stderr
+            .lines()
+            .find(|l| l.contains("warning") && l.contains("quota"));
+        match phrase {
+            None => assert!(warning.is_none(), "{used}/{limit}: {}", r.stderr),
+            Some(p) => {
+                let w = warning.unwrap_or_else(|| panic!("{used}/{limit}: {}", r.stderr));
+                assert!(w.contains(p), "{p}: {w}");
+                assert_eq!(w.contains("grace"), used >= limit, "{w}");
+            }
+        }
+        assert!(!r.stdout.contains("warning"), "warnings go to stderr");
+    }
+    // -q hides the warning and the result line.
+    let server = StandIn::start();
+    server.set_quota(1000, 1050);
+    let env = TestEnv::new();
+    let r = exits(send_guide(&env, &server, &["-q"]), 0);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+}
+
+#[test]
+fn no_state_file_holds_the_key_after_any_outcome() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    exits(send_guide(&env, &server, &["-vv"]), 0);
+    let other = env.write(
+        "other.json",
+        r#"{"type":"hardware","description":"x","contactEmail":"a@example.com","conversationId":"conv_2"}"#,
+    );
+    let send_other = |extra: &[&str]| {
+        run(env
+            .cmd(&server.url())
+            .args(["send", "-vv", "--retries", "1"])
+            .args(extra)
+            .arg("--file")
+            .arg(&other))
+    };
+    server.push_faults([Fault::Status(500), Fault::Status(500)]);
+    exits(send_other(&[]), 75);
+    server.push_fault(Fault::Status(401));
+    exits(send_other(&["--conversation-id", "conv_3"]), 77);
+    server.push_fault(Fault::Status(409));
+    exits(send_other(&["--conversation-id", "conv_4"]), 69);
+    assert_eq!(env.outbox_entries().len(), 2);
+    assert_eq!(env.failed_entries().len(), 1);
+    assert_eq!(env.journal().len(), 4);
+    assert_no_key_on_disk(&env);
+}
+
+#[test]
+fn preview_makes_no_request_and_writes_no_state() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let file = env.write("incident.json", GUIDE_INCIDENT);
+    for format in ["text", "html", "json", "curl"] {
+        let r = exits(
+            run(env
+                .bare()
+                .env("MCNOTIFY_TO", HELPDESK)
+                .env("MAILINGCORE_BASE_URL", server.url())
+                .args(["preview", "--format", format, "--file"])
+                .arg(&file)),
+            0,
+        );
+        assert!(r.stderr.is_empty(), "{format}: {}", r.stderr);
+        assert!(!r.stdout.is_empty(), "{format}");
+    }
+    let r = exits(
+        run(env
+            .bare()
+            .env("MCNOTIFY_TO", HELPDESK)
+            .args(["preview", "--file"])
+            .arg(&file)),
+        0,
+    );
+    for line in [
+        "To: helpdesk@example.com",
+        "Reply-To: ana.perez@example.com",
+        "Tags: botpress, helpdesk, incident",
+        "Locale: en",
+        "Idempotency-Key: botpress-conv_abc123-incident",
+    ] {
+        assert!(r.stdout.lines().any(|l| l == line), "{line}: {}", r.stdout);
+    }
+    assert!(server.requests().is_empty());
+    assert!(state_files(&env).is_empty(), "preview writes no state");
+}
+
+#[test]
+fn preview_json_is_byte_for_byte_the_posted_body() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let file = env.write("incident.json", GUIDE_INCIDENT);
+    let args = ["--from-name", "Virtual assistant", "--field", "floor=2"];
+    let preview = exits(
+        run(env
+            .cmd(&server.url())
+            .args(["preview", "--format", "json"])
+            .args(args)
+            .arg("--file")
+            .arg(&file)),
+        0,
+    );
+    exits(
+        run(env
+            .cmd(&server.url())
+            .arg("send")
+            .args(args)
+            .arg("--file")
+            .arg(&file)),
+        0,
+    );
+    assert_eq!(
+        preview.stdout.trim_end().as_bytes(),
+        server.sends()[0].body.as_slice()
+    );
+}
+
+#[test]
+fn the_printed_curl_command_sends_the_same_email() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let file = env.write("incident.json", GUIDE_INCIDENT);
+    // The key is in the environment, yet the command only names the variable.
+    let r = exits(
+        run(env
+            .cmd(&server.url())
+            .args(["preview", "--format", "curl", "--tenant-id"])
+            .arg(support::standin::TENANT)
+            .arg("--file")
+            .arg(&file)),
+        0,
+    );
+    let cmd = r.stdout;
+    assert!(
+        cmd.contains("Authorization: Bearer $MAILINGCORE_API_KEY"),
+        "{cmd}"
+    );
+    assert!(
+        cmd.contains(&format!("{}/emails/send", server.url())),
+        "{cmd}"
+    );
+    assert!(cmd.contains("X-Tenant-Id: clxtenant0001"), "{cmd}");
+    let has_curl = std::process::Command::new("curl")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if has_curl {
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{} -o /dev/null", cmd.trim_end()))
+            .env("MAILINGCORE_API_KEY", KEY)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let accepted = server.accepted();
+        assert_eq!(accepted.len(), 1);
+        assert_eq!(
+            accepted[0].body["idempotencyKey"],
+            "botpress-conv_abc123-incident"
+        );
+        assert_eq!(
+            server.sends()[0].header("authorization"),
+            Some(format!("Bearer {KEY}").as_str())
+        );
+    }
+}
+
+#[test]
+fn preview_with_json_prints_a_preview_result_with_the_request() {
+    let env = TestEnv::new();
+    let file = env.write("incident.json", GUIDE_INCIDENT);
+    let r = exits(
+        run(env
+            .bare()
+            .env("MCNOTIFY_TO", HELPDESK)
+            .args(["--json", "preview", "--file"])
+            .arg(&file)),
+        0,
+    );
+    let lines = json_lines(r.stdout.as_bytes());
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["outcome"], "preview");
+    assert_eq!(lines[0]["request"]["to"], HELPDESK);
+    assert_eq!(lines[0]["idempotencyKey"], "botpress-conv_abc123-incident");
+}
+
+#[test]
+fn the_config_path_and_base_url_follow_the_precedence() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let config = env.write(
+        "home/.config/mcnotify/config.toml",
+        &format!(
+            "to = \"top@example.com\"\nfrom_name = \"Top\"\nbase_url = \"{}\"\n\
+             [profile.night]\nto = \"night@example.com\"\n",
+            closed_port()
+        ),
+    );
+    set_mode(&config, 0o600);
+    let file = env.write("incident.json", GUIDE_INCIDENT);
+    // MCNOTIFY_CONFIG names another file than the default one.
+    let other = env.write("other.toml", "to = \"other@example.com\"\n");
+    set_mode(&other, 0o600);
+    let r = exits(
+        run(env
+            .bare()
+            .env("MCNOTIFY_CONFIG", &other)
+            .args(["preview", "--format", "json", "--file"])
+            .arg(&file)),
+        0,
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&r.stdout).unwrap()["to"],
+        "other@example.com"
+    );
+    // base_url: the config's points nowhere; the environment beats it...
+    exits(
+        run(env
+            .bare()
+            .env("MAILINGCORE_API_KEY", KEY)
+            .env("MAILINGCORE_BASE_URL", server.url())
+            .args(["send", "--file"])
+            .arg(&file)),
+        0,
+    );
+    // ...and the flag beats the environment. A profile inherits the top level.
+    exits(
+        run(env
+            .bare()
+            .env("MAILINGCORE_API_KEY", KEY)
+            .env("MAILINGCORE_BASE_URL", closed_port())
+            .args(["send", "--base-url"])
+            .arg(server.url())
+            .args([
+                "--profile",
+                "night",
+                "--conversation-id",
+                "conv_p2",
+                "--file",
+            ])
+            .arg(&file)),
+        0,
+    );
+    let accepted = server.accepted();
+    assert_eq!(accepted.len(), 2);
+    assert_eq!(accepted[0].body["to"], "top@example.com");
+    assert_eq!(accepted[1].body["to"], "night@example.com");
+    assert_eq!(accepted[1].body["fromName"], "Top");
+}
+
+#[test]
+fn the_key_comes_from_the_first_source_that_has_one() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let file = env.write("incident.json", GUIDE_INCIDENT);
+    let config = env.write(
+        "key-config.toml",
+        &format!("api_key = \"{KEY}\"\nto = \"{HELPDESK}\"\n"),
+    );
+    set_mode(&config, 0o600);
+    let send = |cmd: &mut assert_cmd::Command, conversation: &str| {
+        run(cmd
+            .env("MAILINGCORE_BASE_URL", server.url())
+            .arg("--config")
+            .arg(&config)
+            .args(["send", "--conversation-id", conversation, "--file"])
+            .arg(&file))
+    };
+    // Only in the config file.
+    let r = exits(send(&mut env.bare(), "conv_k1"), 0);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    // MAILINGCORE_API_KEY beats the config file (here a wrong key: 77).
+    exits(
+        send(env.bare().env("MAILINGCORE_API_KEY", WRONG_KEY), "conv_k2"),
+        77,
+    );
+    // --api-key-file beats MAILINGCORE_API_KEY; the file is trimmed all round.
+    let key_file = env.write("secrets/mc.key", &format!("  {KEY}\n\n"));
+    set_mode(&key_file, 0o600);
+    exits(
+        send(
+            env.bare()
+                .env("MAILINGCORE_API_KEY", WRONG_KEY)
+                .arg("--api-key-file")
+                .arg(&key_file),
+            "conv_k3",
+        ),
+        0,
+    );
+    let keys: Vec<String> = server
+        .sends()
+        .iter()
+        .map(|s| s.header("authorization").unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            format!("Bearer {KEY}"),
+            format!("Bearer {WRONG_KEY}"),
+            format!("Bearer {KEY}")
+        ]
+    );
+}
+
+#[test]
+fn the_shared_key_file_warning_names_the_file_and_its_mode() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let file = env.write("incident.json", GUIDE_INCIDENT);
+    let key_file = env.write("mc.key", &format!("{KEY}\n"));
+    set_mode(&key_file, 0o640);
+    let r = exits(
+        run(env
+            .bare()
+            .env("MAILINGCORE_BASE_URL", server.url())
+            .env("MCNOTIFY_TO", HELPDESK)
+            .arg("--api-key-file")
+            .arg(&key_file)
+            .args(["send", "--file"])
+            .arg(&file)),
+        0,
+    );
+    let warning = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("warning") && l.contains("readable by others"))
+        .unwrap_or_else(|| panic!("{}", r.stderr));
+    assert!(
+        warning.contains(&key_file.display().to_string()),
+        "{warning}"
+    );
+    assert!(warning.contains("640"), "{warning}");
+    assert!(warning.contains("chmod 600"), "{warning}");
+    assert_eq!(server.accepted().len(), 1, "a warning, not a refusal");
+    assert!(r.stdout.starts_with("sent "), "{}", r.stdout);
 }
