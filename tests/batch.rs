@@ -483,7 +483,7 @@ fn ctrl_c_finishes_in_flight_sends_and_reports_the_rest() {
         .map(|l| l["record"].as_u64().unwrap())
         .collect();
     assert_eq!(records, (1..=records.len() as u64).collect::<Vec<_>>());
-    assert!(sent >= 2 && sent < 40, "{sent} sent");
+    assert!((2..40).contains(&sent), "{sent} sent");
     assert_eq!(lines.len(), sent + not_sent);
     if lines.len() < 40 {
         // The rest were never read: the message says where to resume.
