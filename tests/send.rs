@@ -1864,3 +1864,46 @@ fn the_shared_key_file_warning_names_the_file_and_its_mode() {
     assert_eq!(server.accepted().len(), 1, "a warning, not a refusal");
     assert!(r.stdout.starts_with("sent "), "{}", r.stdout);
 }
+
+#[test]
+fn the_retry_budget_caps_the_time_spent_on_one_request() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    server.push_faults(vec![Fault::Status(503); 20]);
+    let started = Instant::now();
+    let r = exits(
+        send_guide(&env, &server, &["--retries", "10", "--retry-max-time", "1"]),
+        75,
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(server.sends().len() < 11, "stopped by time, not by count");
+    assert!(r.stderr.contains("retry budget"), "{}", r.stderr);
+    assert_eq!(env.outbox_entries().len(), 1);
+}
+
+#[test]
+fn a_send_that_timed_out_after_the_api_took_it_is_not_sent_twice_later() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    // The API answers after the client has given up: accepted, yet deferred.
+    server.push_fault(Fault::Delay(Duration::from_millis(1500)));
+    let r = exits(
+        send_guide(&env, &server, &["--timeout", "0.3", "--retries", "0"]),
+        75,
+    );
+    assert!(r.stderr.contains("timed out"), "{}", r.stderr);
+    assert_eq!(env.outbox_entries().len(), 1);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while server.accepted().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(server.accepted().len(), 1);
+    // Sending it again replays under the same idempotency key: still one email.
+    let r = exits(send_guide(&env, &server, &[]), 0);
+    assert!(r.stdout.contains("id=clxlog000001"), "{}", r.stdout);
+    assert_eq!(server.accepted().len(), 1);
+}
