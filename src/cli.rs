@@ -73,7 +73,8 @@ pub struct GlobalArgs {
     #[arg(short = 'q', long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Print more: -v adds the raw quota and rate-limit headers, -vv every request
+    /// Print more: -v adds the raw quota and rate-limit headers and each retry, -vv where
+    /// the settings and the key came from
     #[arg(short = 'v', long, global = true, action = ArgAction::Count)]
     pub verbose: u8,
 

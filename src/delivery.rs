@@ -134,8 +134,12 @@ impl Courier<'_> {
                 if let Some(note) = note {
                     self.printer.warn(&format!("{}: {note}", parcel.label));
                 }
-                if let Some(entry) = &parcel.entry {
-                    self.remove_entry(entry);
+                // Delivered: an outbox entry for the same key (from an earlier failed
+                // run, or the one being flushed) has nothing left to do.
+                match (&parcel.entry, self.outbox) {
+                    (Some(entry), _) => self.remove_entry(entry),
+                    (None, Some(outbox)) => self.remove_entry(&outbox.pending_path(&parcel.key)),
+                    (None, None) => {}
                 }
                 let line = sent_line(&parcel.label, &result);
                 return (result, Exit::Ok, Some(line));

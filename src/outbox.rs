@@ -71,6 +71,12 @@ impl Outbox {
         hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
     }
 
+    /// The pending entry of a request, if it has one (a request sent by hand after a
+    /// failed run).
+    pub fn pending_path(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{}.json", Outbox::id_for(key)))
+    }
+
     /// Store (or update) a request to be sent again later.
     pub fn defer(&self, record: Pending<'_>) -> Result<PathBuf> {
         self.store(&self.dir, record)

@@ -1908,3 +1908,36 @@ fn a_send_that_timed_out_after_the_api_took_it_is_not_sent_twice_later() {
     assert!(r.stdout.contains("id=clxlog000001"), "{}", r.stdout);
     assert_eq!(server.accepted().len(), 1);
 }
+
+#[test]
+fn an_input_without_incidents_sends_nothing_and_says_so() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    for input in ["", "\n\n", "[]"] {
+        let r = exits(
+            run(env
+                .cmd(&server.url())
+                .args(["send", "--json", "--file", "-"])
+                .write_stdin(input)),
+            0,
+        );
+        assert!(r.stdout.is_empty(), "{input:?}: {}", r.stdout);
+        assert!(r.stderr.contains("no incident"), "{input:?}: {}", r.stderr);
+    }
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_send_by_hand_clears_the_outbox_entry_of_the_same_incident() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    server.push_faults(vec![Fault::Status(503); 2]);
+    exits(send_guide(&env, &server, &[]), 75);
+    assert_eq!(env.outbox_entries().len(), 1);
+    exits(send_guide(&env, &server, &[]), 0);
+    assert!(
+        env.outbox_entries().is_empty(),
+        "delivered, so nothing is pending"
+    );
+    assert_eq!(server.accepted().len(), 1);
+}

@@ -257,7 +257,7 @@ fn flush(
     let (exit, tally) = dispatch::run(work, jobs, Some(total), printer, &interrupt, |job| {
         courier.deliver(job)
     })?;
-    summarise(&tally, "sent", printer);
+    summarise(&tally, exit, "sent", printer);
     Ok(exit)
 }
 

@@ -42,7 +42,7 @@ pub fn run(args: &SendArgs, settings: &Settings, printer: &Printer) -> Result<Ex
     let (exit, tally) = dispatch::run(work, jobs, None, printer, &interrupt, |job| {
         courier.deliver(job)
     })?;
-    summarise(&tally, "sent", printer);
+    summarise(&tally, exit, "sent", printer);
     Ok(exit)
 }
 
@@ -63,8 +63,12 @@ pub fn destination(client: &Client, settings: &Settings) -> Destination {
     }
 }
 
-/// The one-line summary on stderr after a run of several records.
-pub fn summarise(tally: &Tally, sent_word: &str, printer: &Printer) {
+/// The one-line summary on stderr after a run of several records; a warning after a run
+/// whose input held none (an empty export, or nothing on stdin).
+pub fn summarise(tally: &Tally, exit: Exit, sent_word: &str, printer: &Printer) {
+    if tally.total() == 0 && exit == Exit::Ok {
+        printer.warn("the input held no incident; nothing was sent");
+    }
     if tally.total() > 1 {
         printer.note(&tally.summary(sent_word));
     }
@@ -128,7 +132,7 @@ fn dry_run(pipeline: Pipeline, settings: &Settings, printer: &Printer) -> Result
             printer.human(line);
         }
     }
-    summarise(&tally, "would be sent", printer);
+    summarise(&tally, exit, "would be sent", printer);
     Ok(exit)
 }
 
