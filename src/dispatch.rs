@@ -130,6 +130,8 @@ struct ReorderState {
     waiting: BTreeMap<usize, Finished>,
     exit: Option<Exit>,
     tally: Tally,
+    /// The reader is blocked in `wait_for_room` (else nobody to wake).
+    reader_waiting: bool,
 }
 
 impl Reorder<'_> {
@@ -156,14 +158,18 @@ impl Reorder<'_> {
             self.progress
                 .set_message(format!("{} failed", st.tally.failures()));
         }
-        self.advanced.notify_all();
+        if st.reader_waiting {
+            self.advanced.notify_all();
+        }
     }
 
     /// Block the reader while results run too far ahead of the oldest unfinished one.
     fn wait_for_room(&self, seq: usize) {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         while seq >= st.next + REORDER_WINDOW {
+            st.reader_waiting = true;
             st = self.advanced.wait(st).unwrap_or_else(|e| e.into_inner());
+            st.reader_waiting = false;
         }
     }
 }

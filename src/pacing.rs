@@ -23,6 +23,8 @@ struct Window {
     in_flight: u64,
     /// No request starts before this (after a rate-limit 429).
     blocked_until: Option<Instant>,
+    /// Requests waiting in `acquire` (nobody to wake while zero).
+    waiting: u64,
 }
 
 #[derive(Debug, Default)]
@@ -87,10 +89,15 @@ impl Pacer {
         wait: Duration,
     ) -> std::sync::MutexGuard<'a, Window> {
         let wait = wait.max(Duration::from_millis(1));
-        self.changed
+        let mut guard = guard;
+        guard.waiting += 1;
+        let mut guard = self
+            .changed
             .wait_timeout(guard, wait)
             .map(|(g, _)| g)
-            .unwrap_or_else(|e| e.into_inner().0)
+            .unwrap_or_else(|e| e.into_inner().0);
+        guard.waiting -= 1;
+        guard
     }
 
     /// A response came back (or the attempt failed): update the window from its headers.
@@ -111,9 +118,22 @@ impl Pacer {
                     (None, _) => false,
                 };
                 if newer {
+                    // The first answer of a new window. After a rollover this run has
+                    // already counted its own requests against the window; the answer
+                    // does not count those still on their way, but some in flight were
+                    // counted before it, so subtracting them all would lose slots for
+                    // the whole window (and a window for the last requests).
+                    let own = if w.reset_value.is_none() {
+                        w.remaining
+                    } else {
+                        None
+                    };
                     w.reset_value = rate.reset;
                     w.reset_at = reset_at;
-                    w.remaining = Some(server_remaining.saturating_sub(w.in_flight));
+                    w.remaining = Some(match own {
+                        Some(own) => own.min(server_remaining),
+                        None => server_remaining.saturating_sub(w.in_flight),
+                    });
                 } else if rate.reset.is_none() || rate.reset == w.reset_value {
                     w.remaining = Some(
                         w.remaining
@@ -131,7 +151,9 @@ impl Pacer {
         } else if rate_limited {
             w.blocked_until = Some(now + UNKNOWN_RESET_WAIT);
         }
-        self.changed.notify_all();
+        if w.waiting > 0 {
+            self.changed.notify_all();
+        }
     }
 
     /// After a rate-limit 429 with `Retry-After`: nobody starts before then.
@@ -185,6 +207,40 @@ mod tests {
         assert!(
             waited >= Duration::from_secs(reset),
             "started before the reset"
+        );
+    }
+
+    #[test]
+    fn the_first_answer_after_a_rollover_loses_no_slot() {
+        // Start early in a second, so the next reset is well ahead.
+        let into = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+        if into.subsec_millis() > 300 {
+            std::thread::sleep(Duration::from_millis(
+                1000 - u64::from(into.subsec_millis()),
+            ));
+        }
+        let limited = |remaining, reset| RateLimit {
+            limit: Some(20),
+            remaining: Some(remaining),
+            reset: Some(reset),
+        };
+        let pacer = Pacer::new();
+        pacer.acquire();
+        // A spent window that resets now: the next acquire rolls over (20 left).
+        pacer.observe(Some(&limited(0, epoch_in(0))), false);
+        for _ in 0..4 {
+            pacer.acquire();
+        }
+        // The second of the four answers first: the server has counted two of them.
+        pacer.observe(Some(&limited(18, epoch_in(1))), false);
+        // Three in flight, one answered: sixteen more fit in the window.
+        let started = Instant::now();
+        for _ in 0..16 {
+            pacer.acquire();
+        }
+        assert!(
+            started.elapsed() < Duration::from_millis(300),
+            "waited for the next window with room left in this one"
         );
     }
 
