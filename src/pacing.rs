@@ -21,10 +21,42 @@ struct Window {
     reset_at: Option<Instant>,
     /// Requests started but not yet answered.
     in_flight: u64,
+    /// Requests started and answered in the current window (as far as this run knows).
+    started: u64,
+    answered: u64,
+    /// The lowest `X-RateLimit-Remaining` of the current window: the server's latest count.
+    lowest: Option<u64>,
     /// No request starts before this (after a rate-limit 429).
     blocked_until: Option<Instant>,
     /// Requests waiting in `acquire` (nobody to wake while zero).
     waiting: u64,
+}
+
+impl Window {
+    /// The counts of a window that starts now: those in flight may land in it.
+    fn new_window(&mut self) {
+        self.started = self.in_flight;
+        self.answered = 0;
+        self.lowest = None;
+    }
+
+    /// How many of the requests in flight the server's latest count (`lowest` remaining)
+    /// does not include yet. Answers come back in any order, so some in flight may have
+    /// been counted already: when every request the server counted in this window can be
+    /// this run's, those counted but not answered are in flight, and only the rest are
+    /// still to come. Subtracting all of them would lose slots for the whole window (and
+    /// a whole window for the last requests). When someone else uses the window too, or
+    /// the limit is unknown, any of them may be uncounted.
+    fn uncounted(&self, lowest: u64) -> u64 {
+        match self.limit {
+            Some(limit) if limit.saturating_sub(lowest) <= self.started => {
+                let counted = limit.saturating_sub(lowest);
+                let counted_in_flight = counted.saturating_sub(self.answered);
+                self.in_flight.saturating_sub(counted_in_flight)
+            }
+            _ => self.in_flight,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -56,6 +88,7 @@ impl Pacer {
                     w.remaining = w.limit.map(|l| l.saturating_sub(w.in_flight));
                     w.reset_at = None;
                     w.reset_value = None;
+                    w.new_window();
                 }
             }
             match w.remaining {
@@ -65,6 +98,7 @@ impl Pacer {
                         None => {
                             w.blocked_until = Some(now + UNKNOWN_RESET_WAIT);
                             w.remaining = None;
+                            w.new_window();
                             UNKNOWN_RESET_WAIT
                         }
                     };
@@ -73,10 +107,12 @@ impl Pacer {
                 Some(r) => {
                     w.remaining = Some(r - 1);
                     w.in_flight += 1;
+                    w.started += 1;
                     return;
                 }
                 None => {
                     w.in_flight += 1;
+                    w.started += 1;
                     return;
                 }
             }
@@ -105,6 +141,8 @@ impl Pacer {
     pub fn observe(&self, rate: Option<&RateLimit>, rate_limited: bool) {
         let mut w = self.window.lock().unwrap_or_else(|e| e.into_inner());
         w.in_flight = w.in_flight.saturating_sub(1);
+        // Counted as answered even without figures: it may have reached the server.
+        w.answered += 1;
         let now = Instant::now();
         if let Some(rate) = rate {
             let reset_at = rate.until_reset(SystemTime::now()).map(|d| now + d);
@@ -118,27 +156,23 @@ impl Pacer {
                     (None, _) => false,
                 };
                 if newer {
-                    // The first answer of a new window. After a rollover this run has
-                    // already counted its own requests against the window; the answer
-                    // does not count those still on their way, but some in flight were
-                    // counted before it, so subtracting them all would lose slots for
-                    // the whole window (and a window for the last requests).
-                    let own = if w.reset_value.is_none() {
-                        w.remaining
-                    } else {
-                        None
-                    };
+                    if w.reset_value.is_some() {
+                        // The server moved to a new window before this run did: count
+                        // those in flight and this one as the new window's.
+                        w.new_window();
+                        w.started += 1;
+                        w.answered = 1;
+                    }
                     w.reset_value = rate.reset;
                     w.reset_at = reset_at;
-                    w.remaining = Some(match own {
-                        Some(own) => own.min(server_remaining),
-                        None => server_remaining.saturating_sub(w.in_flight),
-                    });
-                } else if rate.reset.is_none() || rate.reset == w.reset_value {
-                    w.remaining = Some(
-                        w.remaining
-                            .map_or(server_remaining, |r| r.min(server_remaining)),
-                    );
+                    w.lowest = None;
+                }
+                if newer || rate.reset.is_none() || rate.reset == w.reset_value {
+                    let lowest = w
+                        .lowest
+                        .map_or(server_remaining, |l| l.min(server_remaining));
+                    w.lowest = Some(lowest);
+                    w.remaining = Some(lowest.saturating_sub(w.uncounted(lowest)));
                 }
             }
             if rate_limited {
@@ -210,38 +244,66 @@ mod tests {
         );
     }
 
-    #[test]
-    fn the_first_answer_after_a_rollover_loses_no_slot() {
-        // Start early in a second, so the next reset is well ahead.
-        let into = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
-        if into.subsec_millis() > 300 {
-            std::thread::sleep(Duration::from_millis(
-                1000 - u64::from(into.subsec_millis()),
-            ));
-        }
-        let limited = |remaining, reset| RateLimit {
+    fn limited(remaining: u64, reset: u64) -> RateLimit {
+        RateLimit {
             limit: Some(20),
             remaining: Some(remaining),
             reset: Some(reset),
-        };
+        }
+    }
+
+    fn remaining(pacer: &Pacer) -> Option<u64> {
+        pacer.window.lock().unwrap().remaining
+    }
+
+    /// Four start together; the server counts the second before the first, whose answer
+    /// comes back first, then the second's with a lower figure, then a late one with the
+    /// figure of the first.
+    fn four_answer_out_of_order(pacer: &Pacer, reset: u64) {
+        for _ in 0..4 {
+            pacer.acquire();
+        }
+        // two counted, one answered: one of the three in flight is counted
+        pacer.observe(Some(&limited(18, reset)), false);
+        assert_eq!(remaining(pacer), Some(16));
+        pacer.observe(Some(&limited(19, reset)), false);
+        assert_eq!(
+            remaining(pacer),
+            Some(16),
+            "an overtaken answer changes nothing"
+        );
+        pacer.observe(Some(&limited(17, reset)), false);
+        assert_eq!(remaining(pacer), Some(16));
+        for _ in 0..16 {
+            pacer.acquire();
+        }
+        assert_eq!(remaining(pacer), Some(0));
+    }
+
+    #[test]
+    fn the_first_answers_of_a_window_lose_no_slot() {
+        let pacer = Pacer::new();
+        four_answer_out_of_order(&pacer, epoch_in(60));
+    }
+
+    #[test]
+    fn the_first_answers_after_a_rollover_lose_no_slot() {
         let pacer = Pacer::new();
         pacer.acquire();
         // A spent window that resets now: the next acquire rolls over (20 left).
         pacer.observe(Some(&limited(0, epoch_in(0))), false);
+        four_answer_out_of_order(&pacer, epoch_in(60));
+    }
+
+    #[test]
+    fn a_window_someone_else_uses_counts_every_request_in_flight() {
+        let pacer = Pacer::new();
         for _ in 0..4 {
             pacer.acquire();
         }
-        // The second of the four answers first: the server has counted two of them.
-        pacer.observe(Some(&limited(18, epoch_in(1))), false);
-        // Three in flight, one answered: sixteen more fit in the window.
-        let started = Instant::now();
-        for _ in 0..16 {
-            pacer.acquire();
-        }
-        assert!(
-            started.elapsed() < Duration::from_millis(300),
-            "waited for the next window with room left in this one"
-        );
+        // five counted before this run's first: the three in flight may all be uncounted
+        pacer.observe(Some(&limited(14, epoch_in(60))), false);
+        assert_eq!(remaining(&pacer), Some(11));
     }
 
     #[test]
