@@ -329,3 +329,188 @@ mod tests {
         assert_eq!(Renderer::new(None, None).unwrap().locale_for(&i), "en");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    //! Properties of rendering over arbitrary incident values. The number of cases comes
+    //! from `PROPTEST_CASES` (256 by default).
+
+    use std::sync::OnceLock;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Fragments that try to break out of HTML, the template engine or a header line.
+    const SNIPPETS: [&str; 16] = [
+        "<script>alert(1)</script>",
+        "<SCRIPT src=//x>",
+        "\"'><",
+        "\" onmouseover=\"x",
+        "</p><p>",
+        "&amp;",
+        "{{ code }}",
+        "{% if true %}",
+        "{# c #}",
+        "\r\n",
+        "\n",
+        "\r",
+        "\0",
+        "\u{2028}",
+        "—",
+        "javascript:",
+    ];
+
+    fn hostile_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            prop::collection::vec(
+                prop_oneof![
+                    any::<String>(),
+                    prop::sample::select(&SNIPPETS[..]).prop_map(String::from),
+                ],
+                0..6,
+            )
+            .prop_map(|parts| parts.concat()),
+        ]
+    }
+
+    fn locale() -> impl Strategy<Value = Option<String>> {
+        prop_oneof![
+            Just(None),
+            prop::sample::select(&["en", "es", "es-MX", "ES_es", "fr", ""][..])
+                .prop_map(|l| Some(l.to_string())),
+            hostile_text().prop_map(Some),
+        ]
+    }
+
+    prop_compose! {
+        fn incident()(
+            code in prop::option::of(hostile_text()),
+            incident_type in prop::option::of(hostile_text()),
+            location in prop::option::of(hostile_text()),
+            description in prop::option::of(hostile_text()),
+            contact_email in prop::option::of(hostile_text()),
+            contact_name in prop::option::of(hostile_text()),
+            conversation_id in prop::option::of(hostile_text()),
+            user_id in prop::option::of(hostile_text()),
+            locale in locale(),
+            extra in prop::collection::vec((hostile_text(), hostile_text()), 0..4),
+        ) -> Incident {
+            Incident {
+                code,
+                incident_type,
+                location,
+                description,
+                contact_email,
+                contact_name,
+                conversation_id,
+                user_id,
+                locale,
+                extra,
+            }
+        }
+    }
+
+    /// HTML escaping as minijinja's auto-escape does it.
+    fn escaped(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#x27;"),
+                '/' => out.push_str("&#x2f;"),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    fn built_in() -> &'static Renderer {
+        static RENDERER: OnceLock<Renderer> = OnceLock::new();
+        RENDERER.get_or_init(|| Renderer::new(None, None).unwrap())
+    }
+
+    /// User templates that put every variable in text, in attributes and in a loop.
+    fn user() -> &'static Renderer {
+        static RENDERER: OnceLock<(tempfile::TempDir, Renderer)> = OnceLock::new();
+        &RENDERER
+            .get_or_init(|| {
+                let dir = tempfile::tempdir().unwrap();
+                let all = VARIABLES
+                    .iter()
+                    .filter(|v| **v != "fields")
+                    .map(|v| format!("<span title=\"{{{{ {v} }}}}\" data-x='{{{{ {v} }}}}'>{{{{ {v} }}}}</span>"))
+                    .collect::<String>();
+                let html = format!(
+                    "{all}{{% for f in fields %}}<a href=\"{{{{ f.name }}}}\">{{{{ f.value }}}}</a>{{% endfor %}}"
+                );
+                fs::write(dir.path().join("body.html"), html).unwrap();
+                fs::write(
+                    dir.path().join("subject.txt"),
+                    "{{ code }} {{ type }} {{ location }} {{ contact_name }} {{ description }}",
+                )
+                .unwrap();
+                let renderer = Renderer::new(Some(dir.path()), Some("es")).unwrap();
+                (dir, renderer)
+            })
+            .1
+    }
+
+    fn values(incident: &Incident) -> Vec<&str> {
+        let mut all: Vec<&str> = [
+            &incident.code,
+            &incident.incident_type,
+            &incident.location,
+            &incident.description,
+            &incident.contact_email,
+            &incident.contact_name,
+            &incident.conversation_id,
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+        for (name, value) in &incident.extra {
+            all.push(name);
+            all.push(value);
+        }
+        all
+    }
+
+    fn check(out: &Rendered) -> Result<(), TestCaseError> {
+        prop_assert!(!out.subject.contains(['\r', '\n']), "{:?}", out.subject);
+        let lower = out.html.to_ascii_lowercase();
+        prop_assert!(!lower.contains("<script"), "{}", out.html);
+        prop_assert!(!out.html.contains("\"'><"), "{}", out.html);
+        prop_assert!(!out.html.contains("\" onmouseover"), "{}", out.html);
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn built_in_templates_render_any_values_safely(incident in incident()) {
+            let out = built_in().render(&incident, "helpdesk@example.com", "botpress").unwrap();
+            check(&out)?;
+            prop_assert!(out.locale == "en" || out.locale == "es");
+            // Shown escaped in HTML, as written in text: the body shows every value
+            // (all but the user id, which the built-in templates leave out).
+            for value in values(&incident) {
+                prop_assert!(out.html.contains(&escaped(value)), "{value:?} not escaped in {}", out.html);
+                prop_assert!(out.text.contains(value), "{value:?} not in {}", out.text);
+            }
+        }
+
+        #[test]
+        fn user_templates_escape_values_in_attributes(incident in incident()) {
+            let out = user().render(&incident, "helpdesk@example.com", "botpress").unwrap();
+            check(&out)?;
+            for value in values(&incident) {
+                prop_assert!(out.html.contains(&escaped(value)), "{value:?} not escaped in {}", out.html);
+            }
+        }
+    }
+}
