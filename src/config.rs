@@ -376,7 +376,8 @@ impl Settings {
                 (text, source)
             }
         };
-        let key = raw.trim();
+        // A BOM is what some editors put at the start of a file; it is not part of the key.
+        let key = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
         if key.is_empty() {
             return fail(Exit::Config, format!("the API key from {source} is empty"));
         }

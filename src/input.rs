@@ -378,7 +378,7 @@ impl Document {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .from_reader(BufReader::new(source));
-        let headers = match reader.headers() {
+        let headers: Vec<String> = match reader.headers() {
             Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
             Err(e) => {
                 self.mode = Mode::Done;
@@ -388,6 +388,16 @@ impl Document {
                 )));
             }
         };
+        if headers.iter().any(|h| h.contains('\n')) {
+            // Nothing after an open quote in the header would be read.
+            self.mode = Mode::Done;
+            return Ok(Some((
+                self.origin(1),
+                Err(
+                    "CSV header row: a quoted name runs across lines: is a quote left open?".into(),
+                ),
+            )));
+        }
         self.csv = Some(CsvState { reader, headers });
         self.mode = Mode::Csv;
         Ok(None)
@@ -586,6 +596,11 @@ fn too_large() -> String {
 }
 
 fn parse_json(bytes: &[u8]) -> Result<Value, String> {
+    if bytes.trim_ascii_start().starts_with(b"\xEF\xBB\xBF") {
+        return Err(
+            "a byte order mark (U+FEFF) inside the input: were files joined together?".into(),
+        );
+    }
     if let Err(e) = std::str::from_utf8(bytes) {
         return Err(format!("invalid UTF-8 at byte {}", e.valid_up_to()));
     }
