@@ -1,13 +1,14 @@
 //! The MailingCore HTTP client: headers, retries with backoff, and what each answer means.
 
+use std::cell::RefCell;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use anyhow::Result;
-use reqwest::blocking::{Client as Http, RequestBuilder};
+use anyhow::{Context, Result};
 use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, LOCATION};
+use reqwest::{Client as Http, RequestBuilder};
 use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
 use serde_json::Value;
@@ -188,10 +189,61 @@ pub struct Exchange {
     pub trace: Vec<String>,
 }
 
+thread_local! {
+    /// Each thread drives its own requests on a runtime of its own, so a request never
+    /// hops to another thread and back; its connections stay with it between requests.
+    static LOCAL: RefCell<Option<(tokio::runtime::Runtime, Vec<(Duration, Http)>)>> =
+        const { RefCell::new(None) };
+}
+
+/// This thread's HTTP client with the given connect timeout, made on first use (its
+/// connection pool is kept for the next request of the thread).
+fn http_on_this_thread(connect_timeout: Duration) -> Result<Http> {
+    LOCAL.with(|local| {
+        let mut local = local.borrow_mut();
+        if local.is_none() {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .context("cannot start the HTTP runtime")?;
+            *local = Some((runtime, Vec::new()));
+        }
+        let (_, clients) = local.as_mut().expect("set above");
+        if let Some((_, http)) = clients.iter().find(|(t, _)| *t == connect_timeout) {
+            return Ok(http.clone());
+        }
+        let http = Http::builder()
+            .user_agent(concat!("mcnotify/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(connect_timeout)
+            .build()
+            .context("cannot set up the HTTP client")?;
+        clients.push((connect_timeout, http.clone()));
+        Ok(http)
+    })
+}
+
+/// Run one request to its end on this thread's runtime (made by `http_on_this_thread`).
+fn fetch(
+    request: RequestBuilder,
+) -> reqwest::Result<(StatusCode, HeaderMap, impl std::ops::Deref<Target = [u8]>)> {
+    LOCAL.with(|local| {
+        let local = local.borrow();
+        let (runtime, _) = local.as_ref().expect("the client was made on this thread");
+        runtime.block_on(async {
+            let response = request.send().await?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await?;
+            Ok((status, headers, body))
+        })
+    })
+}
+
 /// A configured MailingCore client. Cheap to share between threads.
 #[derive(Clone)]
 pub struct Client {
-    http: Http,
+    connect_timeout: Duration,
     base: Url,
     key: ApiKey,
     tenant: Option<String>,
@@ -207,14 +259,11 @@ impl Client {
         policy: RetryPolicy,
     ) -> Result<Client> {
         let base = check_base_url(base_url)?;
-        let http = Http::builder()
-            .user_agent(concat!("mcnotify/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(policy.timeout)
-            .connect_timeout(policy.timeout.min(Duration::from_secs(10)))
-            .build()?;
+        let connect_timeout = policy.timeout.min(Duration::from_secs(10));
+        // Fail here, not on the first request, if no client can be made.
+        http_on_this_thread(connect_timeout)?;
         Ok(Client {
-            http,
+            connect_timeout,
             base,
             key,
             tenant,
@@ -245,14 +294,14 @@ impl Client {
 
     fn request(
         &self,
+        http: &Http,
         method: &Method,
         path: &str,
         body: Option<&[u8]>,
         with_tenant: bool,
     ) -> RequestBuilder {
         let url = format!("{}{path}", self.base_url());
-        let mut req = self
-            .http
+        let mut req = http
             .request(method.clone(), url)
             .header(AUTHORIZATION, format!("Bearer {}", self.key.expose()));
         if let (Some(tenant), true) = (&self.tenant, with_tenant) {
@@ -305,17 +354,21 @@ impl Client {
                 .min(remaining)
                 .max(Duration::from_millis(100));
             exchange.attempts += 1;
-            let result = self
-                .request(&method, path, body, with_tenant)
-                .timeout(timeout)
-                .send()
-                .and_then(|resp| {
-                    let status = resp.status();
-                    let headers = resp.headers().clone();
-                    resp.bytes().map(|b| (status, headers, b))
-                });
+            let result = http_on_this_thread(self.connect_timeout).map(|http| {
+                fetch(
+                    self.request(&http, &method, path, body, with_tenant)
+                        .timeout(timeout),
+                )
+            });
             let (error, http, wait, limited) = match result {
-                Ok((status, headers, bytes)) => {
+                Err(err) => {
+                    exchange.outcome = Outcome::Transient {
+                        error: format!("{err:#}"),
+                        http: None,
+                    };
+                    return exchange;
+                }
+                Ok(Ok((status, headers, bytes))) => {
                     if let Some(q) = Quota::from_headers(&headers) {
                         exchange.quota = Some(q);
                     }
@@ -355,7 +408,7 @@ impl Client {
                         }
                     }
                 }
-                Err(err) => {
+                Ok(Err(err)) => {
                     if let Some(pacer) = &self.pacer {
                         pacer.observe(None, false);
                     }

@@ -3,6 +3,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -62,25 +63,28 @@ impl JournalEntry {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
+    /// Opened for appending on the first entry, then kept for the rest of the run.
+    file: OnceLock<File>,
 }
 
 impl Journal {
     pub fn new(state_dir: &Path) -> Journal {
         Journal {
             path: state_dir.join("journal.jsonl"),
+            file: OnceLock::new(),
         }
     }
 
-    /// Append one entry as a single write, so concurrent runs never interleave a line.
-    pub fn append(&self, entry: &JournalEntry) -> Result<()> {
+    fn file(&self) -> Result<&File> {
+        if let Some(file) = self.file.get() {
+            return Ok(file);
+        }
         if let Some(dir) = self.path.parent() {
             private_dir(dir)?;
         }
-        let mut line = serde_json::to_vec(entry)?;
-        line.push(b'\n');
         let mut options = OpenOptions::new();
         options.create(true).append(true);
         #[cfg(unix)]
@@ -88,9 +92,19 @@ impl Journal {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let mut file = options
+        let file = options
             .open(&self.path)
             .with_context(|| format!("cannot open the journal {}", self.path.display()))?;
+        // Two threads may open it at once: one handle is kept, the other closed.
+        Ok(self.file.get_or_init(|| file))
+    }
+
+    /// Append one entry as a single write to a file opened for appending, so concurrent
+    /// runs and threads never interleave a line.
+    pub fn append(&self, entry: &JournalEntry) -> Result<()> {
+        let mut line = serde_json::to_vec(entry)?;
+        line.push(b'\n');
+        let mut file = self.file()?;
         file.write_all(&line)
             .with_context(|| format!("cannot write the journal {}", self.path.display()))
     }
