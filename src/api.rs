@@ -192,8 +192,13 @@ pub struct Exchange {
 thread_local! {
     /// Each thread drives its own requests on a runtime of its own, so a request never
     /// hops to another thread and back; its connections stay with it between requests.
-    static LOCAL: RefCell<Option<(tokio::runtime::Runtime, Vec<(Duration, Http)>)>> =
-        const { RefCell::new(None) };
+    static LOCAL: RefCell<Option<ThreadHttp>> = const { RefCell::new(None) };
+}
+
+/// One thread's runtime and its clients, one per connect timeout.
+struct ThreadHttp {
+    runtime: tokio::runtime::Runtime,
+    clients: Vec<(Duration, Http)>,
 }
 
 /// This thread's HTTP client with the given connect timeout, made on first use (its
@@ -206,9 +211,12 @@ fn http_on_this_thread(connect_timeout: Duration) -> Result<Http> {
                 .enable_all()
                 .build()
                 .context("cannot start the HTTP runtime")?;
-            *local = Some((runtime, Vec::new()));
+            *local = Some(ThreadHttp {
+                runtime,
+                clients: Vec::new(),
+            });
         }
-        let (_, clients) = local.as_mut().expect("set above");
+        let clients = &mut local.as_mut().expect("set above").clients;
         if let Some((_, http)) = clients.iter().find(|(t, _)| *t == connect_timeout) {
             return Ok(http.clone());
         }
@@ -229,8 +237,8 @@ fn fetch(
 ) -> reqwest::Result<(StatusCode, HeaderMap, impl std::ops::Deref<Target = [u8]>)> {
     LOCAL.with(|local| {
         let local = local.borrow();
-        let (runtime, _) = local.as_ref().expect("the client was made on this thread");
-        runtime.block_on(async {
+        let local = local.as_ref().expect("the client was made on this thread");
+        local.runtime.block_on(async {
             let response = request.send().await?;
             let status = response.status();
             let headers = response.headers().clone();
