@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde_json::Value;
 
 use crate::api::{Client, Exchange, Outcome};
+use crate::email::body_text;
 use crate::exit::Exit;
 use crate::journal::{Journal, JournalEntry};
 use crate::outbox::{Destination, Outbox, Pending};
@@ -85,16 +86,8 @@ impl Courier<'_> {
             record: parcel.number,
             origin: parcel.origin.clone(),
             idempotency_key: Some(parcel.key.clone()),
-            to: parcel
-                .body
-                .get("to")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-            subject: parcel
-                .body
-                .get("subject")
-                .and_then(Value::as_str)
-                .map(str::to_string),
+            to: body_text(&parcel.body, "to"),
+            subject: body_text(&parcel.body, "subject"),
             ..RecordResult::default()
         };
         let Some(exchange) = exchange else {

@@ -9,6 +9,13 @@ use crate::exit::{Exit, Failure};
 use crate::incident::{fold_line, Incident};
 use crate::template::Renderer;
 
+/// A text field of a stored request body (`to`, `subject`), for reports and listings.
+pub fn body_text(body: &serde_json::Value, name: &str) -> Option<String> {
+    body.get(name)
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_string)
+}
+
 /// MailingCore's documented limit on the subject.
 pub const MAX_SUBJECT_CHARS: usize = 998;
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::email::body_text;
 use crate::state::write_atomic;
 
 /// One stored request.
@@ -107,16 +108,8 @@ impl Outbox {
             tenant_id: record.destination.tenant_id.clone(),
             profile: record.destination.profile.clone(),
             origin: record.origin.map(str::to_string),
-            subject: record
-                .body
-                .get("subject")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-            to: record
-                .body
-                .get("to")
-                .and_then(Value::as_str)
-                .map(str::to_string),
+            subject: body_text(record.body, "subject"),
+            to: body_text(record.body, "to"),
             body: record.body.clone(),
         };
         let mut bytes = serde_json::to_vec_pretty(&entry)?;

@@ -8,31 +8,8 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::harness::{json_lines, run, TestEnv};
+use support::harness::{incidents, json_lines, ndjson, run, TestEnv};
 use support::standin::{Config, ErrorStyle, Fault, StandIn};
-
-/// `n` flat incidents with distinct conversation ids, one JSON object each.
-fn incidents(n: usize) -> Vec<Value> {
-    (1..=n)
-        .map(|i| {
-            json!({
-                "conversationId": format!("conv_{i:03}"),
-                "machineCode": format!("{}", 1000 + i),
-                "incidentType": "hardware",
-                "location": format!("Site {i}"),
-                "description": format!("Fault number {i}"),
-                "contactEmail": format!("user{i}@example.com"),
-            })
-        })
-        .collect()
-}
-
-fn ndjson(records: &[Value]) -> String {
-    records
-        .iter()
-        .map(|r| r.to_string() + "\n")
-        .collect::<String>()
-}
 
 /// The conversation ids the server accepted, in key order, each exactly once.
 fn accepted_once(server: &StandIn) -> Vec<String> {
@@ -52,7 +29,7 @@ fn keys(range: std::ops::RangeInclusive<usize>) -> Vec<String> {
 
 #[test]
 fn every_format_and_shape_is_read() {
-    let recs = incidents(2);
+    let recs = incidents(2, 1000);
     let envelope = |r: &Value| {
         json!({
             "schema": "botpress-incident/v1",
@@ -133,7 +110,7 @@ fn format_in_overrides_detection() {
 fn several_files_are_read_in_order_and_numbered_across_them() {
     let server = StandIn::start();
     let env = TestEnv::new();
-    let recs = incidents(4);
+    let recs = incidents(4, 1000);
     let a = env.write("a.ndjson", &ndjson(&recs[..2]));
     let b = env.write("b.json", &Value::Array(recs[2..].to_vec()).to_string());
     let r = run(env
@@ -229,7 +206,7 @@ default = "unspecified"
 fn invalid_records_in_the_middle_are_reported_and_skipped() {
     let server = StandIn::start();
     let env = TestEnv::new();
-    let recs = incidents(5);
+    let recs = incidents(5, 1000);
     let mut bad = recs[1].clone();
     bad["contactEmail"] = json!("ana@");
     let body = format!(
@@ -267,7 +244,7 @@ fn json_lines_come_in_input_order_whatever_the_completion_order() {
         Fault::Delay(Duration::from_millis(300)),
         Fault::Delay(Duration::from_millis(200)),
     ]);
-    let file = env.write("many.ndjson", &ndjson(&incidents(8)));
+    let file = env.write("many.ndjson", &ndjson(&incidents(8, 1000)));
     let r = run(env
         .cmd(&server.url())
         .args(["send", "--jobs", "4", "--json", "--file"])
@@ -288,7 +265,7 @@ fn json_lines_come_in_input_order_whatever_the_completion_order() {
 fn an_idempotency_key_for_several_records_is_a_usage_error() {
     let server = StandIn::start();
     let env = TestEnv::new();
-    let file = env.write("two.ndjson", &ndjson(&incidents(2)));
+    let file = env.write("two.ndjson", &ndjson(&incidents(2, 1000)));
     let r = run(env
         .cmd(&server.url())
         .args(["send", "--idempotency-key", "fixed", "--file"])
@@ -302,7 +279,7 @@ fn concurrency_is_bounded_and_connections_are_reused() {
     let server = StandIn::start();
     let env = TestEnv::new();
     server.push_faults(vec![Fault::Delay(Duration::from_millis(50)); 20]);
-    let file = env.write("many.ndjson", &ndjson(&incidents(40)));
+    let file = env.write("many.ndjson", &ndjson(&incidents(40, 1000)));
     let r = run(env
         .cmd(&server.url())
         .args(["send", "--jobs", "3", "-q", "--file"])
@@ -325,7 +302,7 @@ fn pacing_keeps_under_the_rate_limit() {
         ..Config::default()
     });
     let env = TestEnv::new();
-    let file = env.write("many.ndjson", &ndjson(&incidents(15)));
+    let file = env.write("many.ndjson", &ndjson(&incidents(15, 1000)));
     let started = Instant::now();
     let r = run(env
         .cmd(&server.url())
@@ -361,7 +338,7 @@ fn a_rate_limit_429_waits_for_the_reset_and_resumes() {
             retry_after: Some(1),
         },
     ]);
-    let file = env.write("many.ndjson", &ndjson(&incidents(5)));
+    let file = env.write("many.ndjson", &ndjson(&incidents(5, 1000)));
     let r = run(env
         .cmd(&server.url())
         .args(["send", "--jobs", "1", "--retries", "1", "--file"])
@@ -378,7 +355,7 @@ fn a_quota_429_defers_the_rest_to_the_outbox() {
         let server = StandIn::start();
         let env = TestEnv::new();
         server.push_faults([Fault::Delay(Duration::ZERO), Fault::QuotaExceeded(style)]);
-        let file = env.write("many.ndjson", &ndjson(&incidents(6)));
+        let file = env.write("many.ndjson", &ndjson(&incidents(6, 1000)));
         let r = run(env
             .cmd(&server.url())
             .args(["send", "--jobs", "1", "--json", "--file"])
@@ -404,7 +381,7 @@ fn a_quota_429_defers_the_rest_to_the_outbox() {
 fn dry_run_sends_nothing_and_prints_what_would_be_sent() {
     let server = StandIn::start();
     let env = TestEnv::new();
-    let file = env.write("many.ndjson", &ndjson(&incidents(3)));
+    let file = env.write("many.ndjson", &ndjson(&incidents(3, 1000)));
     let r = run(env
         .cmd(&server.url())
         .args(["send", "--dry-run", "--file"])
@@ -432,7 +409,7 @@ fn dry_run_sends_nothing_and_prints_what_would_be_sent() {
 #[test]
 fn preview_renders_every_record() {
     let env = TestEnv::new();
-    let file = env.write("many.ndjson", &ndjson(&incidents(3)));
+    let file = env.write("many.ndjson", &ndjson(&incidents(3, 1000)));
     let r = run(env
         .bare()
         .env("MCNOTIFY_TO", support::harness::HELPDESK)
@@ -448,7 +425,7 @@ fn ctrl_c_finishes_in_flight_sends_and_reports_the_rest() {
     let server = StandIn::start();
     let env = TestEnv::new();
     server.push_faults(vec![Fault::Delay(Duration::from_millis(300)); 40]);
-    let file = env.write("many.ndjson", &ndjson(&incidents(40)));
+    let file = env.write("many.ndjson", &ndjson(&incidents(40, 1000)));
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("mcnotify"));
     cmd.env_clear()
         .env("HOME", env.home())

@@ -6,27 +6,11 @@ mod support;
 
 use std::time::Duration;
 
-use serde_json::{json, Value};
-use support::harness::{run, Run, TestEnv, KEY};
+use serde_json::Value;
+use support::harness::{incidents, ndjson, run, Run, TestEnv, KEY};
 use support::standin::{Config, ErrorStyle, Fault, KeyDef, StandIn, TENANT};
 
 const BATCH: usize = 5;
-
-fn records(n: usize) -> String {
-    (1..=n)
-        .map(|i| {
-            json!({
-                "conversationId": format!("conv_{i:03}"),
-                "machineCode": format!("{}", 3000 + i),
-                "incidentType": "hardware",
-                "description": format!("Fault {i}"),
-                "contactEmail": format!("user{i}@example.com"),
-            })
-            .to_string()
-                + "\n"
-        })
-        .collect()
-}
 
 fn key(i: usize) -> String {
     format!("botpress-conv_{i:03}-incident")
@@ -34,7 +18,7 @@ fn key(i: usize) -> String {
 
 /// One run of `send` for `n` records with small retry budgets.
 fn send(env: &TestEnv, server: &StandIn, n: usize, extra: &[&str]) -> Run {
-    let file = env.write("incidents.ndjson", &records(n));
+    let file = env.write("incidents.ndjson", &ndjson(&incidents(n, 3000)));
     run(env
         .cmd(&server.url())
         .args([
@@ -284,7 +268,7 @@ fn fault_10_real_scope_and_tenant_refusals() {
             ..Config::default()
         });
         let env = TestEnv::new();
-        let file = env.write("incidents.ndjson", &records(n));
+        let file = env.write("incidents.ndjson", &ndjson(&incidents(n, 3000)));
         let scope = run(env
             .cmd(&server.url())
             .env("MAILINGCORE_API_KEY", READ_ONLY)
@@ -293,7 +277,7 @@ fn fault_10_real_scope_and_tenant_refusals() {
         assert_eq!(scope.code, 77, "{}", scope.all());
         assert!(scope.stderr.contains("email:send"), "{}", scope.stderr);
         let env = TestEnv::new();
-        let file = env.write("incidents.ndjson", &records(n));
+        let file = env.write("incidents.ndjson", &ndjson(&incidents(n, 3000)));
         let tenant = run(env
             .cmd(&server.url())
             .env("MAILINGCORE_TENANT_ID", "clxsomeoneelse")
@@ -334,7 +318,7 @@ fn fault_13_the_disk_refuses_the_outbox_write() {
         // A state directory under a regular file cannot be created, even by root.
         let blocker = env.write("not-a-dir", "");
         server.push_faults(vec![Fault::Status(503); 20]);
-        let file = env.write("incidents.ndjson", &records(n));
+        let file = env.write("incidents.ndjson", &ndjson(&incidents(n, 3000)));
         let r = run(env
             .cmd(&server.url())
             .env("XDG_STATE_HOME", &blocker)

@@ -6,30 +6,14 @@ mod support;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
-use support::harness::{json_lines, run, TestEnv, HELPDESK, KEY};
+use serde_json::Value;
+use support::harness::{incidents, json_lines, ndjson, run, TestEnv, HELPDESK, KEY};
 use support::standin::{Fault, StandIn};
-
-fn ndjson(n: usize) -> String {
-    (1..=n)
-        .map(|i| {
-            json!({
-                "conversationId": format!("conv_{i:03}"),
-                "machineCode": format!("{}", 2000 + i),
-                "incidentType": "hardware",
-                "description": format!("Fault {i}"),
-                "contactEmail": format!("user{i}@example.com"),
-            })
-            .to_string()
-                + "\n"
-        })
-        .collect()
-}
 
 /// Send `n` incidents while the server is down: all kept, exit 75.
 fn fill_outbox(env: &TestEnv, server: &StandIn, n: usize) {
     server.set_down(true);
-    let file = env.write("batch.ndjson", &ndjson(n));
+    let file = env.write("batch.ndjson", &ndjson(&incidents(n, 2000)));
     let r = run(env
         .cmd(&server.url())
         .args([

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 pub use super::standin::KEY;
 pub const HELPDESK: &str = "helpdesk@example.com";
@@ -116,6 +116,28 @@ impl TestEnv {
             .env("MCNOTIFY_TO", HELPDESK);
         cmd
     }
+}
+
+/// `n` flat incidents with distinct conversation ids (`conv_001`…) and machine codes
+/// `code_base + 1`….
+pub fn incidents(n: usize, code_base: usize) -> Vec<Value> {
+    (1..=n)
+        .map(|i| {
+            json!({
+                "conversationId": format!("conv_{i:03}"),
+                "machineCode": format!("{}", code_base + i),
+                "incidentType": "hardware",
+                "location": format!("Site {i}"),
+                "description": format!("Fault number {i}"),
+                "contactEmail": format!("user{i}@example.com"),
+            })
+        })
+        .collect()
+}
+
+/// Records as NDJSON, one per line.
+pub fn ndjson(records: &[Value]) -> String {
+    records.iter().map(|r| r.to_string() + "\n").collect()
 }
 
 /// Parse stdout as JSON Lines.
