@@ -2,7 +2,7 @@
 //! and the result the user sees. Shared by `send` and `outbox flush`.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use serde_json::Value;
 
@@ -61,6 +61,8 @@ pub struct Courier<'a> {
     /// Set once a failure means every further request would fail the same way
     /// (network down after the full retry budget, quota block, auth, redirect).
     pub halted: AtomicBool,
+    /// Records kept without a request once halted: reported together by `held_report`.
+    pub held: AtomicUsize,
 }
 
 impl Courier<'_> {
@@ -100,6 +102,10 @@ impl Courier<'_> {
                 return (result, Exit::TempFail, None);
             }
             let (result, exit) = self.keep(parcel, result, None, Exit::TempFail);
+            // One that could not be saved has said so itself.
+            if exit != Exit::IoErr {
+                self.held.fetch_add(1, Ordering::Relaxed);
+            }
             return (result, exit, None);
         };
         result.attempts = exchange.attempts;
@@ -205,8 +211,20 @@ impl Courier<'_> {
         } else {
             format!("{}: {}", parcel.origin, parcel.label)
         };
-        self.printer.error(&format!("{prefix}: {error}"));
+        // A record held after the failure that halted the run is reported with the others
+        // (`held_report`); its own lines only at -v.
+        let held = exchange.is_none();
+        if held {
+            self.printer.detail(1, &format!("{prefix}: {error}"));
+        } else {
+            self.printer.error(&format!("{prefix}: {error}"));
+        }
         match saved {
+            Some(Ok(path)) if held => {
+                self.printer
+                    .detail(1, &format!("saved in the outbox: {}", path.display()));
+                result.outbox_path = Some(path.display().to_string());
+            }
             Some(Ok(path)) => {
                 let where_ = if exit == Exit::Unavailable {
                     "kept with the API's answer in"
@@ -231,12 +249,33 @@ impl Courier<'_> {
                 exit = Exit::IoErr;
             }
             None => {
-                if exit != Exit::Unavailable {
+                if exit != Exit::Unavailable && !held {
                     self.printer.note("not saved (--no-outbox)");
                 }
             }
         }
         (result, exit)
+    }
+
+    /// One line for the records held after the failure that halted the run.
+    pub fn held_report(&self) {
+        let held = self.held.load(Ordering::Relaxed);
+        if held == 0 {
+            return;
+        }
+        let records = if held == 1 {
+            "record was"
+        } else {
+            "records were"
+        };
+        let kept = if self.outbox.is_some() {
+            "saved in the outbox (`mcnotify outbox list` shows them; -v names each)"
+        } else {
+            "not saved (--no-outbox)"
+        };
+        self.printer.error(&format!(
+            "{held} more {records} not tried after that failure: {kept}"
+        ));
     }
 
     fn record(&self, parcel: &Job, exchange: &Exchange) {

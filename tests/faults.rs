@@ -131,6 +131,15 @@ fn fault_04_503_for_longer_than_the_retry_budget() {
             "says what to do: {}",
             r.stderr
         );
+        // The records held after that failure get one line together, not one each.
+        let held = format!("{} more records were not tried after that failure", n - 1);
+        assert_eq!(r.stderr.contains(&held), n > 1, "{}", r.stderr);
+        assert_eq!(
+            r.stderr.matches("mcnotify: error:").count(),
+            n.min(2),
+            "{}",
+            r.stderr
+        );
     });
 }
 

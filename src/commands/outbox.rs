@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -242,6 +242,7 @@ fn flush(
         destination,
         printer,
         halted: AtomicBool::new(false),
+        held: AtomicUsize::new(0),
     };
     let work = entries.into_iter().enumerate().map(|(i, (path, entry))| {
         Ok(Work::Job(Job {

@@ -1,6 +1,6 @@
 //! `mcnotify send`: compose every record and deliver it exactly once, or keep it.
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,12 +36,14 @@ pub fn run(args: &SendArgs, settings: &Settings, printer: &Printer) -> Result<Ex
         destination: destination(&client, settings),
         printer,
         halted: AtomicBool::new(false),
+        held: AtomicUsize::new(0),
     };
     let interrupt = Interrupt::install();
     let work = pipeline.map(|step| step.map(|prepared| work_for(prepared, printer)));
     let (exit, tally) = dispatch::run(work, jobs, None, printer, &interrupt, |job| {
         courier.deliver(job)
     })?;
+    courier.held_report();
     summarise(&tally, exit, "sent", printer);
     Ok(exit)
 }
