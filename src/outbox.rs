@@ -92,7 +92,19 @@ impl Outbox {
         let id = Outbox::id_for(record.key);
         let path = dir.join(format!("{id}.json"));
         let now = now_rfc3339();
-        let previous = read_entry(&path).ok();
+        // An entry keeps where it was first meant to go, when it was made and how often it
+        // was tried, also when it moves from the outbox to `failed/`.
+        let previous = read_entry(&path)
+            .or_else(|_| read_entry(&self.dir.join(format!("{id}.json"))))
+            .ok();
+        let destination = match &previous {
+            Some(p) => Destination {
+                base_url: p.base_url.clone(),
+                tenant_id: p.tenant_id.clone(),
+                profile: p.profile.clone(),
+            },
+            None => record.destination.clone(),
+        };
         let entry = Entry {
             id,
             idempotency_key: record.key.to_string(),
@@ -104,10 +116,13 @@ impl Outbox {
             attempts: previous.as_ref().map_or(0, |p| p.attempts) + record.attempts,
             last_error: record.error,
             last_status: record.http,
-            base_url: record.destination.base_url.clone(),
-            tenant_id: record.destination.tenant_id.clone(),
-            profile: record.destination.profile.clone(),
-            origin: record.origin.map(str::to_string),
+            base_url: destination.base_url,
+            tenant_id: destination.tenant_id,
+            profile: destination.profile,
+            origin: previous
+                .as_ref()
+                .and_then(|p| p.origin.clone())
+                .or_else(|| record.origin.map(str::to_string)),
             subject: body_text(record.body, "subject"),
             to: body_text(record.body, "to"),
             body: record.body.clone(),

@@ -91,6 +91,14 @@ fn a_transient_failure_keeps_the_entry_with_attempts_and_error_updated() {
         after["lastError"].as_str().unwrap().contains("502"),
         "{after}"
     );
+    // A flush that fails against another API keeps where the entry was first meant to go.
+    let elsewhere = support::harness::closed_port();
+    let r = run(env
+        .cmd(&elsewhere)
+        .args(["outbox", "flush", "--retries", "0", "--timeout", "1"]));
+    assert_eq!(r.code, 75, "{}", r.all());
+    assert!(r.stderr.contains(&server.url()), "{}", r.stderr);
+    assert_eq!(env.outbox_entries()[0]["baseUrl"], before["baseUrl"]);
 }
 
 #[test]
@@ -98,6 +106,7 @@ fn a_permanent_rejection_moves_the_entry_to_failed() {
     let server = StandIn::start();
     let env = TestEnv::new();
     fill_outbox(&env, &server, 2);
+    let pending = env.outbox_entries();
     server.push_fault(Fault::Status(422));
     let r = run(env
         .cmd(&server.url())
@@ -107,6 +116,13 @@ fn a_permanent_rejection_moves_the_entry_to_failed() {
     let failed = env.failed_entries();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0]["lastStatus"], 422);
+    // It moves with its history: when it was made and every attempt so far.
+    let was = pending.iter().find(|p| p["id"] == failed[0]["id"]).unwrap();
+    assert_eq!(failed[0]["createdAt"], was["createdAt"]);
+    assert_eq!(
+        failed[0]["attempts"].as_u64().unwrap(),
+        was["attempts"].as_u64().unwrap() + 1
+    );
     assert_eq!(server.accepted().len(), 1);
     // `list --failed` shows it; `list` does not.
     let r = run(env.cmd(&server.url()).args(["outbox", "list", "--json"]));
