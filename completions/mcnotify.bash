@@ -845,7 +845,7 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__preview)
-            opts="-q -v -h -V --file --format-in --code --type --location --description --contact-email --contact-name --conversation-id --user-id --locale --field --to --from-email --from-name --reply-to --tag --source --template-dir --template-version-id --idempotency-key --subject --format --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --file --format-in --allow-empty --code --type --location --description --contact-email --contact-name --conversation-id --user-id --locale --field --to --from-email --from-name --reply-to --tag --source --template-dir --template-version-id --idempotency-key --subject --format --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -987,7 +987,7 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__send)
-            opts="-q -v -h -V --file --format-in --code --type --location --description --contact-email --contact-name --conversation-id --user-id --locale --field --to --from-email --from-name --reply-to --tag --source --template-dir --template-version-id --idempotency-key --subject --jobs --no-outbox --dry-run --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --file --format-in --allow-empty --code --type --location --description --contact-email --contact-name --conversation-id --user-id --locale --field --to --from-email --from-name --reply-to --tag --source --template-dir --template-version-id --idempotency-key --subject --jobs --no-outbox --dry-run --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -84,6 +84,7 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l retry-max-tim
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l allow-empty -d 'Succeed when the input holds no incident (an export that may be empty); without it such a run exits 65'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l no-outbox -d 'Save nothing in the outbox when a send fails'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l dry-run -d 'Do everything but the network: print what would be sent'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
@@ -130,6 +131,7 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l retry-max-
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l allow-empty -d 'Succeed when the input holds no incident (an export that may be empty); without it such a run exits 65'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -s q -l quiet -d 'Print errors only (and --json lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv where the settings and the key came from'

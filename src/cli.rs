@@ -189,6 +189,11 @@ pub struct InputArgs {
     /// The documents' format instead of detecting it from their content
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format_in: Option<InputFormat>,
+
+    /// Succeed when the input holds no incident (an export that may be empty); without
+    /// it such a run exits 65
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

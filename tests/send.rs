@@ -1910,19 +1910,36 @@ fn a_send_that_timed_out_after_the_api_took_it_is_not_sent_twice_later() {
 }
 
 #[test]
-fn an_input_without_incidents_sends_nothing_and_says_so() {
+fn an_input_without_incidents_is_65_unless_allowed() {
     let server = StandIn::start();
     let env = TestEnv::new();
-    for input in ["", "\n\n", "[]"] {
-        let r = exits(
-            run(env
+    // Nothing, blank lines, an empty array or Tables page, and text that is no document.
+    for input in ["", "\n\n", "[]", "{\"rows\": []}", "not json\n"] {
+        for command in [&["send", "--json"][..], &["send", "--dry-run"], &["preview"]] {
+            let r = run(env
                 .cmd(&server.url())
-                .args(["send", "--json", "--file", "-"])
-                .write_stdin(input)),
-            0,
-        );
-        assert!(r.stdout.is_empty(), "{input:?}: {}", r.stdout);
-        assert!(r.stderr.contains("no incident"), "{input:?}: {}", r.stderr);
+                .args(command)
+                .args(["--file", "-"])
+                .write_stdin(input));
+            assert_eq!(r.code, 65, "{input:?} {command:?}: {}", r.all());
+            assert!(r.stdout.is_empty(), "{input:?}: {}", r.stdout);
+            assert!(
+                r.stderr.contains("error: the input held no incident"),
+                "{input:?}: {}",
+                r.stderr
+            );
+            assert!(r.stderr.contains("--allow-empty"), "{}", r.stderr);
+            // An export that may be empty says so, and then it is a success.
+            let r = exits(
+                run(env
+                    .cmd(&server.url())
+                    .args(command)
+                    .args(["--allow-empty", "--file", "-"])
+                    .write_stdin(input)),
+                0,
+            );
+            assert!(r.stderr.contains("no incident"), "{input:?}: {}", r.stderr);
+        }
     }
     assert!(server.requests().is_empty());
 }

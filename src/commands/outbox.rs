@@ -258,7 +258,7 @@ fn flush(
     let (exit, tally) = dispatch::run(work, jobs, Some(total), printer, &interrupt, |job| {
         courier.deliver(job)
     })?;
-    summarise(&tally, exit, "sent", printer);
+    summarise(&tally, "sent", printer);
     Ok(exit)
 }
 

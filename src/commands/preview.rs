@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use crate::api::SEND_PATH;
 use crate::cli::{PreviewArgs, PreviewFormat};
-use crate::commands::send::report_unsendable;
+use crate::commands::send::{nothing_read, report_unsendable};
 use crate::config::Settings;
 use crate::exit::Exit;
 use crate::output::{Printer, RecordResult};
@@ -14,7 +14,9 @@ pub fn run(args: &PreviewArgs, settings: &Settings, printer: &Printer) -> Result
     let pipeline = Pipeline::new(&args.input, &args.incident, settings)?;
     let mut exit = Exit::Ok;
     let mut shown = 0;
+    let mut records = 0;
     for step in pipeline {
+        records += 1;
         let ready = match step? {
             Prepared::Email(ready) => ready,
             other => {
@@ -51,7 +53,7 @@ pub fn run(args: &PreviewArgs, settings: &Settings, printer: &Printer) -> Result
         printer.out(text.trim_end_matches('\n'));
         shown += 1;
     }
-    Ok(exit)
+    Ok(nothing_read(records, exit, args.input.allow_empty, printer))
 }
 
 /// Header-like summary, then the text body.

@@ -25,7 +25,7 @@ pub fn run(args: &SendArgs, settings: &Settings, printer: &Printer) -> Result<Ex
     let jobs = jobs(args.jobs)?;
     let pipeline = Pipeline::new(&args.input, &args.incident, settings)?;
     if args.dry_run {
-        return dry_run(pipeline, settings, printer);
+        return dry_run(pipeline, settings, args.input.allow_empty, printer);
     }
     let client = client(settings, printer)?.with_pacer(Arc::new(Pacer::new()));
     let outbox = Outbox::new(&settings.state_dir);
@@ -44,8 +44,13 @@ pub fn run(args: &SendArgs, settings: &Settings, printer: &Printer) -> Result<Ex
         courier.deliver(job)
     })?;
     courier.held_report();
-    summarise(&tally, exit, "sent", printer);
-    Ok(exit)
+    summarise(&tally, "sent", printer);
+    Ok(nothing_read(
+        tally.total(),
+        exit,
+        args.input.allow_empty,
+        printer,
+    ))
 }
 
 /// `--jobs`, checked: at least one.
@@ -65,15 +70,27 @@ pub fn destination(client: &Client, settings: &Settings) -> Destination {
     }
 }
 
-/// The one-line summary on stderr after a run of several records; a warning after a run
-/// whose input held none (an empty export, or nothing on stdin).
-pub fn summarise(tally: &Tally, exit: Exit, sent_word: &str, printer: &Printer) {
-    if tally.total() == 0 && exit == Exit::Ok {
-        printer.warn("the input held no incident; nothing was sent");
-    }
+/// The one-line summary on stderr after a run of several records.
+pub fn summarise(tally: &Tally, sent_word: &str, printer: &Printer) {
     if tally.total() > 1 {
         printer.note(&tally.summary(sent_word));
     }
+}
+
+/// A run whose input held no incident at all (nothing on stdin, an empty export, text that
+/// is no document) exits 65: a bridge must not report a ticket that was never sent.
+/// `--allow-empty` makes it a success, for replays of exports that may be empty.
+pub fn nothing_read(records: usize, exit: Exit, allow_empty: bool, printer: &Printer) -> Exit {
+    if records > 0 || exit != Exit::Ok {
+        return exit;
+    }
+    if allow_empty {
+        printer.note("the input held no incident");
+        return exit;
+    }
+    printer.error("the input held no incident");
+    printer.hint("--allow-empty makes an empty input a success (an export that may be empty)");
+    Exit::DataErr
 }
 
 fn work_for(prepared: Prepared, printer: &Printer) -> Work {
@@ -91,7 +108,12 @@ fn work_for(prepared: Prepared, printer: &Printer) -> Work {
 }
 
 /// Everything but the network: what would be sent, in input order.
-fn dry_run(pipeline: Pipeline, settings: &Settings, printer: &Printer) -> Result<Exit> {
+fn dry_run(
+    pipeline: Pipeline,
+    settings: &Settings,
+    allow_empty: bool,
+    printer: &Printer,
+) -> Result<Exit> {
     check_base_url(&settings.base_url)?;
     if let Err(e) = settings.api_key() {
         printer.warn(&format!("{e} (a real send would stop here)"));
@@ -134,8 +156,8 @@ fn dry_run(pipeline: Pipeline, settings: &Settings, printer: &Printer) -> Result
             printer.human(line);
         }
     }
-    summarise(&tally, exit, "would be sent", printer);
-    Ok(exit)
+    summarise(&tally, "would be sent", printer);
+    Ok(nothing_read(tally.total(), exit, allow_empty, printer))
 }
 
 /// The client with the key and retry policy of the settings (78 without a key).
