@@ -437,7 +437,10 @@ impl Client {
             } else {
                 failures += 1;
                 if failures >= max_attempts {
-                    exchange.outcome = give_up(format!("after {failures} attempts"));
+                    exchange.outcome = give_up(format!(
+                        "after {failures} attempt{}",
+                        if failures == 1 { "" } else { "s" }
+                    ));
                     return exchange;
                 }
                 let wait = wait.unwrap_or_else(|| self.policy.backoff(failures - 1));

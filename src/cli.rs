@@ -73,8 +73,8 @@ pub struct GlobalArgs {
     #[arg(short = 'q', long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Print more: -v adds the raw quota and rate-limit headers and each retry, -vv where
-    /// the settings and the key came from
+    /// Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the
+    /// config file read and where the key came from
     #[arg(short = 'v', long, global = true, action = ArgAction::Count)]
     pub verbose: u8,
 
@@ -286,7 +286,7 @@ pub struct EmailArgs {
     pub template_version_id: Option<String>,
 
     /// Idempotency key of the email (one incident only)
-    #[arg(long, value_name = "KEY")]
+    #[arg(long, value_name = "KEY", value_parser = crate::email::idempotency_key_arg)]
     pub idempotency_key: Option<String>,
 
     /// Subject line instead of the template's

@@ -168,7 +168,9 @@ impl Courier<'_> {
 
     fn remove_entry(&self, entry: &std::path::Path) {
         if let Err(e) = std::fs::remove_file(entry) {
-            if e.kind() != std::io::ErrorKind::NotFound {
+            // No entry, or no outbox directory at all: nothing to clear.
+            use std::io::ErrorKind::{NotADirectory, NotFound};
+            if !matches!(e.kind(), NotFound | NotADirectory) {
                 self.printer
                     .warn(&format!("cannot remove {}: {e}", entry.display()));
             }

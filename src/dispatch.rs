@@ -10,7 +10,7 @@ use std::thread;
 use std::time::Duration;
 
 use anyhow::Result;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::delivery::{Finished, Job};
 use crate::exit::Exit;
@@ -261,16 +261,20 @@ fn progress_bar(printer: &Printer, total: Option<u64>) -> ProgressBar {
     if printer.json || printer.quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = match total {
-        Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()).with_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} {per_sec} ETA {eta} {msg}")
-                .expect("the template is valid"),
-        ),
-        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
-            ProgressStyle::with_template("{spinner} {pos} done {per_sec} {elapsed} {msg}")
-                .expect("the template is valid"),
-        ),
+    let (length, template) = match total {
+        Some(n) => (Some(n), "{bar:30} {pos}/{len} {rate} ETA {eta} {msg}"),
+        None => (None, "{spinner} {pos} done {rate} {elapsed} {msg}"),
     };
+    let style = ProgressStyle::with_template(template)
+        .expect("the template is valid")
+        // Whole requests a second: indicatif's own {per_sec} shows four decimals.
+        .with_key(
+            "rate",
+            |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}/s", state.per_sec());
+            },
+        );
+    let bar = ProgressBar::with_draw_target(length, ProgressDrawTarget::stderr()).with_style(style);
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
 }

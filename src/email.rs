@@ -16,6 +16,21 @@ pub fn body_text(body: &serde_json::Value, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// `--idempotency-key`: a key that is blank or holds a line break or another control
+/// character would not name one send (an empty key deduplicates nothing).
+pub fn idempotency_key_arg(value: &str) -> Result<String, String> {
+    if value.trim().is_empty() {
+        return Err("the idempotency key is empty".into());
+    }
+    if value.chars().any(char::is_control) {
+        return Err("the idempotency key holds a line break or another control character".into());
+    }
+    if value.trim() != value {
+        return Err("the idempotency key starts or ends with whitespace".into());
+    }
+    Ok(value.to_string())
+}
+
 /// MailingCore's documented limit on the subject.
 pub const MAX_SUBJECT_CHARS: usize = 998;
 

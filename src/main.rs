@@ -30,15 +30,28 @@ use clap::Parser;
 use crate::exit::{classify, is_broken_pipe, Exit};
 use crate::output::Printer;
 
+/// The subcommand of a command line that did not parse, if it names one.
+fn subcommand_named() -> Option<String> {
+    use clap::CommandFactory;
+    cli::Cli::command()
+        .ignore_errors(true)
+        .try_get_matches_from(std::env::args_os())
+        .ok()
+        .and_then(|m| m.subcommand_name().map(str::to_string))
+}
+
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() {
-                Exit::Usage.into()
-            } else {
+            return if !err.use_stderr() {
                 Exit::Ok.into()
+            } else if subcommand_named().as_deref() == Some("check-quota") {
+                // A monitoring plugin's bad arguments are UNKNOWN, not a sysexits code.
+                Exit::Monitor(commands::check_quota::State::Unknown.code()).into()
+            } else {
+                Exit::Usage.into()
             };
         }
     };

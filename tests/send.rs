@@ -978,12 +978,16 @@ fn more_usage_errors_exit_64_and_send_nothing() {
     let env = TestEnv::new();
     let file = env.write("incident.json", GUIDE_INCIDENT);
     let file = file.to_str().unwrap();
-    let cases: [&[&str]; 5] = [
+    let cases: [&[&str]; 8] = [
         &["send", "--file", "-", "--file", "-"],
         &["send", "--retries", "many", "--file", file],
         &["send", "--timeout", "0", "--file", file],
         &["send", "--field", "novalue", "--file", file],
         &["preview", "--format", "pdf", "--file", file],
+        // A blank key, or one with a line break, names no single send.
+        &["send", "--idempotency-key", "", "--file", file],
+        &["send", "--idempotency-key", "a\nb", "--file", file],
+        &["send", "--idempotency-key", " k1", "--file", file],
     ];
     for args in cases {
         let r = run(env.cmd(&server.url()).args(args));
@@ -1915,7 +1919,11 @@ fn an_input_without_incidents_is_65_unless_allowed() {
     let env = TestEnv::new();
     // Nothing, blank lines, an empty array or Tables page, and text that is no document.
     for input in ["", "\n\n", "[]", "{\"rows\": []}", "not json\n"] {
-        for command in [&["send", "--json"][..], &["send", "--dry-run"], &["preview"]] {
+        for command in [
+            &["send", "--json"][..],
+            &["send", "--dry-run"],
+            &["preview"],
+        ] {
             let r = run(env
                 .cmd(&server.url())
                 .args(command)

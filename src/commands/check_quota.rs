@@ -13,6 +13,7 @@ use crate::commands::send::{client_with, retry_policy};
 use crate::config::Settings;
 use crate::exit::{fail, Exit};
 use crate::journal::{Journal, JournalEntry};
+use crate::outbox::now_rfc3339;
 use crate::output::Printer;
 use crate::quota::{Quota, BLOCK_PERCENT};
 
@@ -27,7 +28,7 @@ pub enum State {
 }
 
 impl State {
-    fn code(self) -> u8 {
+    pub fn code(self) -> u8 {
         match self {
             State::Ok => 0,
             State::Warning => 1,
@@ -66,14 +67,14 @@ pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Res
     for (flag, pct) in [("--warn", args.warn), ("--critical", args.critical)] {
         if !(pct.is_finite() && pct >= 0.0) {
             return fail(
-                Exit::Usage,
+                Exit::Monitor(State::Unknown.code()),
                 format!("{flag} must be a percentage, not {pct}"),
             );
         }
     }
     if args.warn > args.critical {
         return fail(
-            Exit::Usage,
+            Exit::Monitor(State::Unknown.code()),
             format!(
                 "--warn ({}) must not be above --critical ({})",
                 args.warn, args.critical
@@ -98,7 +99,7 @@ pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Res
     };
 
     let (source, quota, seen_at) = match (live, &history.last_quota) {
-        (Some(q), _) => (Some("live"), Some(q), None),
+        (Some(q), _) => (Some("live"), Some(q), Some(now_rfc3339())),
         (None, Some(entry)) => (
             Some("journal"),
             entry.quota.clone(),
@@ -153,9 +154,11 @@ pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Res
             Some(q) => {
                 line.push_str(&q.summary());
                 match (&seen_at, source) {
-                    (Some(time), _) => line.push_str(&format!(", last seen {}", ago(time))),
-                    (None, Some(source)) => line.push_str(&format!(" {source}")),
-                    (None, None) => {}
+                    (Some(time), Some("journal")) => {
+                        line.push_str(&format!(", last seen {}", ago(time)))
+                    }
+                    (_, Some(source)) => line.push_str(&format!(" {source}")),
+                    (_, None) => {}
                 }
                 if let Some(time) = &blocked_at {
                     line.push_str(&format!("; sending blocked by a quota 429 {}", ago(time)));
