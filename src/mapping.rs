@@ -103,8 +103,49 @@ const IGNORED_KEYS: [&str; 4] = ["schema", "computed", "stale", "similarity"];
 #[derive(Debug, Clone)]
 struct Rule {
     field: Field,
-    paths: Vec<String>,
+    paths: Vec<Path>,
     default: Option<String>,
+}
+
+/// A path as written, parsed once into an RFC 6901 pointer and its unescaped tokens.
+#[derive(Debug, Clone)]
+struct Path {
+    written: String,
+    pointer: String,
+    tokens: Vec<String>,
+}
+
+impl Path {
+    fn new(written: &str) -> Path {
+        let pointer = as_pointer(written);
+        let tokens = pointer
+            .split('/')
+            .skip(1)
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        Path {
+            written: written.to_string(),
+            pointer,
+            tokens,
+        }
+    }
+
+    /// The value at this path, as `Value::pointer` finds it.
+    fn find<'v>(&self, record: &'v Value) -> Option<&'v Value> {
+        self.tokens.iter().try_fold(record, |at, token| match at {
+            Value::Object(map) => map.get(token),
+            Value::Array(items) => array_index(token).and_then(|i| items.get(i)),
+            _ => None,
+        })
+    }
+}
+
+/// An array index as RFC 6901 writes it: digits, no sign, no leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    if token.starts_with('+') || (token.starts_with('0') && token.len() > 1) {
+        return None;
+    }
+    token.parse().ok()
 }
 
 /// The field mapping: for each field, candidate paths (first non-empty wins) and a default.
@@ -120,11 +161,7 @@ impl Default for FieldMap {
                 .into_iter()
                 .map(|field| Rule {
                     field,
-                    paths: field
-                        .default_paths()
-                        .iter()
-                        .map(|p| p.to_string())
-                        .collect(),
+                    paths: field.default_paths().iter().map(|p| Path::new(p)).collect(),
                     default: None,
                 })
                 .collect(),
@@ -158,7 +195,7 @@ impl FieldMap {
             .iter_mut()
             .find(|r| r.field == field)
             .expect("every field has a rule");
-        rule.paths = paths;
+        rule.paths = paths.iter().map(|p| Path::new(p)).collect();
         rule.default = default;
     }
 
@@ -171,19 +208,19 @@ impl FieldMap {
             ));
         };
         let mut mapped = Mapped::default();
-        let mut consumed: Vec<String> = Vec::new();
+        let mut consumed: Vec<&str> = Vec::new();
         for rule in &self.rules {
             let mut found = None;
             for path in &rule.paths {
-                let pointer = as_pointer(path);
-                let Some(value) = record.pointer(&pointer) else {
+                let Some(value) = path.find(record) else {
                     continue;
                 };
-                consumed.push(pointer);
+                consumed.push(&path.pointer);
                 let text = scalar_text(value, rule.field.accepts_number()).map_err(|kind| {
                     format!(
-                        "field {} ({path}) must be text, not {kind}",
-                        rule.field.config_name()
+                        "field {} ({}) must be text, not {kind}",
+                        rule.field.config_name(),
+                        path.written
                     )
                 })?;
                 if let Some(text) = text {
@@ -234,19 +271,18 @@ fn kind_of(value: &Value) -> &'static str {
 
 /// Keys no rule consumed become extra fields: top-level keys and the keys of objects
 /// one level down (the envelope's `incident`); anything deeper is shown as JSON.
-fn collect_extra(
-    value: &Value,
-    prefix: &str,
-    consumed: &[String],
-    out: &mut Vec<(String, String)>,
-) {
+fn collect_extra(value: &Value, prefix: &str, consumed: &[&str], out: &mut Vec<(String, String)>) {
     let Value::Object(map) = value else { return };
     for (key, child) in map {
         if prefix.is_empty() && IGNORED_KEYS.contains(&key.as_str()) {
             continue;
         }
-        let pointer = format!("{prefix}/{}", key.replace('~', "~0").replace('/', "~1"));
-        if consumed.contains(&pointer) {
+        let pointer = if key.contains(['~', '/']) {
+            format!("{prefix}/{}", key.replace('~', "~0").replace('/', "~1"))
+        } else {
+            format!("{prefix}/{key}")
+        };
+        if consumed.contains(&pointer.as_str()) {
             continue;
         }
         match child {
@@ -268,6 +304,41 @@ fn collect_extra(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_find_what_json_pointers_find() {
+        let doc = serde_json::json!({
+            "a": {"b/c": [10, {"~d": "x"}], "": "empty key"},
+            "0": "zero",
+            "list": ["first", "second"],
+        });
+        let paths = [
+            "",
+            "/a",
+            "/a/b~1c",
+            "/a/b~1c/0",
+            "/a/b~1c/1/~0d",
+            "/a/",
+            "/0",
+            "/list/1",
+            "/list/01",
+            "/list/+1",
+            "/list/2",
+            "/missing",
+            "/a/b~1c/x",
+            "0",
+            "list",
+            "a",
+        ];
+        for written in paths {
+            let path = Path::new(written);
+            assert_eq!(
+                path.find(&doc),
+                doc.pointer(&as_pointer(written)),
+                "{written:?}"
+            );
+        }
+    }
     use serde_json::json;
 
     #[test]

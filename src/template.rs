@@ -1,6 +1,6 @@
 //! Renders the email (subject, HTML, text) from built-in or user templates with minijinja.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -52,6 +52,8 @@ pub struct Renderer {
     user_locales: BTreeSet<String>,
     default_locale: Option<String>,
     dir: Option<PathBuf>,
+    /// The template of each part in each locale, chosen once.
+    picked: BTreeMap<String, BTreeMap<&'static str, String>>,
 }
 
 impl Renderer {
@@ -67,12 +69,26 @@ impl Renderer {
         if let Some(dir) = dir {
             load_dir(&mut env, dir, &mut user_locales)?;
         }
-        Ok(Renderer {
+        let mut renderer = Renderer {
             env,
             user_locales,
             default_locale: default_locale.map(normalise_locale),
             dir: dir.map(Path::to_path_buf),
-        })
+            picked: BTreeMap::new(),
+        };
+        let locales: BTreeSet<String> = BUILT_IN_LOCALES
+            .iter()
+            .map(|l| l.to_string())
+            .chain(renderer.user_locales.iter().cloned())
+            .collect();
+        for locale in locales {
+            let parts = PARTS
+                .into_iter()
+                .map(|part| (part, renderer.find(&locale, part)))
+                .collect();
+            renderer.picked.insert(locale, parts);
+        }
+        Ok(renderer)
     }
 
     /// The locale an incident is rendered in: its own, else the configured one, else `en`.
@@ -109,7 +125,7 @@ impl Renderer {
             source => source,
             to => to,
         };
-        let part = |name: &str| -> Result<String> {
+        let part = |name: &'static str| -> Result<String> {
             let template_name = self.pick(&locale, name);
             let template = self
                 .env
@@ -128,8 +144,16 @@ impl Renderer {
         })
     }
 
+    /// The template of a part in a locale (as chosen by `find`).
+    fn pick(&self, locale: &str, part: &'static str) -> String {
+        match self.picked.get(locale).and_then(|parts| parts.get(part)) {
+            Some(name) => name.clone(),
+            None => self.find(locale, part),
+        }
+    }
+
     /// The most specific template for a part: user per-locale, user, built-in.
-    fn pick(&self, locale: &str, part: &str) -> String {
+    fn find(&self, locale: &str, part: &str) -> String {
         let candidates = [
             format!("user/{locale}/{part}"),
             format!("user/{part}"),
