@@ -7,7 +7,7 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result};
-use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, LOCATION};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION};
 use reqwest::{Client as Http, RequestBuilder};
 use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
@@ -239,9 +239,9 @@ fn fetch(
         let local = local.borrow();
         let local = local.as_ref().expect("the client was made on this thread");
         local.runtime.block_on(async {
-            let response = request.send().await?;
+            let mut response = request.send().await?;
             let status = response.status();
-            let headers = response.headers().clone();
+            let headers = std::mem::take(response.headers_mut());
             let body = response.bytes().await?;
             Ok((status, headers, body))
         })
@@ -253,7 +253,11 @@ fn fetch(
 pub struct Client {
     connect_timeout: Duration,
     base: Url,
-    key: ApiKey,
+    /// The two endpoints, and the `Authorization` value, made once (marked sensitive, so
+    /// no debug output of the request shows it).
+    send_url: Url,
+    probe_url: Url,
+    authorization: HeaderValue,
     tenant: Option<String>,
     policy: RetryPolicy,
     pacer: Option<Arc<Pacer>>,
@@ -270,10 +274,25 @@ impl Client {
         let connect_timeout = policy.timeout.min(Duration::from_secs(10));
         // Fail here, not on the first request, if no client can be made.
         http_on_this_thread(connect_timeout)?;
+        let endpoint = |path: &str| {
+            let root = base.as_str().trim_end_matches('/');
+            Url::parse(&format!("{root}{path}"))
+                .with_context(|| format!("the base URL {base_url:?} cannot take {path}"))
+        };
+        let Ok(mut authorization) = HeaderValue::from_str(&format!("Bearer {}", key.expose()))
+        else {
+            return fail(
+                Exit::Config,
+                format!("the API key {key} holds characters an HTTP header cannot carry"),
+            );
+        };
+        authorization.set_sensitive(true);
         Ok(Client {
             connect_timeout,
+            send_url: endpoint(SEND_PATH)?,
+            probe_url: endpoint(LOGS_PROBE_PATH)?,
             base,
-            key,
+            authorization,
             tenant,
             policy,
             pacer: None,
@@ -292,26 +311,25 @@ impl Client {
 
     /// `POST /emails/send` with the exact body, retried under the policy.
     pub fn send(&self, body: &[u8]) -> Exchange {
-        self.execute(Method::POST, SEND_PATH, Some(body), true)
+        self.execute(Method::POST, &self.send_url, Some(body), true)
     }
 
     /// `GET /emails/logs?page=1&limit=1`, with or without `X-Tenant-Id`.
     pub fn probe_logs(&self, with_tenant: bool) -> Exchange {
-        self.execute(Method::GET, LOGS_PROBE_PATH, None, with_tenant)
+        self.execute(Method::GET, &self.probe_url, None, with_tenant)
     }
 
     fn request(
         &self,
         http: &Http,
         method: &Method,
-        path: &str,
+        url: &Url,
         body: Option<&[u8]>,
         with_tenant: bool,
     ) -> RequestBuilder {
-        let url = format!("{}{path}", self.base_url());
         let mut req = http
-            .request(method.clone(), url)
-            .header(AUTHORIZATION, format!("Bearer {}", self.key.expose()));
+            .request(method.clone(), url.clone())
+            .header(AUTHORIZATION, self.authorization.clone());
         if let (Some(tenant), true) = (&self.tenant, with_tenant) {
             req = req.header("X-Tenant-Id", tenant);
         }
@@ -326,7 +344,7 @@ impl Client {
     fn execute(
         &self,
         method: Method,
-        path: &str,
+        url: &Url,
         body: Option<&[u8]>,
         with_tenant: bool,
     ) -> Exchange {
@@ -364,7 +382,7 @@ impl Client {
             exchange.attempts += 1;
             let result = http_on_this_thread(self.connect_timeout).map(|http| {
                 fetch(
-                    self.request(&http, &method, path, body, with_tenant)
+                    self.request(&http, &method, url, body, with_tenant)
                         .timeout(timeout),
                 )
             });
