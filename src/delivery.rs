@@ -7,7 +7,6 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use serde_json::Value;
 
 use crate::api::{Client, Exchange, Outcome};
-use crate::email::body_text;
 use crate::exit::Exit;
 use crate::journal::{Journal, JournalEntry};
 use crate::outbox::{Destination, Outbox, Pending};
@@ -20,7 +19,10 @@ pub struct Job {
     pub origin: String,
     pub label: String,
     pub key: String,
-    pub body: Value,
+    /// The exact JSON body POSTed.
+    pub body: Vec<u8>,
+    pub to: Option<String>,
+    pub subject: Option<String>,
     /// The outbox file this request was read from (`outbox flush`).
     pub entry: Option<PathBuf>,
 }
@@ -79,8 +81,7 @@ impl Courier<'_> {
         let exchange = if self.halted.load(Ordering::Relaxed) {
             None
         } else {
-            let bytes = serde_json::to_vec(&parcel.body).expect("bodies serialise");
-            let exchange = self.client.send(&bytes);
+            let exchange = self.client.send(&parcel.body);
             self.record(parcel, &exchange);
             Some(exchange)
         };
@@ -88,8 +89,8 @@ impl Courier<'_> {
             record: parcel.number,
             origin: parcel.origin.clone(),
             idempotency_key: Some(parcel.key.clone()),
-            to: body_text(&parcel.body, "to"),
-            subject: body_text(&parcel.body, "subject"),
+            to: parcel.to.clone(),
+            subject: parcel.subject.clone(),
             ..RecordResult::default()
         };
         let Some(exchange) = exchange else {
@@ -189,9 +190,10 @@ impl Courier<'_> {
         let error = result.error.clone().unwrap_or_default();
         let mut exit = exit;
         let saved: Option<Result<PathBuf, anyhow::Error>> = self.outbox.map(|outbox| {
+            let body: Value = serde_json::from_slice(&parcel.body).expect("bodies are JSON");
             let pending = Pending {
                 key: &parcel.key,
-                body: &parcel.body,
+                body: &body,
                 attempts: exchange.map_or(0, |e| e.attempts),
                 error: result.error.clone(),
                 http: result.http,

@@ -35,8 +35,18 @@ pub struct Ready {
     pub number: usize,
     pub origin: String,
     pub email: Email,
-    /// The exact JSON body, as POSTed and as stored in the outbox.
-    pub body: Value,
+}
+
+impl Ready {
+    /// The body as a JSON value (for `--json` and previews).
+    pub fn body(&self) -> Value {
+        serde_json::to_value(&self.email.body).expect("bodies serialise")
+    }
+
+    /// The exact bytes POSTed (and kept in the outbox on failure).
+    pub fn bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.email.body).expect("bodies serialise")
+    }
 }
 
 pub struct Pipeline {
@@ -116,15 +126,11 @@ impl Pipeline {
         };
         let incident = Incident::new(mapped, &self.overrides);
         match self.composer.compose(&incident) {
-            Ok(email) => {
-                let body = serde_json::to_value(&email.body).expect("bodies serialise");
-                Ok(Prepared::Email(Box::new(Ready {
-                    number: record.number,
-                    origin: record.origin,
-                    email,
-                    body,
-                })))
-            }
+            Ok(email) => Ok(Prepared::Email(Box::new(Ready {
+                number: record.number,
+                origin: record.origin,
+                email,
+            }))),
             Err(ComposeError::Invalid(e)) => Ok(invalid(e)),
             Err(ComposeError::Fatal(e)) => Err(e),
         }

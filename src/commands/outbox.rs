@@ -250,7 +250,9 @@ fn flush(
             origin: format!("outbox:{}", entry.id),
             label: entry.subject.clone().unwrap_or_else(|| entry.id.clone()),
             key: entry.idempotency_key,
-            body: entry.body,
+            body: serde_json::to_vec(&entry.body).expect("bodies serialise"),
+            to: entry.to,
+            subject: entry.subject,
             entry: Some(path),
         }))
     });

@@ -36,13 +36,13 @@ pub fn run(args: &PreviewArgs, settings: &Settings, printer: &Printer) -> Result
                 idempotency_key: Some(ready.email.body.idempotency_key.clone()),
                 to: Some(ready.email.body.to.clone()),
                 subject: Some(ready.email.body.subject.clone()),
-                request: Some(ready.body.clone()),
+                request: Some(ready.body()),
                 ..RecordResult::default()
             });
             continue;
         }
         let text = match args.format {
-            PreviewFormat::Json => serde_json::to_string(&ready.body)?,
+            PreviewFormat::Json => String::from_utf8(ready.bytes())?,
             PreviewFormat::Html => ready.email.body.html_body.clone(),
             PreviewFormat::Text => text_view(&ready),
             PreviewFormat::Curl => curl_command(&ready, settings),
@@ -85,7 +85,7 @@ fn text_view(ready: &Ready) -> String {
 
 /// A runnable curl command; the key comes from `$MAILINGCORE_API_KEY` when it runs.
 fn curl_command(ready: &Ready, settings: &Settings) -> String {
-    let body = serde_json::to_string(&ready.body).expect("bodies serialise");
+    let body = String::from_utf8(ready.bytes()).expect("JSON is UTF-8");
     let mut cmd = format!(
         "curl -sS -X POST {} \\\n  -H \"Authorization: Bearer $MAILINGCORE_API_KEY\" \\\n  -H 'Content-Type: application/json' \\\n",
         shell_quote(&format!("{}{SEND_PATH}", settings.base_url))

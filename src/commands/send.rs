@@ -96,11 +96,13 @@ pub fn nothing_read(records: usize, exit: Exit, allow_empty: bool, printer: &Pri
 fn work_for(prepared: Prepared, printer: &Printer) -> Work {
     match prepared {
         Prepared::Email(ready) => Work::Job(Job {
+            body: ready.bytes(),
             number: ready.number,
             origin: ready.origin,
             label: ready.email.label,
             key: ready.email.body.idempotency_key,
-            body: ready.body,
+            to: Some(ready.email.body.to),
+            subject: Some(ready.email.body.subject),
             entry: None,
         }),
         other => Work::Done(Box::new(report_unsendable(other, printer))),
@@ -123,6 +125,7 @@ fn dry_run(
     for step in pipeline {
         let finished = match step? {
             Prepared::Email(ready) => {
+                let request = ready.body();
                 let body = &ready.email.body;
                 let line = format!(
                     "would send {} -> {} subject={:?} key={}",
@@ -136,7 +139,7 @@ fn dry_run(
                         idempotency_key: Some(body.idempotency_key.clone()),
                         to: Some(body.to.clone()),
                         subject: Some(body.subject.clone()),
-                        request: Some(ready.body),
+                        request: Some(request),
                         ..RecordResult::default()
                     }),
                     exit: Exit::Ok,
