@@ -19,6 +19,10 @@ use crate::output::Printer;
 /// How far results may run ahead of the oldest unfinished one (bounds memory).
 const REORDER_WINDOW: usize = 4096;
 
+/// Records read ahead per request in flight, so the reader and the workers wake each other
+/// less often.
+const QUEUE_PER_JOB: usize = 16;
+
 /// Work for the dispatcher: a request to make, or a result already known (an invalid
 /// record, an unreadable file).
 pub enum Work {
@@ -193,7 +197,7 @@ pub fn run(
         progress: &progress,
     };
     let jobs = jobs.max(1);
-    let (tx, rx) = mpsc::sync_channel::<(usize, Job)>(jobs);
+    let (tx, rx) = mpsc::sync_channel::<(usize, Job)>(jobs * QUEUE_PER_JOB);
     let rx = Mutex::new(rx);
     let mut fatal = None;
     let mut unread_from = None;
