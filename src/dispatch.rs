@@ -158,9 +158,11 @@ impl Reorder<'_> {
             if let Some(line) = &done.line {
                 self.printer.human(line);
             }
-            self.progress.inc(1);
-            self.progress
-                .set_message(format!("{} failed", st.tally.failures()));
+            if !self.progress.is_hidden() {
+                self.progress.inc(1);
+                self.progress
+                    .set_message(format!("{} failed", st.tally.failures()));
+            }
         }
         if st.reader_waiting {
             self.advanced.notify_all();
