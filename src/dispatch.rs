@@ -1,10 +1,9 @@
 //! Runs many deliveries at once: bounded concurrency, results printed in input order,
 //! a progress bar on a terminal, Ctrl-C handling and the closing summary.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::thread;
 use std::time::Duration;
@@ -120,6 +119,78 @@ impl Interrupt {
     }
 }
 
+/// The requests read ahead for the workers. Bounded; the reader, once it finds the queue
+/// full, is woken only when it has drained to half, so the reader and the workers do not
+/// wake each other for every record.
+struct Queue {
+    state: Mutex<QueueState>,
+    /// Workers wait here for a request.
+    ready: Condvar,
+    /// The reader waits here for room.
+    room: Condvar,
+    capacity: usize,
+}
+
+#[derive(Default)]
+struct QueueState {
+    items: VecDeque<(usize, Job)>,
+    closed: bool,
+    workers_waiting: usize,
+    reader_waiting: bool,
+}
+
+impl Queue {
+    fn new(capacity: usize) -> Queue {
+        Queue {
+            state: Mutex::new(QueueState::default()),
+            ready: Condvar::new(),
+            room: Condvar::new(),
+            capacity: capacity.max(2),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, QueueState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn push(&self, item: (usize, Job)) {
+        let mut st = self.lock();
+        while st.items.len() >= self.capacity {
+            st.reader_waiting = true;
+            st = self.room.wait(st).unwrap_or_else(|e| e.into_inner());
+            st.reader_waiting = false;
+        }
+        st.items.push_back(item);
+        if st.workers_waiting > 0 {
+            self.ready.notify_one();
+        }
+    }
+
+    /// No more requests: the workers finish what is queued, then stop.
+    fn close(&self) {
+        self.lock().closed = true;
+        self.ready.notify_all();
+    }
+
+    fn pop(&self) -> Option<(usize, Job)> {
+        let mut st = self.lock();
+        loop {
+            if let Some(item) = st.items.pop_front() {
+                if st.reader_waiting && st.items.len() <= self.capacity / 2 {
+                    self.room.notify_one();
+                }
+                return Some(item);
+            }
+            if st.closed {
+                return None;
+            }
+            st.workers_waiting += 1;
+            st = self.ready.wait(st).unwrap_or_else(|e| e.into_inner());
+            st.workers_waiting -= 1;
+        }
+    }
+}
+
 /// Results come back in any order; they are printed in input order.
 struct Reorder<'a> {
     state: Mutex<ReorderState>,
@@ -199,21 +270,20 @@ pub fn run(
         progress: &progress,
     };
     let jobs = jobs.max(1);
-    let (tx, rx) = mpsc::sync_channel::<(usize, Job)>(jobs * QUEUE_PER_JOB);
-    let rx = Mutex::new(rx);
+    let queue = Queue::new(jobs * QUEUE_PER_JOB);
     let mut fatal = None;
     let mut unread_from = None;
     thread::scope(|scope| {
         for _ in 0..jobs {
-            scope.spawn(|| loop {
-                let next = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                let Ok((seq, job)) = next else { break };
-                let finished = if interrupt.is_set() {
-                    Finished::not_sent(&job)
-                } else {
-                    deliver(&job)
-                };
-                reorder.complete(seq, finished);
+            scope.spawn(|| {
+                while let Some((seq, job)) = queue.pop() {
+                    let finished = if interrupt.is_set() {
+                        Finished::not_sent(&job)
+                    } else {
+                        deliver(&job)
+                    };
+                    reorder.complete(seq, finished);
+                }
             });
         }
         for (seq, step) in work.enumerate() {
@@ -225,9 +295,7 @@ pub fn run(
                 Ok(Work::Done(finished)) => reorder.complete(seq, *finished),
                 Ok(Work::Job(job)) => {
                     reorder.wait_for_room(seq);
-                    if tx.send((seq, job)).is_err() {
-                        break;
-                    }
+                    queue.push((seq, job));
                 }
                 Err(e) => {
                     fatal = Some(e);
@@ -235,7 +303,7 @@ pub fn run(
                 }
             }
         }
-        drop(tx);
+        queue.close();
     });
     progress.finish_and_clear();
     printer.set_progress(None);
@@ -283,4 +351,52 @@ fn progress_bar(printer: &Printer, total: Option<u64>) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(length, ProgressDrawTarget::stderr()).with_style(style);
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(n: usize) -> (usize, Job) {
+        let job = Job {
+            number: n,
+            origin: format!("test:{n}"),
+            label: n.to_string(),
+            key: format!("k{n}"),
+            body: Vec::new(),
+            to: None,
+            subject: None,
+            entry: None,
+        };
+        (n, job)
+    }
+
+    #[test]
+    fn the_queue_hands_out_every_request_once_and_in_order() {
+        let queue = Queue::new(8);
+        let taken = Mutex::new(Vec::new());
+        thread::scope(|scope| {
+            for _ in 0..3 {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    while let Some((seq, _)) = queue.pop() {
+                        mine.push(seq);
+                        if seq % 7 == 0 {
+                            thread::sleep(Duration::from_millis(1));
+                        }
+                    }
+                    // Each worker sees its requests in the order they were queued.
+                    assert!(mine.windows(2).all(|w| w[0] < w[1]), "{mine:?}");
+                    taken.lock().unwrap().extend(mine);
+                });
+            }
+            for n in 0..500 {
+                queue.push(job(n));
+            }
+            queue.close();
+        });
+        let mut taken = taken.into_inner().unwrap();
+        taken.sort_unstable();
+        assert_eq!(taken, (0..500).collect::<Vec<_>>());
+    }
 }
