@@ -201,9 +201,13 @@ struct ThreadHttp {
     clients: Vec<(Duration, Http)>,
 }
 
-/// This thread's HTTP client with the given connect timeout, made on first use (its
-/// connection pool is kept for the next request of the thread).
-fn http_on_this_thread(connect_timeout: Duration) -> Result<Http> {
+/// Run `work` with this thread's runtime and its HTTP client for the given connect
+/// timeout, both made on first use (the client's connections are kept for the thread's
+/// next request).
+fn on_this_thread<T>(
+    connect_timeout: Duration,
+    work: impl FnOnce(&tokio::runtime::Runtime, &Http) -> T,
+) -> Result<T> {
     LOCAL.with(|local| {
         let mut local = local.borrow_mut();
         if local.is_none() {
@@ -216,36 +220,33 @@ fn http_on_this_thread(connect_timeout: Duration) -> Result<Http> {
                 clients: Vec::new(),
             });
         }
-        let clients = &mut local.as_mut().expect("set above").clients;
-        if let Some((_, http)) = clients.iter().find(|(t, _)| *t == connect_timeout) {
-            return Ok(http.clone());
-        }
-        let http = Http::builder()
-            .user_agent(concat!("mcnotify/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(connect_timeout)
-            .build()
-            .context("cannot set up the HTTP client")?;
-        clients.push((connect_timeout, http.clone()));
-        Ok(http)
+        let ThreadHttp { runtime, clients } = local.as_mut().expect("set above");
+        let at = match clients.iter().position(|(t, _)| *t == connect_timeout) {
+            Some(at) => at,
+            None => {
+                let http = Http::builder()
+                    .user_agent(concat!("mcnotify/", env!("CARGO_PKG_VERSION")))
+                    .redirect(reqwest::redirect::Policy::none())
+                    .connect_timeout(connect_timeout)
+                    .build()
+                    .context("cannot set up the HTTP client")?;
+                clients.push((connect_timeout, http));
+                clients.len() - 1
+            }
+        };
+        Ok(work(runtime, &clients[at].1))
     })
 }
 
-/// Run one request to its end on this thread's runtime (made by `http_on_this_thread`).
-fn fetch(
+/// One request to its end: status, headers and the whole body.
+async fn fetch(
     request: RequestBuilder,
 ) -> reqwest::Result<(StatusCode, HeaderMap, impl std::ops::Deref<Target = [u8]>)> {
-    LOCAL.with(|local| {
-        let local = local.borrow();
-        let local = local.as_ref().expect("the client was made on this thread");
-        local.runtime.block_on(async {
-            let mut response = request.send().await?;
-            let status = response.status();
-            let headers = std::mem::take(response.headers_mut());
-            let body = response.bytes().await?;
-            Ok((status, headers, body))
-        })
-    })
+    let mut response = request.send().await?;
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let body = response.bytes().await?;
+    Ok((status, headers, body))
 }
 
 /// A configured MailingCore client. Cheap to share between threads.
@@ -273,7 +274,7 @@ impl Client {
         let base = check_base_url(base_url)?;
         let connect_timeout = policy.timeout.min(Duration::from_secs(10));
         // Fail here, not on the first request, if no client can be made.
-        http_on_this_thread(connect_timeout)?;
+        on_this_thread(connect_timeout, |_, _| ())?;
         let endpoint = |path: &str| {
             let root = base.as_str().trim_end_matches('/');
             Url::parse(&format!("{root}{path}"))
@@ -380,11 +381,11 @@ impl Client {
                 .min(remaining)
                 .max(Duration::from_millis(100));
             exchange.attempts += 1;
-            let result = http_on_this_thread(self.connect_timeout).map(|http| {
-                fetch(
-                    self.request(&http, &method, url, body, with_tenant)
+            let result = on_this_thread(self.connect_timeout, |runtime, http| {
+                runtime.block_on(fetch(
+                    self.request(http, &method, url, body, with_tenant)
                         .timeout(timeout),
-                )
+                ))
             });
             let (error, http, wait, limited) = match result {
                 Err(err) => {

@@ -9,13 +9,6 @@ use crate::exit::{Exit, Failure};
 use crate::incident::{fold_line, Incident};
 use crate::template::Renderer;
 
-/// A text field of a stored request body (`to`, `subject`), for reports and listings.
-pub fn body_text(body: &serde_json::Value, name: &str) -> Option<String> {
-    body.get(name)
-        .and_then(serde_json::Value::as_str)
-        .map(str::to_string)
-}
-
 /// `--idempotency-key`: a key that is blank or holds a line break or another control
 /// character would not name one send (an empty key deduplicates nothing).
 pub fn idempotency_key_arg(value: &str) -> Result<String, String> {

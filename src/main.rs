@@ -49,7 +49,7 @@ fn main() -> ExitCode {
                 Exit::Ok.into()
             } else if subcommand_named().as_deref() == Some("check-quota") {
                 // A monitoring plugin's bad arguments are UNKNOWN, not a sysexits code.
-                Exit::Monitor(commands::check_quota::State::Unknown.code()).into()
+                commands::check_quota::State::Unknown.exit().into()
             } else {
                 Exit::Usage.into()
             };

@@ -304,10 +304,11 @@ fn collect_extra(value: &Value, prefix: &str, consumed: &[&str], out: &mut Vec<(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn paths_find_what_json_pointers_find() {
-        let doc = serde_json::json!({
+        let doc = json!({
             "a": {"b/c": [10, {"~d": "x"}], "": "empty key"},
             "0": "zero",
             "list": ["first", "second"],
@@ -339,7 +340,6 @@ mod tests {
             );
         }
     }
-    use serde_json::json;
 
     #[test]
     fn envelope_and_flat_records_map_to_the_same_fields() {

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::email::body_text;
 use crate::state::write_atomic;
 
 /// One stored request.
@@ -94,8 +93,15 @@ impl Outbox {
         let now = now_rfc3339();
         // An entry keeps where it was first meant to go, when it was made and how often it
         // was tried, also when it moves from the outbox to `failed/`.
+        let pending = self.pending_path(record.key);
         let previous = read_entry(&path)
-            .or_else(|_| read_entry(&self.dir.join(format!("{id}.json"))))
+            .or_else(|e| {
+                if path == pending {
+                    Err(e)
+                } else {
+                    read_entry(&pending)
+                }
+            })
             .ok();
         let destination = match &previous {
             Some(p) => Destination {
@@ -143,6 +149,11 @@ pub struct Pending<'a> {
     pub http: Option<u16>,
     pub origin: Option<&'a str>,
     pub destination: &'a Destination,
+}
+
+/// A text field of a request body (`to`, `subject`), for listings.
+fn body_text(body: &Value, name: &str) -> Option<String> {
+    body.get(name).and_then(Value::as_str).map(str::to_string)
 }
 
 pub fn read_entry(path: &Path) -> Result<Entry> {

@@ -49,10 +49,10 @@ pub struct Rendered {
 /// All templates of a run, compiled once.
 pub struct Renderer {
     env: Environment<'static>,
-    user_locales: BTreeSet<String>,
     default_locale: Option<String>,
     dir: Option<PathBuf>,
-    /// The template of each part in each locale, chosen once.
+    /// For each locale with templates (built-in or user), the template of each part,
+    /// chosen once.
     picked: BTreeMap<String, BTreeMap<&'static str, String>>,
 }
 
@@ -69,32 +69,29 @@ impl Renderer {
         if let Some(dir) = dir {
             load_dir(&mut env, dir, &mut user_locales)?;
         }
-        let mut renderer = Renderer {
-            env,
-            user_locales,
-            default_locale: default_locale.map(normalise_locale),
-            dir: dir.map(Path::to_path_buf),
-            picked: BTreeMap::new(),
-        };
-        let locales: BTreeSet<String> = BUILT_IN_LOCALES
+        let picked = BUILT_IN_LOCALES
             .iter()
             .map(|l| l.to_string())
-            .chain(renderer.user_locales.iter().cloned())
+            .chain(user_locales)
+            .map(|locale| {
+                let parts = PARTS
+                    .into_iter()
+                    .map(|part| (part, most_specific(&env, &locale, part)))
+                    .collect();
+                (locale, parts)
+            })
             .collect();
-        for locale in locales {
-            let parts = PARTS
-                .into_iter()
-                .map(|part| (part, renderer.find(&locale, part)))
-                .collect();
-            renderer.picked.insert(locale, parts);
-        }
-        Ok(renderer)
+        Ok(Renderer {
+            env,
+            default_locale: default_locale.map(normalise_locale),
+            dir: dir.map(Path::to_path_buf),
+            picked,
+        })
     }
 
     /// The locale an incident is rendered in: its own, else the configured one, else `en`.
     pub fn locale_for(&self, incident: &Incident) -> String {
-        let supported =
-            |l: &String| BUILT_IN_LOCALES.contains(&l.as_str()) || self.user_locales.contains(l);
+        let supported = |l: &String| self.picked.contains_key(l);
         incident
             .locale
             .as_deref()
@@ -129,11 +126,11 @@ impl Renderer {
             let template_name = self.pick(&locale, name);
             let template = self
                 .env
-                .get_template(&template_name)
+                .get_template(template_name)
                 .expect("picked templates exist");
             template
                 .render(&ctx)
-                .map_err(|e| self.template_error(&template_name, &e).into())
+                .map_err(|e| self.template_error(template_name, &e).into())
         };
         let subject = fold_line(part("subject.txt")?.trim());
         Ok(Rendered {
@@ -144,25 +141,12 @@ impl Renderer {
         })
     }
 
-    /// The template of a part in a locale (as chosen by `find`).
-    fn pick(&self, locale: &str, part: &'static str) -> String {
-        match self.picked.get(locale).and_then(|parts| parts.get(part)) {
-            Some(name) => name.clone(),
-            None => self.find(locale, part),
-        }
-    }
-
-    /// The most specific template for a part: user per-locale, user, built-in.
-    fn find(&self, locale: &str, part: &str) -> String {
-        let candidates = [
-            format!("user/{locale}/{part}"),
-            format!("user/{part}"),
-            format!("{locale}/{part}"),
-        ];
-        candidates
-            .into_iter()
-            .find(|n| self.env.get_template(n).is_ok())
-            .unwrap_or_else(|| format!("en/{part}"))
+    /// The template of a part in a locale `locale_for` chose.
+    fn pick(&self, locale: &str, part: &'static str) -> &str {
+        self.picked
+            .get(locale)
+            .and_then(|parts| parts.get(part))
+            .expect("locale_for only chooses locales with templates")
     }
 
     fn template_error(&self, name: &str, err: &minijinja::Error) -> Failure {
@@ -175,6 +159,19 @@ impl Renderer {
             format!("template {origin}: {}", describe(err)),
         )
     }
+}
+
+/// The most specific template for a part: user per-locale, user, built-in.
+fn most_specific(env: &Environment<'static>, locale: &str, part: &str) -> String {
+    let candidates = [
+        format!("user/{locale}/{part}"),
+        format!("user/{part}"),
+        format!("{locale}/{part}"),
+    ];
+    candidates
+        .into_iter()
+        .find(|n| env.get_template(n).is_ok())
+        .unwrap_or_else(|| format!("en/{part}"))
 }
 
 fn describe(err: &minijinja::Error) -> String {

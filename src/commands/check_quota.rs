@@ -28,13 +28,14 @@ pub enum State {
 }
 
 impl State {
-    pub fn code(self) -> u8 {
-        match self {
+    /// The monitoring-plugin exit code of the state.
+    pub fn exit(self) -> Exit {
+        Exit::Monitor(match self {
             State::Ok => 0,
             State::Warning => 1,
             State::Critical => 2,
             State::Unknown => 3,
-        }
+        })
     }
 
     fn word(self) -> &'static str {
@@ -67,14 +68,14 @@ pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Res
     for (flag, pct) in [("--warn", args.warn), ("--critical", args.critical)] {
         if !(pct.is_finite() && pct >= 0.0) {
             return fail(
-                Exit::Monitor(State::Unknown.code()),
+                State::Unknown.exit(),
                 format!("{flag} must be a percentage, not {pct}"),
             );
         }
     }
     if args.warn > args.critical {
         return fail(
-            Exit::Monitor(State::Unknown.code()),
+            State::Unknown.exit(),
             format!(
                 "--warn ({}) must not be above --critical ({})",
                 args.warn, args.critical
@@ -153,12 +154,12 @@ pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Res
         match &quota {
             Some(q) => {
                 line.push_str(&q.summary());
-                match (&seen_at, source) {
-                    (Some(time), Some("journal")) => {
+                match (source, &seen_at) {
+                    (Some("journal"), Some(time)) => {
                         line.push_str(&format!(", last seen {}", ago(time)))
                     }
-                    (_, Some(source)) => line.push_str(&format!(" {source}")),
-                    (_, None) => {}
+                    (Some(source), _) => line.push_str(&format!(" {source}")),
+                    (None, _) => {}
                 }
                 if let Some(time) = &blocked_at {
                     line.push_str(&format!("; sending blocked by a quota 429 {}", ago(time)));
@@ -177,7 +178,7 @@ pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Res
     if source == Some("journal") {
         printer.detail(1, &format!("live probe: {why_not_live}"));
     }
-    Ok(Exit::Monitor(state.code()))
+    Ok(state.exit())
 }
 
 /// When settings cannot even be loaded, a monitoring check still answers UNKNOWN.
@@ -198,7 +199,7 @@ pub fn unknown(error: &anyhow::Error, printer: &Printer) -> Exit {
     } else if !printer.quiet {
         printer.out(&format!("QUOTA UNKNOWN - {}", reason.replace('\n', " ")));
     }
-    Exit::Monitor(State::Unknown.code())
+    State::Unknown.exit()
 }
 
 /// The live figures, or why there are none. The probe retries like `send`, but all of
