@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ConfigCommand};
 use crate::commands;
 use crate::config::{Env, Settings};
 use crate::exit::Exit;
@@ -30,6 +30,14 @@ pub fn run(cli: &Cli, printer: &Printer) -> Result<Exit> {
         Command::Outbox(command) => {
             let settings = Settings::load(&cli.global, None, &env)?;
             commands::outbox::run(command, &settings, printer)
+        }
+        Command::Config(ConfigCommand::Show(args)) => {
+            let env = Env {
+                from_command_line: Some(commands::config::given_on_command_line()),
+                ..env
+            };
+            let settings = Settings::load(&cli.global, Some(&args.email), &env)?;
+            commands::config::show(&settings, printer)
         }
         Command::Completions(args) => commands::completions::run(args),
         Command::GenerateDocs(args) => commands::generate_docs::run(args),

@@ -30,8 +30,8 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Config file [default: ~/.config/mcnotify/config.toml]
-    #[arg(long, global = true, value_name = "PATH", env = "MCNOTIFY_CONFIG")]
+    /// Config file [default: the first found of the user's and the system-wide one]
+    #[arg(long, global = true, value_name = "PATH", env = "MCNOTIFY_CONFIG", help = config_help())]
     pub config: Option<PathBuf>,
 
     /// Profile of the config file to use ([profile.NAME] tables)
@@ -83,6 +83,18 @@ pub struct GlobalArgs {
     pub color: ColorChoice,
 }
 
+/// The `--config` help names the files actually searched on this machine.
+fn config_help() -> String {
+    let paths: Vec<String> = crate::config::searched_paths()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    format!(
+        "Config file [default: the first found of {}]",
+        paths.join(", ")
+    )
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -114,6 +126,10 @@ pub enum Command {
     /// List, show, drop or send again the requests kept in the outbox
     #[command(subcommand)]
     Outbox(OutboxCommand),
+
+    /// Show the effective settings and where each came from
+    #[command(subcommand)]
+    Config(ConfigCommand),
 
     /// Print a shell completion script
     Completions(CompletionsArgs),
@@ -350,6 +366,19 @@ pub struct OutboxFlushArgs {
     /// Wait for another running flush to finish (the default exits 75 at once)
     #[arg(long)]
     pub wait: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print each setting with its source (flag, environment variable, config file and
+    /// line, or default), the key redacted, and the state directory with its permissions
+    Show(ConfigShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigShowArgs {
+    #[command(flatten)]
+    pub email: EmailArgs,
 }
 
 #[derive(Debug, Args)]

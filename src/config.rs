@@ -75,24 +75,90 @@ impl Profile {
     }
 }
 
-/// A `[fields]` entry: a list of paths, or a table with paths and a default.
+/// A `[fields]` entry: a list of paths, or a table with paths, a default value and
+/// whether the built-in paths are tried after the given ones (they are unless
+/// `default_paths = false`).
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum FieldRule {
-    Paths(Vec<String>),
-    Full {
-        #[serde(default)]
-        paths: Vec<String>,
-        default: Option<String>,
-    },
+#[serde(deny_unknown_fields)]
+struct FieldRule {
+    #[serde(default)]
+    paths: Vec<String>,
+    default: Option<String>,
+    #[serde(default = "yes")]
+    default_paths: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The config file as read, before profiles are applied.
 struct ConfigFile {
     path: PathBuf,
+    /// Which file of the search this is, for `config show`.
+    kind: ConfigKind,
     top: Profile,
     profiles: BTreeMap<String, Profile>,
     fields: BTreeMap<String, FieldRule>,
+    /// The line of each key: `(None, key)` at the top level, `(Some(profile), key)` in a
+    /// profile, `(Some("fields"), name)` in `[fields]`.
+    lines: BTreeMap<(Option<String>, String), usize>,
+}
+
+/// How the config file was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigKind {
+    Flag,
+    Env,
+    User,
+    System,
+}
+
+/// Where the system-wide config lives. Its folder is fixed at build time; the tests
+/// point it elsewhere with `MCNOTIFY_SYSTEM_CONFIG_DIR`, which is no more power than
+/// `MCNOTIFY_CONFIG` (read first) already gives whoever sets the environment.
+pub const SYSTEM_CONFIG_DIR: &str = "/etc/mcnotify";
+
+pub fn system_config_path() -> PathBuf {
+    std::env::var_os("MCNOTIFY_SYSTEM_CONFIG_DIR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(SYSTEM_CONFIG_DIR))
+        .join("config.toml")
+}
+
+/// The user's config file (under `XDG_CONFIG_HOME`), if there is a home directory.
+pub fn user_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "mcnotify").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Where one setting's value came from, for `config show`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Flag(&'static str),
+    Env(&'static str),
+    Config {
+        path: PathBuf,
+        line: usize,
+        profile: Option<String>,
+    },
+    Default,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Flag(flag) => write!(f, "flag {flag}"),
+            Origin::Env(var) => write!(f, "env {var}"),
+            Origin::Config {
+                path,
+                line,
+                profile: Some(p),
+            } => write!(f, "profile {p}, {}:{line}", path.display()),
+            Origin::Config { path, line, .. } => write!(f, "{}:{line}", path.display()),
+            Origin::Default => f.write_str("default"),
+        }
+    }
 }
 
 /// What the email options resolve to (flags > env > config > default).
@@ -149,6 +215,10 @@ pub struct Settings {
     pub state_dir: PathBuf,
     /// Warnings found while loading (shared key files), printed by the caller.
     pub warnings: Vec<String>,
+    /// How the config file was found (`None` without one).
+    pub config_kind: Option<ConfigKind>,
+    /// Where each setting came from, by its config key name.
+    pub origins: Vec<(&'static str, Origin)>,
     key_candidates: Vec<KeyCandidate>,
 }
 
@@ -163,6 +233,9 @@ enum KeyCandidate {
 pub struct Env {
     pub api_key: Option<String>,
     pub api_key_file: Option<PathBuf>,
+    /// The clap arguments (by id) given on the command line rather than by their
+    /// environment variable; `None` when not known (origins then say "flag").
+    pub from_command_line: Option<std::collections::BTreeSet<String>>,
 }
 
 impl Env {
@@ -174,13 +247,66 @@ impl Env {
             api_key_file: std::env::var_os("MAILINGCORE_API_KEY_FILE")
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
+            from_command_line: None,
         }
+    }
+}
+
+/// Names the origin of each setting, in the order the precedence chain looks.
+struct Tracer<'a> {
+    file: Option<&'a ConfigFile>,
+    profile: Option<&'a str>,
+    env: &'a Env,
+}
+
+impl Tracer<'_> {
+    /// A setting clap reads from `flag` (and `var`, when it has one), else config `key`.
+    fn of(
+        &self,
+        given: bool,
+        id: &str,
+        flag: &'static str,
+        var: Option<&'static str>,
+        key: &str,
+    ) -> Origin {
+        if given {
+            let on_line = self
+                .env
+                .from_command_line
+                .as_ref()
+                .is_none_or(|set| set.contains(id));
+            return match var {
+                Some(var) if !on_line => Origin::Env(var),
+                _ => Origin::Flag(flag),
+            };
+        }
+        self.config(key)
+    }
+
+    /// The config line that sets `key`: the selected profile first, then the top level.
+    fn config(&self, key: &str) -> Origin {
+        let Some(file) = self.file else {
+            return Origin::Default;
+        };
+        let at = |table: Option<&str>| {
+            file.lines
+                .get(&(table.map(str::to_string), key.to_string()))
+                .map(|line| Origin::Config {
+                    path: file.path.clone(),
+                    line: *line,
+                    profile: table.map(str::to_string),
+                })
+        };
+        self.profile
+            .and_then(|p| at(Some(p)))
+            .or_else(|| at(None))
+            .unwrap_or(Origin::Default)
     }
 }
 
 impl Settings {
     pub fn load(global: &GlobalArgs, email: Option<&EmailArgs>, env: &Env) -> Result<Settings> {
-        let file = read_config(global.config.as_deref())?;
+        let file = read_config(global.config.as_deref(), env)?;
         let mut warnings = Vec::new();
         let (profile, config_dir) = match &file {
             Some(file) => {
@@ -269,6 +395,142 @@ impl Settings {
         }
 
         let args = email.cloned().unwrap_or_default();
+        let origins = {
+            let t = Tracer {
+                file: file.as_ref(),
+                profile: global.profile.as_deref(),
+                env,
+            };
+            let g = global;
+            let a = &args;
+            vec![
+                (
+                    "profile",
+                    match &g.profile {
+                        Some(_) => t.of(true, "profile", "--profile", Some("MCNOTIFY_PROFILE"), ""),
+                        None => Origin::Default,
+                    },
+                ),
+                (
+                    "base_url",
+                    t.of(
+                        g.base_url.is_some(),
+                        "base_url",
+                        "--base-url",
+                        Some("MAILINGCORE_BASE_URL"),
+                        "base_url",
+                    ),
+                ),
+                (
+                    "tenant_id",
+                    t.of(
+                        g.tenant_id.is_some(),
+                        "tenant_id",
+                        "--tenant-id",
+                        Some("MAILINGCORE_TENANT_ID"),
+                        "tenant_id",
+                    ),
+                ),
+                (
+                    "timeout",
+                    t.of(g.timeout.is_some(), "timeout", "--timeout", None, "timeout"),
+                ),
+                (
+                    "retries",
+                    t.of(g.retries.is_some(), "retries", "--retries", None, "retries"),
+                ),
+                (
+                    "retry_max_time",
+                    t.of(
+                        g.retry_max_time.is_some(),
+                        "retry_max_time",
+                        "--retry-max-time",
+                        None,
+                        "retry_max_time",
+                    ),
+                ),
+                (
+                    "to",
+                    t.of(a.to.is_some(), "to", "--to", Some("MCNOTIFY_TO"), "to"),
+                ),
+                (
+                    "from_email",
+                    t.of(
+                        a.from_email.is_some(),
+                        "from_email",
+                        "--from-email",
+                        None,
+                        "from_email",
+                    ),
+                ),
+                (
+                    "from_name",
+                    t.of(
+                        a.from_name.is_some(),
+                        "from_name",
+                        "--from-name",
+                        None,
+                        "from_name",
+                    ),
+                ),
+                (
+                    "reply_to",
+                    t.of(
+                        a.reply_to.is_some(),
+                        "reply_to",
+                        "--reply-to",
+                        None,
+                        "reply_to",
+                    ),
+                ),
+                (
+                    "tags",
+                    t.of(!a.tags.is_empty(), "tags", "--tag", None, "tags"),
+                ),
+                (
+                    "source",
+                    t.of(a.source.is_some(), "source", "--source", None, "source"),
+                ),
+                ("locale", t.config("locale")),
+                (
+                    "subject",
+                    t.of(a.subject.is_some(), "subject", "--subject", None, "subject"),
+                ),
+                (
+                    "template_dir",
+                    t.of(
+                        a.template_dir.is_some(),
+                        "template_dir",
+                        "--template-dir",
+                        None,
+                        "template_dir",
+                    ),
+                ),
+                (
+                    "template_version_id",
+                    t.of(
+                        a.template_version_id.is_some(),
+                        "template_version_id",
+                        "--template-version-id",
+                        None,
+                        "template_version_id",
+                    ),
+                ),
+                (
+                    "idempotency_key",
+                    t.of(
+                        a.idempotency_key.is_some(),
+                        "idempotency_key",
+                        "--idempotency-key",
+                        None,
+                        "idempotency_key",
+                    ),
+                ),
+                ("api_key_file", t.config("api_key_file")),
+                ("api_key", t.config("api_key")),
+                ("state_dir", t.config("state_dir")),
+            ]
+        };
         let email = EmailSettings {
             to: args.to.or(profile.to),
             from_email: args.from_email.or(profile.from_email),
@@ -307,11 +569,12 @@ impl Settings {
                         ),
                     );
                 };
-                let (paths, default) = match rule {
-                    FieldRule::Paths(p) => (p.clone(), None),
-                    FieldRule::Full { paths, default } => (paths.clone(), default.clone()),
-                };
-                fields.set(field, paths, default);
+                fields.set(
+                    field,
+                    rule.paths.clone(),
+                    rule.default.clone(),
+                    rule.default_paths,
+                );
             }
         }
 
@@ -339,6 +602,8 @@ impl Settings {
             fields,
             state_dir,
             warnings,
+            config_kind: file.as_ref().map(|f| f.kind),
+            origins,
             key_candidates,
         })
     }
@@ -432,26 +697,93 @@ fn resolve_path(path: PathBuf, base: Option<&Path>) -> PathBuf {
     }
 }
 
-/// Read the named config file (an error if missing) or the default one (fine if missing).
-fn read_config(explicit: Option<&Path>) -> Result<Option<ConfigFile>> {
-    let (path, must_exist) = match explicit {
-        Some(p) => (p.to_path_buf(), true),
-        None => match directories::ProjectDirs::from("", "", "mcnotify") {
-            Some(dirs) => (dirs.config_dir().join("config.toml"), false),
-            None => return Ok(None),
-        },
-    };
-    let text = match fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => return Ok(None),
-        Err(e) => {
-            return fail(
-                Exit::Config,
-                format!("cannot read the config file {}: {e}", path.display()),
-            )
+/// The config files looked for when neither `--config` nor `MCNOTIFY_CONFIG` names one,
+/// in order: the user's, then the system-wide one.
+pub fn searched_paths() -> Vec<PathBuf> {
+    user_config_path()
+        .into_iter()
+        .chain([system_config_path()])
+        .collect()
+}
+
+/// Read the named config file (an error if missing), else the user's, else the
+/// system-wide one (each fine if missing).
+fn read_config(explicit: Option<&Path>, env: &Env) -> Result<Option<ConfigFile>> {
+    let candidates: Vec<(PathBuf, ConfigKind)> = match explicit {
+        Some(p) => {
+            let on_line = env
+                .from_command_line
+                .as_ref()
+                .is_none_or(|set| set.contains("config"));
+            let kind = if on_line {
+                ConfigKind::Flag
+            } else {
+                ConfigKind::Env
+            };
+            vec![(p.to_path_buf(), kind)]
         }
+        None => user_config_path()
+            .map(|p| (p, ConfigKind::User))
+            .into_iter()
+            .chain([(system_config_path(), ConfigKind::System)])
+            .collect(),
     };
-    parse_config(&path, &text).map(Some)
+    for (path, kind) in candidates {
+        let must_exist = matches!(kind, ConfigKind::Flag | ConfigKind::Env);
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => continue,
+            Err(e) => {
+                return fail(
+                    Exit::Config,
+                    format!("cannot read the config file {}: {e}", path.display()),
+                )
+            }
+        };
+        let mut file = parse_config(&path, &text)?;
+        file.kind = kind;
+        return Ok(Some(file));
+    }
+    Ok(None)
+}
+
+/// The 1-based line of each key of the top level, of each profile and of `[fields]`.
+fn key_lines(text: &str) -> BTreeMap<(Option<String>, String), usize> {
+    let mut lines = BTreeMap::new();
+    let Ok(root) = toml::de::DeTable::parse(text) else {
+        return lines;
+    };
+    let line_of =
+        |span: std::ops::Range<usize>| text[..span.start.min(text.len())].matches('\n').count() + 1;
+    for (key, value) in root.get_ref() {
+        let name = key.get_ref().to_string();
+        match (name.as_str(), value.get_ref()) {
+            ("profile", toml::de::DeValue::Table(profiles)) => {
+                for (profile, table) in profiles {
+                    if let toml::de::DeValue::Table(table) = table.get_ref() {
+                        for (k, _) in table {
+                            lines.insert(
+                                (Some(profile.get_ref().to_string()), k.get_ref().to_string()),
+                                line_of(k.span()),
+                            );
+                        }
+                    }
+                }
+            }
+            ("fields", toml::de::DeValue::Table(fields)) => {
+                for (k, _) in fields {
+                    lines.insert(
+                        (Some("fields".to_string()), k.get_ref().to_string()),
+                        line_of(k.span()),
+                    );
+                }
+            }
+            _ => {
+                lines.insert((None, name), line_of(key.span()));
+            }
+        }
+    }
+    lines
 }
 
 fn parse_config(path: &Path, text: &str) -> Result<ConfigFile> {
@@ -469,17 +801,41 @@ fn parse_config(path: &Path, text: &str) -> Result<ConfigFile> {
             .map_err(|e: toml::de::Error| bad(format!("in [profile]: {}", e.message())))?,
         None => BTreeMap::new(),
     };
-    let fields: BTreeMap<String, FieldRule> = match table.remove("fields") {
-        Some(v) => v
-            .try_into()
-            .map_err(|e: toml::de::Error| bad(format!("in [fields]: {}", e.message())))?,
-        None => BTreeMap::new(),
-    };
+    let mut fields = BTreeMap::new();
+    match table.remove("fields") {
+        Some(toml::Value::Table(rules)) => {
+            for (name, rule) in rules {
+                let rule = match rule {
+                    toml::Value::Array(_) => rule.try_into().map(|paths| FieldRule {
+                        paths,
+                        default: None,
+                        default_paths: true,
+                    }),
+                    toml::Value::Table(_) => rule.try_into(),
+                    other => {
+                        return Err(bad(format!(
+                            "in [fields]: {name} must be a list of paths or a table with paths, default and default_paths, not {}",
+                            other.type_str()
+                        ))
+                        .into())
+                    }
+                }
+                .map_err(|e: toml::de::Error| bad(format!("in [fields]: {name}: {}", e.message())))?;
+                fields.insert(name, rule);
+            }
+        }
+        Some(other) => {
+            return Err(bad(format!("fields must be a table, not {}", other.type_str())).into())
+        }
+        None => {}
+    }
     let top: Profile = toml::Value::Table(table)
         .try_into()
         .map_err(|e: toml::de::Error| bad(e.message().to_string()))?;
     Ok(ConfigFile {
         path: path.to_path_buf(),
+        kind: ConfigKind::Flag,
+        lines: key_lines(text),
         top,
         profiles,
         fields,

@@ -188,15 +188,41 @@ impl Mapped {
 }
 
 impl FieldMap {
-    /// Replace the paths (and default) of one field, as the config's `[fields]` does.
-    pub fn set(&mut self, field: Field, paths: Vec<String>, default: Option<String>) {
+    /// Set the paths (and default) of one field, as the config's `[fields]` does: the
+    /// given paths are tried first, then the built-in ones unless `default_paths` is
+    /// false, then the default value.
+    pub fn set(
+        &mut self,
+        field: Field,
+        paths: Vec<String>,
+        default: Option<String>,
+        default_paths: bool,
+    ) {
         let rule = self
             .rules
             .iter_mut()
             .find(|r| r.field == field)
             .expect("every field has a rule");
-        rule.paths = paths.iter().map(|p| Path::new(p)).collect();
+        let mut all: Vec<Path> = paths.iter().map(|p| Path::new(p)).collect();
+        if default_paths {
+            for p in field.default_paths() {
+                let p = Path::new(p);
+                if !all.iter().any(|q| q.pointer == p.pointer) {
+                    all.push(p);
+                }
+            }
+        }
+        rule.paths = all;
         rule.default = default;
+    }
+
+    /// The paths of one field in the order they are tried, as written.
+    pub fn paths(&self, field: Field) -> Vec<&str> {
+        self.rules
+            .iter()
+            .filter(|r| r.field == field)
+            .flat_map(|r| r.paths.iter().map(|p| p.written.as_str()))
+            .collect()
     }
 
     /// Pick the fields out of one record. Errors name the field and the path.
@@ -372,17 +398,59 @@ mod tests {
             Field::Code,
             vec!["/a".into(), "/b".into(), "Machine code".into()],
             None,
+            false,
         );
         map.set(
             Field::Type,
             vec!["/kind".into()],
             Some("unspecified".into()),
+            false,
         );
         let m = map
             .apply(&json!({"a": "", "b": null, "Machine code": "77"}))
             .unwrap();
         assert_eq!(m.get(Field::Code), Some("77"));
         assert_eq!(m.get(Field::Type), Some("unspecified"));
+    }
+
+    #[test]
+    fn configured_paths_come_first_then_the_built_in_ones_unless_opted_out() {
+        let guide = json!({"incident": {"machineCode": "5859", "incidentType": "hardware"},
+                           "ticket": {"machine": "77"}});
+        let mut map = FieldMap::default();
+        map.set(Field::Code, vec!["/nowhere".into()], None, true);
+        map.set(
+            Field::Type,
+            vec!["/kind".into()],
+            Some("unspecified".into()),
+            true,
+        );
+        let m = map.apply(&guide).unwrap();
+        assert_eq!(m.get(Field::Code), Some("5859"));
+        assert_eq!(m.get(Field::Type), Some("hardware"));
+        assert!(
+            m.extra.iter().all(|(k, _)| k != "machineCode"),
+            "{:?}",
+            m.extra
+        );
+        map.set(Field::Code, vec!["/ticket/machine".into()], None, true);
+        assert_eq!(map.apply(&guide).unwrap().get(Field::Code), Some("77"));
+        assert_eq!(
+            map.paths(Field::Code)[..2],
+            ["/ticket/machine", "/incident/machineCode"]
+        );
+
+        map.set(Field::Code, vec!["/nowhere".into()], None, false);
+        map.set(
+            Field::Type,
+            vec!["/kind".into()],
+            Some("unspecified".into()),
+            false,
+        );
+        let m = map.apply(&guide).unwrap();
+        assert_eq!(m.get(Field::Code), None);
+        assert_eq!(m.get(Field::Type), Some("unspecified"));
+        assert_eq!(map.paths(Field::Code), ["/nowhere"]);
     }
 
     #[test]

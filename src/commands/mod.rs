@@ -2,6 +2,7 @@
 
 pub mod check_quota;
 pub mod completions;
+pub mod config;
 pub mod generate_docs;
 pub mod outbox;
 pub mod preview;
