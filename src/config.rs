@@ -843,12 +843,19 @@ fn parse_config(path: &Path, text: &str) -> Result<ConfigFile> {
 }
 
 /// A warning when a file holding the key can be read by group or others (like ssh).
+/// A file owned by root that another user reads through its group (`root:nagios`, mode
+/// 640) was shared on purpose by an administrator, as PostgreSQL allows for its key; only
+/// a world-readable one is then a warning.
 pub fn shared_file_warning(path: &Path, what: &str) -> Option<String> {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(path).ok()?.permissions().mode();
-        if mode & 0o044 != 0 {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = fs::metadata(path).ok()?;
+        let mode = meta.permissions().mode();
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let shared_by_root = meta.uid() == 0 && unsafe { libc::geteuid() } != 0;
+        let exposed = if shared_by_root { 0o004 } else { 0o044 };
+        if mode & exposed != 0 {
             return Some(format!(
                 "{what} {} is readable by others (mode {:o}); run: chmod 600 {}",
                 path.display(),

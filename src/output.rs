@@ -45,6 +45,8 @@ pub struct Printer {
     stdout_closed: AtomicBool,
     quota_warned: AtomicBool,
     progress: Mutex<Option<ProgressBar>>,
+    /// Error lines kept instead of printed, while a command summarises them itself.
+    held_errors: Mutex<Option<Vec<String>>>,
 }
 
 impl Printer {
@@ -63,6 +65,7 @@ impl Printer {
             stdout_closed: AtomicBool::new(false),
             quota_warned: AtomicBool::new(false),
             progress: Mutex::new(None),
+            held_errors: Mutex::new(None),
         }
     }
 
@@ -114,7 +117,30 @@ impl Printer {
     }
 
     pub fn error(&self, text: &str) {
+        if let Some(held) = self
+            .held_errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_mut()
+        {
+            held.push(text.to_string());
+            return;
+        }
         self.eprint(&format!("{}{text}", self.paint("mcnotify: error: ", "31")));
+    }
+
+    /// Keep error lines from now on instead of printing them, until `take_errors`.
+    pub fn hold_errors(&self) {
+        *self.held_errors.lock().unwrap_or_else(|e| e.into_inner()) = Some(Vec::new());
+    }
+
+    /// The error lines kept since `hold_errors`; later ones are printed again.
+    pub fn take_errors(&self) -> Vec<String> {
+        self.held_errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .unwrap_or_default()
     }
 
     pub fn hint(&self, text: &str) {

@@ -256,10 +256,32 @@ fn flush(
             entry: Some(path),
         }))
     });
+    // Under -q (cron), a failing flush says so in one line, not one per entry.
+    let one_line = printer.quiet && !printer.json;
+    if one_line {
+        printer.hold_errors();
+    }
     let interrupt = Interrupt::install();
-    let (exit, tally) = dispatch::run(work, jobs, Some(total), printer, &interrupt, |job| {
+    let ran = dispatch::run(work, jobs, Some(total), printer, &interrupt, |job| {
         courier.deliver(job)
-    })?;
+    });
+    let errors = if one_line {
+        printer.take_errors()
+    } else {
+        Vec::new()
+    };
+    let (exit, tally) = ran?;
+    if one_line && (exit != Exit::Ok || !errors.is_empty()) {
+        let first = errors
+            .first()
+            .map(|e| format!("; first error: {e}"))
+            .unwrap_or_default();
+        printer.error(&format!(
+            "outbox flush of {total} entr{}: {}{first}",
+            if total == 1 { "y" } else { "ies" },
+            tally.summary("sent")
+        ));
+    }
     summarise(&tally, "sent", printer);
     Ok(exit)
 }

@@ -39,6 +39,11 @@ impl TestEnv {
         self.dir.path().join("home")
     }
 
+    /// Where this test's system-wide config lives (in place of /etc/mcnotify).
+    pub fn system_config_dir(&self) -> PathBuf {
+        self.dir.path().join("etc/mcnotify")
+    }
+
     pub fn state_dir(&self) -> PathBuf {
         self.home().join(".local/state/mcnotify")
     }
@@ -102,6 +107,8 @@ impl TestEnv {
             .env("XDG_CONFIG_HOME", self.home().join(".config"))
             .env("XDG_STATE_HOME", self.home().join(".local/state"))
             .env("XDG_DATA_HOME", self.home().join(".local/share"))
+            // The system-wide config of this test, not the machine's /etc/mcnotify.
+            .env("MCNOTIFY_SYSTEM_CONFIG_DIR", self.system_config_dir())
             .env("RUST_BACKTRACE", "0")
             .current_dir(self.dir.path())
             .timeout(std::time::Duration::from_secs(120));
