@@ -214,7 +214,8 @@ fn cron(env: &TestEnv, line: &str, assignments: &[(String, String)]) -> support:
         .env("PATH", "/usr/bin:/bin")
         .envs(assignments.iter().map(|(k, v)| (k, v)))
         .current_dir(env.home());
-    run(&mut assert_cmd::Command::from_std(cmd).timeout(std::time::Duration::from_secs(120)))
+    let mut cmd = assert_cmd::Command::from_std(cmd);
+    run(cmd.timeout(std::time::Duration::from_secs(120)))
 }
 
 /// A crontab line's command, with cron's `%` rule applied (`\%` is a literal `%`).
