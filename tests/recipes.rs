@@ -527,3 +527,158 @@ fn the_readme_icinga_check_runs_as_the_monitoring_user_from_the_system_config() 
     let r = run(&mut assert_cmd::Command::from_std(cmd));
     assert!(r.stderr.contains("readable by others"), "{}", r.all());
 }
+
+fn show_json(cmd: &mut assert_cmd::Command) -> Value {
+    let r = run(cmd.args(["--json", "config", "show"]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    let lines = json_lines(r.stdout.as_bytes());
+    assert_eq!(lines.len(), 1, "{}", r.stdout);
+    lines[0].clone()
+}
+
+#[test]
+fn config_show_names_flag_env_profile_file_line_and_default() {
+    let env = TestEnv::new();
+    let config = env.write(
+        "conf/config.toml",
+        "to = \"top@example.com\"\nretries = 2\napi_key_file = \"key\"\n\n\
+         [profile.night]\nbase_url = \"http://127.0.0.1:9\"\nfrom_email = \"night@example.com\"\n",
+    );
+    env.write("conf/key", KEY);
+    let path = config.display().to_string();
+    let shown = show_json(
+        env.bare()
+            .arg("--config")
+            .arg(&config)
+            .args(["--profile", "night", "--timeout", "5"])
+            .env("MAILINGCORE_TENANT_ID", "tenant_env"),
+    );
+    let s = &shown["settings"];
+    assert_eq!(shown["configFile"]["path"], path);
+    assert_eq!(shown["configFile"]["kind"], "flag");
+    assert_eq!(s["profile"]["value"], "night");
+    assert_eq!(s["profile"]["kind"], "flag");
+    assert_eq!(s["timeout"]["value"], 5.0);
+    assert_eq!(s["timeout"]["flag"], "--timeout");
+    assert_eq!(s["tenant_id"]["value"], "tenant_env");
+    assert_eq!(s["tenant_id"]["kind"], "env");
+    assert_eq!(s["tenant_id"]["env"], "MAILINGCORE_TENANT_ID");
+    assert_eq!(s["base_url"]["value"], "http://127.0.0.1:9");
+    assert_eq!(s["base_url"]["kind"], "config");
+    assert_eq!(s["base_url"]["profile"], "night");
+    assert_eq!(s["base_url"]["file"], path);
+    assert_eq!(s["base_url"]["line"], 6);
+    assert_eq!(s["from_email"]["line"], 7);
+    assert_eq!(s["to"]["value"], "top@example.com");
+    assert_eq!(s["to"]["line"], 1);
+    assert_eq!(s["to"]["profile"], Value::Null);
+    assert_eq!(s["retries"]["value"], 2);
+    assert_eq!(s["retries"]["line"], 2);
+    assert_eq!(s["retry_max_time"]["kind"], "default");
+    assert_eq!(s["retry_max_time"]["value"], 30.0);
+    // The key: redacted, from the config's api_key_file at line 3.
+    assert_eq!(s["api_key"]["value"], "mc_test_…klmn");
+    assert_eq!(s["api_key"]["kind"], "config");
+    assert_eq!(s["api_key"]["line"], 3);
+    let key_path = env.dir.path().join("conf/key").display().to_string();
+    assert_eq!(
+        s["api_key"]["key"],
+        format!("config api_key_file {key_path}")
+    );
+    // The state directory: not there yet, then private once made.
+    assert_eq!(s["state_dir"]["kind"], "default");
+    assert_eq!(
+        s["state_dir"]["value"],
+        env.state_dir().display().to_string()
+    );
+    assert_eq!(s["state_dir"]["permissions"]["exists"], false);
+
+    // The same from the environment, and the human lines.
+    fs::create_dir_all(env.state_dir()).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(env.state_dir(), fs::Permissions::from_mode(0o750)).unwrap();
+    }
+    let from_env = || {
+        let mut cmd = env.bare();
+        cmd.env("MCNOTIFY_CONFIG", &config)
+            .env("MCNOTIFY_PROFILE", "night")
+            .env("MCNOTIFY_TO", "env@example.com")
+            .env("MAILINGCORE_BASE_URL", "http://127.0.0.1:8")
+            .args(["--base-url", "http://127.0.0.1:7"]);
+        cmd
+    };
+    let shown = show_json(&mut from_env());
+    let s = &shown["settings"];
+    assert_eq!(shown["configFile"]["kind"], "env");
+    assert_eq!(s["profile"]["env"], "MCNOTIFY_PROFILE");
+    assert_eq!(s["to"]["value"], "env@example.com");
+    assert_eq!(s["to"]["env"], "MCNOTIFY_TO");
+    assert_eq!(s["base_url"]["value"], "http://127.0.0.1:7");
+    assert_eq!(s["base_url"]["flag"], "--base-url");
+    #[cfg(unix)]
+    {
+        assert_eq!(s["state_dir"]["permissions"]["mode"], "750");
+        assert_eq!(s["state_dir"]["permissions"]["private"], false);
+    }
+    let r = run(from_env().args(["config", "show"]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    let line = |name: &str| {
+        r.stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no {name} line: {}", r.stdout))
+            .to_string()
+    };
+    assert!(line("config").contains(&format!("{path} (from MCNOTIFY_CONFIG)")));
+    assert!(
+        line("base_url").ends_with("flag --base-url"),
+        "{}",
+        r.stdout
+    );
+    assert!(line("to").ends_with("env MCNOTIFY_TO"), "{}", r.stdout);
+    assert!(
+        line("from_email").ends_with(&format!("profile night, {path}:7")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        line("retries").ends_with(&format!("{path}:2")),
+        "{}",
+        r.stdout
+    );
+    assert!(line("timeout").ends_with("default"), "{}", r.stdout);
+    assert!(line("state_dir").contains("mode 750"), "{}", r.stdout);
+    assert!(line("api_key").contains("mc_test_…klmn"), "{}", r.stdout);
+}
+
+#[test]
+fn config_show_gives_the_key_redacted_with_its_source_or_why_there_is_none() {
+    let env = TestEnv::new();
+    let shown = show_json(env.bare().env("MAILINGCORE_API_KEY", KEY));
+    let key = &shown["settings"]["api_key"];
+    assert_eq!(key["value"], "mc_test_…klmn");
+    assert_eq!(key["kind"], "env");
+    assert_eq!(key["key"], "MAILINGCORE_API_KEY");
+    assert_eq!(shown["configFile"]["path"], Value::Null);
+    let searched = shown["configFile"]["searched"].as_array().unwrap();
+    assert_eq!(searched.len(), 2, "{searched:?}");
+
+    let file = env.write("k", KEY);
+    let shown = show_json(env.bare().arg("--api-key-file").arg(&file));
+    let key = &shown["settings"]["api_key"];
+    assert_eq!(key["kind"], "flag");
+    assert_eq!(key["key"], format!("--api-key-file {}", file.display()));
+
+    let shown = show_json(&mut env.bare());
+    let key = &shown["settings"]["api_key"];
+    assert_eq!(key["value"], Value::Null);
+    assert_eq!(key["kind"], "none");
+    assert!(
+        key["error"].as_str().unwrap().contains("no API key found"),
+        "{key}"
+    );
+    let r = run(env.bare().args(["config", "show"]));
+    assert!(r.stdout.contains("none (looked for "), "{}", r.stdout);
+}
