@@ -83,6 +83,10 @@ pub struct GlobalArgs {
     pub color: ColorChoice,
 }
 
+/// The `--config` help of the generated man pages and completions, the same on every machine.
+pub const CONFIG_HELP_DOCS: &str = "Config file [default: the first found of \
+$XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]";
+
 /// The `--config` help names the files actually searched on this machine.
 fn config_help() -> String {
     let paths: Vec<String> = crate::config::searched_paths()

@@ -6,10 +6,12 @@ use anyhow::{Context, Result};
 use clap::CommandFactory;
 use clap_complete::Shell;
 
-use crate::cli::{Cli, GenerateDocsArgs};
+use crate::cli::{Cli, GenerateDocsArgs, CONFIG_HELP_DOCS};
 use crate::exit::Exit;
 
 pub fn run(args: &GenerateDocsArgs) -> Result<Exit> {
+    // The live help names this machine's paths; the committed files must not.
+    let command = || Cli::command().mut_arg("config", |a| a.help(CONFIG_HELP_DOCS));
     let completions = args.out_dir.join("completions");
     let man = args.out_dir.join("man");
     for dir in [&completions, &man] {
@@ -22,9 +24,9 @@ pub fn run(args: &GenerateDocsArgs) -> Result<Exit> {
         Shell::Elvish,
         Shell::PowerShell,
     ] {
-        clap_complete::generate_to(shell, &mut Cli::command(), "mcnotify", &completions)
+        clap_complete::generate_to(shell, &mut command(), "mcnotify", &completions)
             .with_context(|| format!("cannot write {shell} completions"))?;
     }
-    clap_mangen::generate_to(Cli::command(), &man).context("cannot write the man pages")?;
+    clap_mangen::generate_to(command(), &man).context("cannot write the man pages")?;
     Ok(Exit::Ok)
 }
