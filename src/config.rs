@@ -620,7 +620,7 @@ impl Settings {
         let Some(candidate) = self.key_candidates.first() else {
             return Err(Failure::new(Exit::Config, "no API key found")
                 .hint(format!(
-                    "looked in {}; export MAILINGCORE_API_KEY or point --api-key-file at a file holding the key",
+                    "looked in {}; put the key in a file (mode 600) and name it with api_key_file in the config or --api-key-file (cron and other users do not get your shell's MAILINGCORE_API_KEY)",
                     Settings::key_places()
                 ))
                 .into());

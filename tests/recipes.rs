@@ -318,6 +318,16 @@ fn the_readme_cron_recipe_drains_the_outbox_as_cron_runs_it() {
     // The bare name of the old recipe is what cron cannot find.
     let r = cron(&env, "mcnotify outbox flush -q", &assignments);
     assert_eq!(r.code, 127, "{}", r.all());
+    // A key only in the shell's environment is not there under cron: the hint says so.
+    env.write(
+        "home/.config/mcnotify/config.toml",
+        &format!("base_url = \"{}\"\n", server.url()),
+    );
+    let r = run(env.bare().env("MAILINGCORE_API_KEY", KEY).arg("verify-key"));
+    assert_eq!(r.code, 0, "{}", r.all());
+    let r = cron(&env, &format!("{BIN} verify-key"), &assignments);
+    assert_eq!(r.code, 78, "{}", r.all());
+    assert!(r.all().contains("cron"), "{}", r.all());
 }
 
 #[test]
