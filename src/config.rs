@@ -219,6 +219,8 @@ pub struct Settings {
     pub config_kind: Option<ConfigKind>,
     /// Where each setting came from, by its config key name.
     pub origins: Vec<(&'static str, Origin)>,
+    /// The `[fields]` line of each field the config maps, by field name.
+    pub field_origins: Vec<(&'static str, Origin)>,
     key_candidates: Vec<KeyCandidate>,
 }
 
@@ -556,6 +558,7 @@ impl Settings {
         };
 
         let mut fields = FieldMap::default();
+        let mut field_origins = Vec::new();
         if let Some(file) = &file {
             for (name, rule) in &file.fields {
                 let Some(field) = Field::from_config_name(name) else {
@@ -575,6 +578,16 @@ impl Settings {
                     rule.default.clone(),
                     rule.default_paths,
                 );
+                if let Some(line) = file.lines.get(&(Some("fields".into()), name.clone())) {
+                    field_origins.push((
+                        field.config_name(),
+                        Origin::Config {
+                            path: file.path.clone(),
+                            line: *line,
+                            profile: None,
+                        },
+                    ));
+                }
             }
         }
 
@@ -604,6 +617,7 @@ impl Settings {
             warnings,
             config_kind: file.as_ref().map(|f| f.kind),
             origins,
+            field_origins,
             key_candidates,
         })
     }

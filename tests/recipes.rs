@@ -552,7 +552,8 @@ fn config_show_names_flag_env_profile_file_line_and_default() {
     let config = env.write(
         "conf/config.toml",
         "to = \"top@example.com\"\nretries = 2\napi_key_file = \"key\"\n\n\
-         [profile.night]\nbase_url = \"http://127.0.0.1:9\"\nfrom_email = \"night@example.com\"\n",
+         [profile.night]\nbase_url = \"http://127.0.0.1:9\"\nfrom_email = \"night@example.com\"\n\
+         [fields]\ncode = [\"/ticket/machine\"]\n",
     );
     env.write("conf/key", KEY);
     let path = config.display().to_string();
@@ -584,6 +585,11 @@ fn config_show_names_flag_env_profile_file_line_and_default() {
     assert_eq!(s["to"]["profile"], Value::Null);
     assert_eq!(s["retries"]["value"], 2);
     assert_eq!(s["retries"]["line"], 2);
+    let code = &shown["fields"]["code"];
+    assert_eq!(code["line"], 9, "{code}");
+    assert_eq!(code["paths"][0], "/ticket/machine");
+    assert_eq!(code["paths"][1], "/incident/machineCode");
+    assert_eq!(shown["fields"].as_object().unwrap().len(), 1);
     assert_eq!(s["retry_max_time"]["kind"], "default");
     assert_eq!(s["retry_max_time"]["value"], 30.0);
     // The key: redacted, from the config's api_key_file at line 3.

@@ -215,13 +215,23 @@ pub fn show(settings: &Settings, printer: &Printer) -> Result<Exit> {
         "searched": searched,
     });
 
+    // The fields the config maps: their paths in the order they are tried, and the line.
     let mut fields = Map::new();
-    for field in Field::ALL {
+    let mut field_lines = Vec::new();
+    for (name, origin) in &settings.field_origins {
+        let Some(field) = Field::from_config_name(name) else {
+            continue;
+        };
         let paths = settings.fields.paths(field);
-        let builtin: Vec<&str> = field.default_paths().to_vec();
-        if paths != builtin {
-            fields.insert(field.config_name().into(), json!(paths));
-        }
+        field_lines.push(format!(
+            "{:<20} {}  {origin}",
+            format!("fields.{name}"),
+            paths.join(", ")
+        ));
+        let mut entry = origin_fields(origin);
+        entry.insert("paths".into(), json!(paths));
+        entry.insert("source".into(), Value::String(origin.to_string()));
+        fields.insert(name.to_string(), Value::Object(entry));
     }
 
     if printer.json {
@@ -264,12 +274,8 @@ pub fn show(settings: &Settings, printer: &Printer) -> Result<Exit> {
             shown(&row.value)
         ));
     }
-    for (name, paths) in &fields {
-        printer.out(&format!(
-            "{:<20} {}",
-            format!("fields.{name}"),
-            shown(paths)
-        ));
+    for line in &field_lines {
+        printer.out(line);
     }
     Ok(Exit::Ok)
 }
