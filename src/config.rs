@@ -942,6 +942,42 @@ mod tests {
     }
 
     #[test]
+    fn key_lines_name_the_table_and_line_of_each_key() {
+        let text = "to = \"a\"\n\n[profile.night]\nto = \"b\"\n[fields]\ncode = [\"/x\"]\n\
+                    [fields.type]\npaths = []\n";
+        let lines = key_lines(text);
+        assert_eq!(lines[&(None, "to".into())], 1);
+        assert_eq!(lines[&(Some("night".into()), "to".into())], 4);
+        assert_eq!(lines[&(Some("fields".into()), "code".into())], 6);
+        assert_eq!(lines[&(Some("fields".into()), "type".into())], 7);
+        assert_eq!(lines.len(), 4, "{lines:?}");
+    }
+
+    #[test]
+    fn field_rules_of_the_wrong_shape_name_the_field() {
+        let err = parse_config(Path::new("c.toml"), "[fields]\ncode = \"/x\"\n")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("code must be a list of paths or a table"),
+            "{err}"
+        );
+        let err = parse_config(Path::new("c.toml"), "fields = 3\n")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("fields must be a table"), "{err}");
+        let file = parse_config(
+            Path::new("c.toml"),
+            "[fields]\ncode = [\"/x\"]\ntype = { paths = [\"/t\"], default_paths = false }\n",
+        )
+        .unwrap();
+        assert!(file.fields["code"].default_paths);
+        assert!(!file.fields["type"].default_paths);
+    }
+
+    #[test]
     fn unknown_keys_and_bad_toml_name_the_file() {
         let err = parse_config(Path::new("c.toml"), "tu = \"x\"")
             .err()
