@@ -100,9 +100,16 @@ struct ConfigFile {
     top: Profile,
     profiles: BTreeMap<String, Profile>,
     fields: BTreeMap<String, FieldRule>,
-    /// The line of each key: `(None, key)` at the top level, `(Some(profile), key)` in a
-    /// profile, `(Some("fields"), name)` in `[fields]`.
-    lines: BTreeMap<(Option<String>, String), usize>,
+    /// The 1-based line of each key, by the table it is in.
+    lines: BTreeMap<(Table, String), usize>,
+}
+
+/// A table of the config file that holds settings or field rules.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Table {
+    Top,
+    Profile(String),
+    Fields,
 }
 
 /// How the config file was found.
@@ -292,7 +299,10 @@ impl Tracer<'_> {
         };
         let at = |table: Option<&str>| {
             file.lines
-                .get(&(table.map(str::to_string), key.to_string()))
+                .get(&(
+                    table.map_or(Table::Top, |p| Table::Profile(p.to_string())),
+                    key.to_string(),
+                ))
                 .map(|line| Origin::Config {
                     path: file.path.clone(),
                     line: *line,
@@ -578,7 +588,7 @@ impl Settings {
                     rule.default.clone(),
                     rule.default_paths,
                 );
-                if let Some(line) = file.lines.get(&(Some("fields".into()), name.clone())) {
+                if let Some(line) = file.lines.get(&(Table::Fields, name.clone())) {
                     field_origins.push((
                         field.config_name(),
                         Origin::Config {
@@ -762,7 +772,7 @@ fn read_config(explicit: Option<&Path>, env: &Env) -> Result<Option<ConfigFile>>
 }
 
 /// The 1-based line of each key of the top level, of each profile and of `[fields]`.
-fn key_lines(text: &str) -> BTreeMap<(Option<String>, String), usize> {
+fn key_lines(text: &str) -> BTreeMap<(Table, String), usize> {
     let mut lines = BTreeMap::new();
     let Ok(root) = toml::de::DeTable::parse(text) else {
         return lines;
@@ -777,7 +787,10 @@ fn key_lines(text: &str) -> BTreeMap<(Option<String>, String), usize> {
                     if let toml::de::DeValue::Table(table) = table.get_ref() {
                         for (k, _) in table {
                             lines.insert(
-                                (Some(profile.get_ref().to_string()), k.get_ref().to_string()),
+                                (
+                                    Table::Profile(profile.get_ref().to_string()),
+                                    k.get_ref().to_string(),
+                                ),
                                 line_of(k.span()),
                             );
                         }
@@ -786,14 +799,11 @@ fn key_lines(text: &str) -> BTreeMap<(Option<String>, String), usize> {
             }
             ("fields", toml::de::DeValue::Table(fields)) => {
                 for (k, _) in fields {
-                    lines.insert(
-                        (Some("fields".to_string()), k.get_ref().to_string()),
-                        line_of(k.span()),
-                    );
+                    lines.insert((Table::Fields, k.get_ref().to_string()), line_of(k.span()));
                 }
             }
             _ => {
-                lines.insert((None, name), line_of(key.span()));
+                lines.insert((Table::Top, name), line_of(key.span()));
             }
         }
     }
@@ -946,10 +956,10 @@ mod tests {
         let text = "to = \"a\"\n\n[profile.night]\nto = \"b\"\n[fields]\ncode = [\"/x\"]\n\
                     [fields.type]\npaths = []\n";
         let lines = key_lines(text);
-        assert_eq!(lines[&(None, "to".into())], 1);
-        assert_eq!(lines[&(Some("night".into()), "to".into())], 4);
-        assert_eq!(lines[&(Some("fields".into()), "code".into())], 6);
-        assert_eq!(lines[&(Some("fields".into()), "type".into())], 7);
+        assert_eq!(lines[&(Table::Top, "to".into())], 1);
+        assert_eq!(lines[&(Table::Profile("night".into()), "to".into())], 4);
+        assert_eq!(lines[&(Table::Fields, "code".into())], 6);
+        assert_eq!(lines[&(Table::Fields, "type".into())], 7);
         assert_eq!(lines.len(), 4, "{lines:?}");
     }
 
