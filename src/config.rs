@@ -269,27 +269,34 @@ struct Tracer<'a> {
 }
 
 impl Tracer<'_> {
-    /// A setting clap reads from `flag` (and `var`, when it has one), else config `key`.
+    /// A setting clap reads from `flag` (and `var`, when it has one) when `given`, else
+    /// config `key`; the clap argument's id is the key.
     fn of(
         &self,
         given: bool,
-        id: &str,
+        key: &'static str,
         flag: &'static str,
         var: Option<&'static str>,
-        key: &str,
-    ) -> Origin {
-        if given {
-            let on_line = self
-                .env
-                .from_command_line
-                .as_ref()
-                .is_none_or(|set| set.contains(id));
-            return match var {
-                Some(var) if !on_line => Origin::Env(var),
-                _ => Origin::Flag(flag),
-            };
+    ) -> (&'static str, Origin) {
+        let origin = if given {
+            self.given(key, flag, var)
+        } else {
+            self.config(key)
+        };
+        (key, origin)
+    }
+
+    /// The flag, or its environment variable when the flag was not on the command line.
+    fn given(&self, id: &str, flag: &'static str, var: Option<&'static str>) -> Origin {
+        let on_line = self
+            .env
+            .from_command_line
+            .as_ref()
+            .is_none_or(|set| set.contains(id));
+        match var {
+            Some(var) if !on_line => Origin::Env(var),
+            _ => Origin::Flag(flag),
         }
-        self.config(key)
     }
 
     /// The config line that sets `key`: the selected profile first, then the top level.
@@ -413,130 +420,60 @@ impl Settings {
                 profile: global.profile.as_deref(),
                 env,
             };
-            let g = global;
-            let a = &args;
+            let (g, a) = (global, &args);
             vec![
                 (
                     "profile",
                     match &g.profile {
-                        Some(_) => t.of(true, "profile", "--profile", Some("MCNOTIFY_PROFILE"), ""),
+                        Some(_) => t.given("profile", "--profile", Some("MCNOTIFY_PROFILE")),
                         None => Origin::Default,
                     },
                 ),
-                (
+                t.of(
+                    g.base_url.is_some(),
                     "base_url",
-                    t.of(
-                        g.base_url.is_some(),
-                        "base_url",
-                        "--base-url",
-                        Some("MAILINGCORE_BASE_URL"),
-                        "base_url",
-                    ),
+                    "--base-url",
+                    Some("MAILINGCORE_BASE_URL"),
                 ),
-                (
+                t.of(
+                    g.tenant_id.is_some(),
                     "tenant_id",
-                    t.of(
-                        g.tenant_id.is_some(),
-                        "tenant_id",
-                        "--tenant-id",
-                        Some("MAILINGCORE_TENANT_ID"),
-                        "tenant_id",
-                    ),
+                    "--tenant-id",
+                    Some("MAILINGCORE_TENANT_ID"),
                 ),
-                (
-                    "timeout",
-                    t.of(g.timeout.is_some(), "timeout", "--timeout", None, "timeout"),
-                ),
-                (
-                    "retries",
-                    t.of(g.retries.is_some(), "retries", "--retries", None, "retries"),
-                ),
-                (
+                t.of(g.timeout.is_some(), "timeout", "--timeout", None),
+                t.of(g.retries.is_some(), "retries", "--retries", None),
+                t.of(
+                    g.retry_max_time.is_some(),
                     "retry_max_time",
-                    t.of(
-                        g.retry_max_time.is_some(),
-                        "retry_max_time",
-                        "--retry-max-time",
-                        None,
-                        "retry_max_time",
-                    ),
+                    "--retry-max-time",
+                    None,
                 ),
-                (
-                    "to",
-                    t.of(a.to.is_some(), "to", "--to", Some("MCNOTIFY_TO"), "to"),
-                ),
-                (
-                    "from_email",
-                    t.of(
-                        a.from_email.is_some(),
-                        "from_email",
-                        "--from-email",
-                        None,
-                        "from_email",
-                    ),
-                ),
-                (
-                    "from_name",
-                    t.of(
-                        a.from_name.is_some(),
-                        "from_name",
-                        "--from-name",
-                        None,
-                        "from_name",
-                    ),
-                ),
-                (
-                    "reply_to",
-                    t.of(
-                        a.reply_to.is_some(),
-                        "reply_to",
-                        "--reply-to",
-                        None,
-                        "reply_to",
-                    ),
-                ),
-                (
-                    "tags",
-                    t.of(!a.tags.is_empty(), "tags", "--tag", None, "tags"),
-                ),
-                (
-                    "source",
-                    t.of(a.source.is_some(), "source", "--source", None, "source"),
-                ),
+                t.of(a.to.is_some(), "to", "--to", Some("MCNOTIFY_TO")),
+                t.of(a.from_email.is_some(), "from_email", "--from-email", None),
+                t.of(a.from_name.is_some(), "from_name", "--from-name", None),
+                t.of(a.reply_to.is_some(), "reply_to", "--reply-to", None),
+                t.of(!a.tags.is_empty(), "tags", "--tag", None),
+                t.of(a.source.is_some(), "source", "--source", None),
                 ("locale", t.config("locale")),
-                (
-                    "subject",
-                    t.of(a.subject.is_some(), "subject", "--subject", None, "subject"),
-                ),
-                (
+                t.of(a.subject.is_some(), "subject", "--subject", None),
+                t.of(
+                    a.template_dir.is_some(),
                     "template_dir",
-                    t.of(
-                        a.template_dir.is_some(),
-                        "template_dir",
-                        "--template-dir",
-                        None,
-                        "template_dir",
-                    ),
+                    "--template-dir",
+                    None,
                 ),
-                (
+                t.of(
+                    a.template_version_id.is_some(),
                     "template_version_id",
-                    t.of(
-                        a.template_version_id.is_some(),
-                        "template_version_id",
-                        "--template-version-id",
-                        None,
-                        "template_version_id",
-                    ),
+                    "--template-version-id",
+                    None,
                 ),
-                (
+                t.of(
+                    a.idempotency_key.is_some(),
                     "idempotency_key",
-                    t.of(
-                        a.idempotency_key.is_some(),
-                        "idempotency_key",
-                        "--idempotency-key",
-                        None,
-                        "idempotency_key",
-                    ),
+                    "--idempotency-key",
+                    None,
                 ),
                 ("api_key_file", t.config("api_key_file")),
                 ("api_key", t.config("api_key")),
