@@ -6,7 +6,6 @@ use std::path::Path;
 use anyhow::Result;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory};
-use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::cli::Cli;
@@ -34,13 +33,13 @@ pub fn given_on_command_line() -> BTreeSet<String> {
     given
 }
 
-/// One line of the report.
-#[derive(Debug, Serialize)]
+/// One line of the report: the setting, its value, and its origin as text and as the
+/// fields of its `--json` entry.
+#[derive(Debug)]
 struct Row {
     name: &'static str,
     value: Value,
     source: String,
-    #[serde(flatten)]
     origin: Map<String, Value>,
 }
 
