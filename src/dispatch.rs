@@ -3,17 +3,21 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::IsTerminal;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::io::Write;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Condvar, Mutex, Once};
 use std::thread;
 use std::time::Duration;
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
 
 use crate::delivery::{Finished, Job};
 use crate::exit::Exit;
-use crate::output::Printer;
+use crate::output::{Printer, RecordResult};
 
 /// How far results may run ahead of the oldest unfinished one (bounds memory).
 const REORDER_WINDOW: usize = 4096;
@@ -89,33 +93,63 @@ impl Tally {
     }
 }
 
-/// Ctrl-C: the first stops new sends, the second exits at once.
-pub struct Interrupt {
-    flag: Arc<AtomicBool>,
-}
+/// The signal that interrupted the run, 0 while none has (one per process).
+static SIGNAL: AtomicI32 = AtomicI32::new(0);
+
+/// Ctrl-C (SIGINT), SIGTERM and SIGHUP: the first stops new sends and lets the requests in
+/// flight finish (journaled, and kept when they fail); a second one exits at once.
+pub struct Interrupt(());
 
 impl Interrupt {
-    /// Install the handler (once per process).
+    /// Install the handler (once per process). The signals are read on a thread of their
+    /// own, so the message is printed outside the signal handler.
     pub fn install() -> Interrupt {
-        static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
-        let flag = FLAG
-            .get_or_init(|| {
-                let flag = Arc::new(AtomicBool::new(false));
-                let handler_flag = flag.clone();
-                let _ = ctrlc::set_handler(move || {
-                    if handler_flag.swap(true, Ordering::SeqCst) {
-                        std::process::exit(130);
+        static INSTALLED: Once = Once::new();
+        INSTALLED.call_once(|| {
+            let Ok(mut signals) = Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+                return;
+            };
+            thread::spawn(move || {
+                for signal in signals.forever() {
+                    if SIGNAL.swap(signal, Ordering::SeqCst) != 0 {
+                        std::process::exit(128 + signal);
                     }
-                    eprintln!("\nmcnotify: interrupted: finishing the requests in flight (Ctrl-C again to quit now)");
-                });
-                flag
-            })
-            .clone();
-        Interrupt { flag }
+                    let (name, again) = match signal {
+                        SIGTERM => ("terminated (SIGTERM)", "another signal"),
+                        SIGHUP => ("hung up (SIGHUP)", "another signal"),
+                        _ => ("interrupted", "Ctrl-C again"),
+                    };
+                    // A closed stderr must not stop the run: the message is dropped then.
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "\nmcnotify: {name}: finishing the requests in flight ({again} to quit now)"
+                    );
+                }
+            });
+        });
+        Interrupt(())
     }
 
     pub fn is_set(&self) -> bool {
-        self.flag.load(Ordering::SeqCst)
+        SIGNAL.load(Ordering::SeqCst) != 0
+    }
+
+    /// The exit code of an interrupted run: 130 (SIGINT), 143 (SIGTERM), 129 (SIGHUP).
+    pub fn exit(&self) -> Exit {
+        match SIGNAL.load(Ordering::SeqCst) {
+            SIGTERM => Exit::Terminated,
+            SIGHUP => Exit::HungUp,
+            _ => Exit::Interrupted,
+        }
+    }
+
+    /// What stopped the run, for the closing report.
+    fn what(&self) -> &'static str {
+        match SIGNAL.load(Ordering::SeqCst) {
+            SIGTERM => "terminated (SIGTERM)",
+            SIGHUP => "hung up (SIGHUP)",
+            _ => "interrupted",
+        }
     }
 }
 
@@ -224,6 +258,9 @@ impl Reorder<'_> {
                 st.tally.add(result.outcome);
                 if self.printer.json {
                     self.printer.json_line(result);
+                } else if result.outcome == "not-sent" {
+                    self.printer
+                        .detail(1, &format!("{}: not sent (interrupted)", result.origin));
                 }
             }
             if let Some(line) = &done.line {
@@ -280,7 +317,10 @@ pub fn run(
                     let finished = if interrupt.is_set() {
                         Finished::not_sent(&job)
                     } else {
-                        deliver(&job)
+                        // A panic in one delivery must not leave its place in the order
+                        // empty (the run would wait for it forever): it becomes a result.
+                        panic::catch_unwind(AssertUnwindSafe(|| deliver(&job)))
+                            .unwrap_or_else(|_| crashed(&job, printer))
                     };
                     reorder.complete(seq, finished);
                 }
@@ -316,7 +356,7 @@ pub fn run(
         .unwrap_or_else(|e| e.into_inner());
     let mut exit = st.exit.unwrap_or(Exit::Ok);
     if interrupt.is_set() {
-        exit = Exit::Interrupted;
+        exit = interrupt.exit();
         let skipped = st.tally.not_sent;
         // Input after the interruption is left unread: say where to resume.
         let tail = match unread_from {
@@ -324,11 +364,32 @@ pub fn run(
             None => String::new(),
         };
         printer.error(&format!(
-            "interrupted: {skipped} record{} in the queue were not sent{tail}; the requests in flight finished",
+            "{}: {skipped} record{} in the queue were not sent{tail}; the requests in flight finished",
+            interrupt.what(),
             if skipped == 1 { "" } else { "s" }
         ));
     }
     Ok((exit, st.tally))
+}
+
+/// The result of a delivery that panicked: named, with the way to resend it safely.
+fn crashed(job: &Job, printer: &Printer) -> Finished {
+    let error = "internal error while sending; it may have been sent: send it again (same idempotency key, so never twice)";
+    printer.error(&format!("{}: {error}", job.origin));
+    Finished {
+        result: Some(RecordResult {
+            record: job.number,
+            origin: job.origin.clone(),
+            outcome: "error",
+            idempotency_key: Some(job.key.clone()),
+            to: job.to.clone(),
+            subject: job.subject.clone(),
+            error: Some(error.into()),
+            ..RecordResult::default()
+        }),
+        exit: Exit::Internal,
+        line: None,
+    }
 }
 
 fn progress_bar(printer: &Printer, total: Option<u64>) -> ProgressBar {

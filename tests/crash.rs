@@ -1,0 +1,439 @@
+//! The process's life and its state on disk: SIGTERM and SIGHUP mid-run, a closed stderr,
+//! SIGKILL at random points, a torn journal line, unsafe state directories, a full or
+//! read-only disk, and several runs at once over the same state.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::harness::{incidents, json_lines, ndjson, run, TestEnv, HELPDESK, KEY};
+use support::standin::{Fault, StandIn};
+
+fn key(i: usize) -> String {
+    format!("botpress-conv_{i:03}-incident")
+}
+
+/// The binary with the test's clean environment, for runs that are signalled or raced.
+fn binary(env: &TestEnv, server: &StandIn) -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("mcnotify"));
+    cmd.env_clear()
+        .env("HOME", env.home())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("XDG_STATE_HOME", env.home().join(".local/state"))
+        .env("XDG_CONFIG_HOME", env.home().join(".config"))
+        .env("MAILINGCORE_BASE_URL", server.url())
+        .env("MAILINGCORE_API_KEY", KEY)
+        .env("MCNOTIFY_TO", HELPDESK)
+        .current_dir(env.dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+fn signal(child: &Child, signal: i32) {
+    let rc = unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+    assert_eq!(rc, 0, "kill {signal}");
+}
+
+/// Wait for the child at most `limit`; a run that does not end is killed and fails the test.
+fn wait_bounded(mut child: Child, limit: Duration) -> Output {
+    let started = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "the run did not end within {limit:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Every key accepted at most once on the stand-in.
+fn accepted_once(server: &StandIn) -> BTreeMap<String, usize> {
+    let by_key = server.accepted_by_key();
+    assert!(
+        by_key.values().all(|&n| n == 1),
+        "an email was sent twice: {by_key:?}"
+    );
+    by_key
+}
+
+/// The journal's lines, each of which must parse.
+fn journal_lines(env: &TestEnv) -> Vec<Value> {
+    let text = fs::read_to_string(env.state_dir().join("journal.jsonl")).unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("torn journal line {l:?}: {e}")))
+        .collect()
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(read) = fs::read_dir(dir) else {
+        return out;
+    };
+    for item in read.flatten() {
+        let path = item.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+// ---------------------------------------------------------------- SIGTERM and SIGHUP
+
+/// A batch of 40 against a slow stand-in, stopped by `sig` once a few sends are under way.
+fn send_stopped_by(sig: i32, code: i32) {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    server.push_faults(vec![Fault::Delay(Duration::from_millis(300)); 40]);
+    let file = env.write("many.ndjson", &ndjson(&incidents(40, 1000)));
+    let child = binary(&env, &server)
+        .args(["send", "--jobs", "2", "--json", "--file"])
+        .arg(&file)
+        .spawn()
+        .unwrap();
+    wait_until("sends under way", Duration::from_secs(20), || {
+        server.sends().len() >= 3
+    });
+    let requested = server.sends().len();
+    signal(&child, sig);
+    let out = wait_bounded(child, Duration::from_secs(30));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    let lines = json_lines(&out.stdout);
+    let sent: Vec<&Value> = lines.iter().filter(|l| l["outcome"] == "sent").collect();
+    let not_sent = lines.iter().filter(|l| l["outcome"] == "not-sent").count();
+    assert_eq!(lines.len(), sent.len() + not_sent, "{}", text(&out.stdout));
+    // The requests in flight finished: at least those started before the signal.
+    assert!(
+        sent.len() >= requested,
+        "{} sent of {requested}",
+        sent.len()
+    );
+    let by_key = accepted_once(&server);
+    assert_eq!(
+        by_key.len(),
+        sent.len(),
+        "the stand-in took only what is reported"
+    );
+    // Each accepted one is journaled.
+    let journaled: Vec<String> = journal_lines(&env)
+        .iter()
+        .filter(|e| e["outcome"] == "sent")
+        .map(|e| e["idempotencyKey"].as_str().unwrap().to_string())
+        .collect();
+    for k in by_key.keys() {
+        assert!(journaled.contains(k), "{k} accepted but not journaled");
+    }
+    // The rest are named: by record in the JSON lines, or as the point to resume from.
+    let records: Vec<u64> = lines
+        .iter()
+        .map(|l| l["record"].as_u64().unwrap())
+        .collect();
+    assert_eq!(records, (1..=lines.len() as u64).collect::<Vec<_>>());
+    if lines.len() < 40 {
+        let resume = format!("nor record {} and those after it", lines.len() + 1);
+        assert!(stderr.contains(&resume), "{stderr}");
+    }
+    assert!(stderr.contains("not sent"), "{stderr}");
+    for i in 1..=40 {
+        let reported = lines
+            .iter()
+            .find(|l| l["idempotencyKey"] == key(i).as_str());
+        let accepted = by_key.contains_key(&key(i));
+        match reported {
+            Some(l) => assert_eq!(l["outcome"] == "sent", accepted, "{l}"),
+            None => assert!(!accepted && i > lines.len(), "record {i} lost"),
+        }
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn sigterm_finishes_in_flight_sends_journals_them_and_exits_143() {
+    send_stopped_by(libc::SIGTERM, 143);
+}
+
+#[test]
+fn sighup_finishes_in_flight_sends_journals_them_and_exits_129() {
+    send_stopped_by(libc::SIGHUP, 129);
+}
+
+#[test]
+fn sigterm_during_a_flush_keeps_what_was_not_sent() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    server.set_down(true);
+    let file = env.write("batch.ndjson", &ndjson(&incidents(20, 2000)));
+    let r = run(env
+        .cmd(&server.url())
+        .args(["send", "--retries", "0", "--timeout", "1", "--file"])
+        .arg(&file));
+    assert_eq!(r.code, 75, "{}", r.all());
+    assert_eq!(env.outbox_entries().len(), 20);
+    server.set_down(false);
+    server.push_faults(vec![Fault::Delay(Duration::from_millis(300)); 20]);
+    let child = binary(&env, &server)
+        .args(["outbox", "flush", "--jobs", "2"])
+        .spawn()
+        .unwrap();
+    wait_until("flush under way", Duration::from_secs(20), || {
+        server.sends().len() >= 3
+    });
+    signal(&child, libc::SIGTERM);
+    let out = wait_bounded(child, Duration::from_secs(30));
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(143), "{stderr}");
+    assert!(stderr.contains("terminated (SIGTERM)"), "{stderr}");
+    let by_key = accepted_once(&server);
+    assert!(!by_key.is_empty() && by_key.len() < 20, "{by_key:?}");
+    let kept: Vec<String> = env
+        .outbox_entries()
+        .iter()
+        .map(|e| e["idempotencyKey"].as_str().unwrap().to_string())
+        .collect();
+    for i in 1..=20 {
+        let k = key(i);
+        assert!(
+            by_key.contains_key(&k) != kept.contains(&k),
+            "{k}: accepted {} and kept {}",
+            by_key.contains_key(&k),
+            kept.contains(&k)
+        );
+    }
+    // A later flush sends the rest, each once.
+    let r = run(env.cmd(&server.url()).args(["outbox", "flush"]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(accepted_once(&server).len(), 20);
+}
+
+// ---------------------------------------------------------------- a closed stderr
+
+#[test]
+fn a_closed_stderr_neither_stops_nor_hangs_a_batch() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    // Invalid records, 503s and a quota warning: plenty to print on stderr.
+    server.set_quota(5000, 4500);
+    let mut records = incidents(30, 1000);
+    for r in records.iter_mut().step_by(3) {
+        r["contactEmail"] = Value::from("not-an-address");
+    }
+    server.push_faults(vec![Fault::Status(503); 6]);
+    let file = env.write("many.ndjson", &ndjson(&records));
+    let mut child = binary(&env, &server)
+        .args(["send", "--jobs", "3", "--retries", "0", "-v", "--file"])
+        .arg(&file)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The reader goes away before the first message is written.
+    drop(child.stderr.take());
+    let out = wait_bounded(child, Duration::from_secs(30));
+    assert!(
+        matches!(out.status.code(), Some(75) | Some(65)),
+        "{:?}",
+        out.status
+    );
+    let by_key = accepted_once(&server);
+    let kept: Vec<String> = env
+        .outbox_entries()
+        .iter()
+        .map(|e| e["idempotencyKey"].as_str().unwrap().to_string())
+        .collect();
+    for (i, r) in records.iter().enumerate() {
+        let k = key(i + 1);
+        if r["contactEmail"] == "not-an-address" {
+            continue;
+        }
+        assert!(
+            by_key.contains_key(&k) != kept.contains(&k),
+            "{k}: accepted {} and kept {}",
+            by_key.contains_key(&k),
+            kept.contains(&k)
+        );
+    }
+}
+
+// ---------------------------------------------------------------- SIGKILL at random points
+
+/// A small xorshift generator, seeded per run (the seed is printed on failure).
+struct Dice(u64);
+
+impl Dice {
+    fn new() -> Dice {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(std::process::id() as u64);
+        Dice(h.finish() | 1)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// `n` incidents of one round, each with its own conversation id (so its own key).
+fn round_incidents(round: usize, n: usize) -> Vec<Value> {
+    let mut records = incidents(n, round * 100);
+    for (i, r) in records.iter_mut().enumerate() {
+        r["conversationId"] = Value::from(format!("conv_r{round:02}_{i:02}"));
+    }
+    records
+}
+
+fn temp_files(dir: &Path) -> Vec<PathBuf> {
+    files_under(dir)
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(".tmp-"))
+        })
+        .collect()
+}
+
+#[test]
+fn sigkill_at_random_points_loses_nothing_and_leaves_no_temp_file() {
+    const ROUNDS: usize = 20;
+    const PER_ROUND: usize = 40;
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let mut dice = Dice::new();
+    let seed = dice.0;
+    let mut files = Vec::new();
+    for round in 0..ROUNDS {
+        // A few slow answers, then a 503 that halts the run: the rest are written to the
+        // outbox, one atomic write each, while the kill may come.
+        server.push_faults(vec![Fault::Delay(Duration::from_millis(10)); 2]);
+        server.push_fault(Fault::Status(503));
+        let child = if round % 4 == 3 {
+            binary(&env, &server)
+                .args(["outbox", "flush", "--jobs", "4", "--retries", "0"])
+                .spawn()
+                .unwrap()
+        } else {
+            let file = env.write(
+                &format!("round{round:02}.ndjson"),
+                &ndjson(&round_incidents(round, PER_ROUND)),
+            );
+            files.push(file.clone());
+            binary(&env, &server)
+                .args(["send", "--jobs", "4", "--retries", "0", "--file"])
+                .arg(&file)
+                .spawn()
+                .unwrap()
+        };
+        std::thread::sleep(Duration::from_millis(5 + dice.below(120)));
+        signal(&child, libc::SIGKILL);
+        wait_bounded(child, Duration::from_secs(10));
+    }
+    // Right after the kills: every entry and journal line on disk is whole.
+    for entry in TestEnv::json_files(&env.outbox_dir())
+        .into_iter()
+        .chain(TestEnv::json_files(&env.outbox_dir().join("failed")))
+    {
+        let bytes = fs::read(&entry).unwrap();
+        assert!(
+            serde_json::from_slice::<Value>(&bytes).is_ok(),
+            "seed {seed}: torn entry {}",
+            entry.display()
+        );
+    }
+    journal_lines(&env);
+    let left = temp_files(&env.state_dir()).len();
+    eprintln!("seed {seed}: {left} temp files left by {ROUNDS} kills");
+
+    // The next runs, unkilled: the temp files go, and everything is delivered once.
+    std::thread::sleep(Duration::from_millis(1100));
+    let mut send = env.cmd(&server.url());
+    send.args(["send", "--retries", "0"]);
+    for file in &files {
+        send.arg("--file").arg(file);
+    }
+    run(&mut send);
+    assert!(
+        temp_files(&env.state_dir()).is_empty(),
+        "seed {seed}: temp files left after the next run: {:?}",
+        temp_files(&env.state_dir())
+    );
+    for _ in 0..10 {
+        if env.outbox_entries().is_empty() {
+            break;
+        }
+        run(env
+            .cmd(&server.url())
+            .args(["outbox", "flush", "--retries", "0"]));
+    }
+    assert!(env.outbox_entries().is_empty(), "seed {seed}");
+    assert!(env.failed_entries().is_empty(), "seed {seed}");
+    let by_key = accepted_once(&server);
+    let sent_rounds = files.len();
+    let mut expected = 0;
+    for round in (0..ROUNDS).filter(|r| r % 4 != 3) {
+        for i in 0..PER_ROUND {
+            let k = format!("botpress-conv_r{round:02}_{i:02}-incident");
+            assert!(by_key.contains_key(&k), "seed {seed}: {k} lost");
+            expected += 1;
+        }
+    }
+    assert_eq!(expected, sent_rounds * PER_ROUND);
+    assert_eq!(by_key.len(), expected, "seed {seed}");
+    no_key_with_two_bodies(&server);
+    journal_lines(&env);
+    for file in files_under(&env.state_dir()) {
+        assert_eq!(mode(&file), 0o600, "seed {seed}: {}", file.display());
+    }
+}
+
+/// Every request under one idempotency key carried the same body.
+fn no_key_with_two_bodies(server: &StandIn) {
+    let mut bodies: BTreeMap<String, Value> = BTreeMap::new();
+    for req in server.sends() {
+        let body = req.json();
+        let k = body["idempotencyKey"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if let Some(seen) = bodies.get(&k) {
+            assert_eq!(seen, &body, "{k} was sent with two bodies");
+        } else {
+            bodies.insert(k, body);
+        }
+    }
+}
