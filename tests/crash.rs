@@ -437,3 +437,42 @@ fn no_key_with_two_bodies(server: &StandIn) {
         }
     }
 }
+
+// ---------------------------------------------------------------- a torn journal line
+
+#[test]
+fn a_quota_429_after_a_torn_journal_line_still_makes_check_quota_critical() {
+    let server = StandIn::with(support::standin::Config {
+        quota_headers_on_logs: false,
+        ..Default::default()
+    });
+    let env = TestEnv::new();
+    // A first send, then a crash that cut the next journal line short.
+    let file = env.write("one.json", support::harness::GUIDE_INCIDENT);
+    let r = run(env.cmd(&server.url()).args(["send", "--file"]).arg(&file));
+    assert_eq!(r.code, 0, "{}", r.all());
+    let journal = env.state_dir().join("journal.jsonl");
+    let whole = fs::read_to_string(&journal).unwrap();
+    let first = whole.lines().next().unwrap().to_string();
+    fs::write(&journal, format!("{first}\n{}", &first[..first.len() / 2])).unwrap();
+    // The next send is refused for the monthly quota.
+    server.push_fault(Fault::QuotaExceeded(support::standin::ErrorStyle::Nest));
+    let file = env.write("two.ndjson", &ndjson(&incidents(1, 7000)));
+    let r = run(env
+        .cmd(&server.url())
+        .args(["send", "--retries", "0", "--file"])
+        .arg(&file));
+    assert_eq!(r.code, 75, "{}", r.all());
+    let r = run(env.cmd(&server.url()).args(["check-quota", "-v"]));
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stdout.contains("QUOTA CRITICAL"), "{}", r.stdout);
+    assert!(r.stdout.contains("blocked by a quota 429"), "{}", r.stdout);
+    assert!(r.stderr.contains("journal.jsonl:2"), "{}", r.stderr);
+    // The torn line stays alone on its line; the entries after it are whole lines.
+    let text = fs::read_to_string(&journal).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[1], &first[..first.len() / 2]);
+    for l in &lines[2..] {
+        serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("{l}: {e}"));
+    }
+}
