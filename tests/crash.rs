@@ -476,3 +476,284 @@ fn a_quota_429_after_a_torn_journal_line_still_makes_check_quota_critical() {
         serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("{l}: {e}"));
     }
 }
+
+// ---------------------------------------------------------------- a full or read-only disk
+
+/// A mount made for one test, undone when it ends (also when it fails).
+struct Mount(PathBuf);
+
+impl Mount {
+    /// `mount ARGS… TARGET`; `None` (with a note) where this machine does not allow it.
+    fn new(args: &[&str], target: &Path) -> Option<Mount> {
+        let ok = Command::new("mount")
+            .args(args)
+            .arg(target)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("cannot mount here ({args:?}); skipped");
+        }
+        ok.then(|| Mount(target.to_path_buf()))
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// Each record of a `--json` run: accepted once, kept on disk, or named NOT saved.
+fn accounted_for(
+    env: &TestEnv,
+    server: &StandIn,
+    lines: &[Value],
+    n: usize,
+) -> (usize, usize, usize) {
+    let by_key = accepted_once(server);
+    let kept: Vec<String> = env
+        .outbox_entries()
+        .into_iter()
+        .chain(env.failed_entries())
+        .map(|e| e["idempotencyKey"].as_str().unwrap().to_string())
+        .collect();
+    let (mut sent, mut saved, mut lost) = (0, 0, 0);
+    for i in 1..=n {
+        let k = key(i);
+        let line = lines
+            .iter()
+            .find(|l| l["idempotencyKey"] == k.as_str())
+            .unwrap_or_else(|| panic!("{k} not reported"));
+        let not_saved = line["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("NOT saved"));
+        match (by_key.contains_key(&k), kept.contains(&k), not_saved) {
+            (true, false, false) => sent += 1,
+            (false, true, false) => saved += 1,
+            (false, false, true) => lost += 1,
+            other => panic!("{k}: (accepted, kept, named NOT saved) = {other:?}: {line}"),
+        }
+    }
+    (sent, saved, lost)
+}
+
+#[test]
+fn a_disk_that_fills_up_mid_batch_names_every_incident_it_could_not_keep() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let state = env.dir.path().join("small");
+    fs::create_dir_all(&state).unwrap();
+    let Some(_mount) = Mount::new(&["-t", "tmpfs", "-o", "size=96k,mode=700", "tmpfs"], &state)
+    else {
+        return;
+    };
+    server.set_down(true);
+    let n = 60;
+    let file = env.write("many.ndjson", &ndjson(&incidents(n, 4000)));
+    let r = run(env
+        .cmd(&server.url())
+        .env("XDG_STATE_HOME", &state)
+        .args([
+            "send",
+            "--json",
+            "--retries",
+            "0",
+            "--timeout",
+            "1",
+            "--file",
+        ])
+        .arg(&file));
+    assert_eq!(r.code, 74, "{}", r.all());
+    assert!(r.stderr.contains("NOT saved"), "{}", r.stderr);
+    let lines = json_lines(r.stdout.as_bytes());
+    let outbox = state.join("mcnotify/outbox");
+    let kept: Vec<Value> = TestEnv::json_files(&outbox)
+        .iter()
+        .map(|p| {
+            serde_json::from_slice(&fs::read(p).unwrap())
+                .unwrap_or_else(|e| panic!("torn entry {}: {e}", p.display()))
+        })
+        .collect();
+    assert!(!kept.is_empty() && kept.len() < n, "{} kept", kept.len());
+    let by_key = accepted_once(&server);
+    assert!(by_key.is_empty());
+    for i in 1..=n {
+        let k = key(i);
+        let line = lines
+            .iter()
+            .find(|l| l["idempotencyKey"] == k.as_str())
+            .unwrap();
+        let in_outbox = kept.iter().any(|e| e["idempotencyKey"] == k.as_str());
+        let not_saved = line["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("NOT saved"));
+        assert!(
+            in_outbox != not_saved,
+            "{k}: kept {in_outbox}, named NOT saved {not_saved}"
+        );
+    }
+    assert!(temp_files(&state).is_empty(), "{:?}", temp_files(&state));
+    // Once there is room again, a flush delivers what was kept, each once.
+    server.set_down(false);
+    let r = run(env
+        .cmd(&server.url())
+        .env("XDG_STATE_HOME", &state)
+        .args(["outbox", "flush"]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(accepted_once(&server).len(), kept.len());
+}
+
+#[test]
+fn a_state_directory_made_read_only_mid_batch_names_every_incident_it_could_not_keep() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let n = 30;
+    // Every other record is refused for good (kept in failed/), the rest accepted slowly.
+    for i in 1..=n {
+        server.push_fault(if i % 2 == 1 {
+            Fault::Status(422)
+        } else {
+            Fault::Delay(Duration::from_millis(40))
+        });
+    }
+    let failed = env.outbox_dir().join("failed");
+    fs::create_dir_all(&failed).unwrap();
+    let file = env.write("many.ndjson", &ndjson(&incidents(n, 5000)));
+    let child = binary(&env, &server)
+        .args(["send", "--json", "--jobs", "1", "--retries", "0", "--file"])
+        .arg(&file)
+        .spawn()
+        .unwrap();
+    wait_until("entries in failed/", Duration::from_secs(20), || {
+        TestEnv::json_files(&failed).len() >= 3
+    });
+    let root = unsafe { libc::geteuid() } == 0;
+    let state = env.state_dir();
+    let outbox = env.outbox_dir();
+    let _mount = if root {
+        // Root writes through any mode: make the directory a read-only mount instead (the
+        // journal, opened before, stays writable through the mount it was opened on).
+        let source = state.to_str().unwrap();
+        let Some(bind) = Mount::new(&["--bind", source], &state) else {
+            signal(&child, libc::SIGKILL);
+            return;
+        };
+        let ro = Command::new("mount")
+            .args(["-o", "remount,bind,ro"])
+            .arg(&state)
+            .status()
+            .unwrap();
+        assert!(ro.success(), "remount read-only");
+        Some(bind)
+    } else {
+        use std::os::unix::fs::PermissionsExt;
+        for dir in [&failed, &outbox, &state] {
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o500)).unwrap();
+        }
+        None
+    };
+    let out = wait_bounded(child, Duration::from_secs(30));
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(74), "{stderr}");
+    assert!(stderr.contains("NOT saved"), "{stderr}");
+    let lines = json_lines(&out.stdout);
+    let (sent, saved, lost) = accounted_for(&env, &server, &lines, n);
+    assert_eq!(sent, n / 2, "{stderr}");
+    assert!(
+        saved >= 3 && lost >= 1,
+        "saved {saved}, lost {lost}: {stderr}"
+    );
+    assert_eq!(saved + lost, n / 2);
+    if !root {
+        use std::os::unix::fs::PermissionsExt;
+        for dir in [&state, &outbox, &failed] {
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).unwrap();
+        }
+    }
+}
+
+// ---------------------------------------------------------------- several runs at once
+
+#[test]
+fn overlapping_sends_and_two_flushes_at_once_send_each_key_once_with_one_body() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let all = incidents(60, 6000);
+    // The API fails now and then: some retried, some kept after the retry budget.
+    let mut dice = Dice::new();
+    let seed = dice.0;
+    for _ in 0..100 {
+        server.push_fault(match dice.below(8) {
+            0 => Fault::Status(503),
+            1 => Fault::Reset,
+            2 => Fault::ResetAfterAccept,
+            _ => Fault::Delay(Duration::from_millis(dice.below(15))),
+        });
+    }
+    let inputs = [&all[0..30], &all[15..45], &all[30..60], &all[0..60]];
+    let mut children = Vec::new();
+    for (i, records) in inputs.iter().enumerate() {
+        let file = env.write(&format!("part{i}.ndjson"), &ndjson(records));
+        children.push(
+            binary(&env, &server)
+                .args(["send", "--jobs", "3", "--retries", "1", "--file"])
+                .arg(&file)
+                .spawn()
+                .unwrap(),
+        );
+    }
+    for wait in [false, true] {
+        let mut flush = binary(&env, &server);
+        flush.args(["outbox", "flush", "--jobs", "2", "--retries", "1"]);
+        if wait {
+            flush.arg("--wait");
+        }
+        children.push(flush.spawn().unwrap());
+    }
+    for child in children {
+        let out = wait_bounded(child, Duration::from_secs(60));
+        let code = out.status.code();
+        assert!(
+            matches!(code, Some(0) | Some(75)),
+            "seed {seed}: {code:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    // Whole entries, one per key, each named after its key.
+    let mut seen = BTreeMap::new();
+    for path in TestEnv::json_files(&env.outbox_dir()) {
+        let entry: Value = serde_json::from_slice(&fs::read(&path).unwrap())
+            .unwrap_or_else(|e| panic!("seed {seed}: torn entry {}: {e}", path.display()));
+        let k = entry["idempotencyKey"].as_str().unwrap().to_string();
+        assert_eq!(
+            path.file_stem().unwrap().to_string_lossy(),
+            entry["id"].as_str().unwrap()
+        );
+        assert!(
+            seen.insert(k.clone(), ()).is_none(),
+            "seed {seed}: {k} kept twice"
+        );
+    }
+    // Whole journal lines, never two interleaved.
+    let journal = journal_lines(&env);
+    assert!(!journal.is_empty(), "seed {seed}");
+    eprintln!(
+        "seed {seed}: {} kept after the runs at once, {} journal lines",
+        seen.len(),
+        journal.len()
+    );
+    assert!(temp_files(&env.state_dir()).is_empty());
+    // What is left goes with one more flush once the API is well.
+    for _ in 0..20 {
+        if env.outbox_entries().is_empty() {
+            break;
+        }
+        run(env.cmd(&server.url()).args(["outbox", "flush"]));
+    }
+    assert!(env.outbox_entries().is_empty(), "seed {seed}");
+    assert!(env.failed_entries().is_empty(), "seed {seed}");
+    let by_key = accepted_once(&server);
+    assert_eq!(by_key.len(), 60, "seed {seed}");
+    no_key_with_two_bodies(&server);
+}
