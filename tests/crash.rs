@@ -637,6 +637,7 @@ fn a_state_directory_made_read_only_mid_batch_names_every_incident_it_could_not_
         let source = state.to_str().unwrap();
         let Some(bind) = Mount::new(&["--bind", source], &state) else {
             signal(&child, libc::SIGKILL);
+            wait_bounded(child, Duration::from_secs(10));
             return;
         };
         let ro = Command::new("mount")
