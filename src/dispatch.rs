@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, VecDeque};
 use std::io::IsTerminal;
 use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::{Condvar, Mutex, Once};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
+use std::sync::{mpsc, Condvar, Mutex, Once};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
@@ -310,6 +310,8 @@ pub fn run(
     let queue = Queue::new(jobs * QUEUE_PER_JOB);
     let mut fatal = None;
     let mut unread_from = None;
+    let input = InputWatch::default();
+    let (stop_watch, watch) = mpsc::channel::<()>();
     thread::scope(|scope| {
         for _ in 0..jobs {
             scope.spawn(|| {
@@ -323,10 +325,21 @@ pub fn run(
                             .unwrap_or_else(|_| crashed(&job, printer))
                     };
                     reorder.complete(seq, finished);
+                    input.completed.fetch_add(1, Ordering::SeqCst);
                 }
             });
         }
-        for (seq, step) in work.enumerate() {
+        let (input, reorder, progress) = (&input, &reorder, &progress);
+        scope.spawn(move || input.watch(&watch, interrupt, reorder, progress));
+        let mut work = work.enumerate();
+        loop {
+            input.reading.store(true, Ordering::SeqCst);
+            let next = work.next();
+            input.reading.store(false, Ordering::SeqCst);
+            let Some((seq, step)) = next else {
+                break;
+            };
+            input.read.store(seq + 1, Ordering::SeqCst);
             if interrupt.is_set() {
                 unread_from = Some(seq);
                 break;
@@ -335,6 +348,7 @@ pub fn run(
                 Ok(Work::Done(finished)) => reorder.complete(seq, *finished),
                 Ok(Work::Job(job)) => {
                     reorder.wait_for_room(seq);
+                    input.queued.fetch_add(1, Ordering::SeqCst);
                     queue.push((seq, job));
                 }
                 Err(e) => {
@@ -343,6 +357,7 @@ pub fn run(
                 }
             }
         }
+        drop(stop_watch);
         queue.close();
     });
     progress.finish_and_clear();
@@ -357,20 +372,84 @@ pub fn run(
     let mut exit = st.exit.unwrap_or(Exit::Ok);
     if interrupt.is_set() {
         exit = interrupt.exit();
-        let skipped = st.tally.not_sent;
-        // Input after the interruption is left unread: say where to resume.
-        let tail = match unread_from {
-            Some(seq) => format!(", nor record {} and those after it (not read)", seq + 1),
-            None => String::new(),
-        };
-        printer.error(&format!(
-            "{}: {skipped} record{} in the queue were not sent{tail}; the requests in flight finished",
-            interrupt.what(),
-            if skipped == 1 { "" } else { "s" }
-        ));
+        report_interrupted(printer, interrupt, st.tally.not_sent, unread_from);
     }
     Ok((exit, st.tally))
 }
+
+/// The closing line of an interrupted run.
+fn report_interrupted(
+    printer: &Printer,
+    interrupt: &Interrupt,
+    skipped: usize,
+    unread_from: Option<usize>,
+) {
+    // Input after the interruption is left unread: say where to resume.
+    let tail = match unread_from {
+        Some(seq) => format!(", nor record {} and those after it (not read)", seq + 1),
+        None => String::new(),
+    };
+    printer.error(&format!(
+        "{}: {skipped} record{} in the queue were not sent{tail}; the requests in flight finished",
+        interrupt.what(),
+        if skipped == 1 { "" } else { "s" }
+    ));
+}
+
+/// How long the reader may wait for input, once interrupted and with nothing in flight,
+/// before the run ends without it.
+const INPUT_GRACE: Duration = Duration::from_millis(500);
+
+/// What the reader is doing, for a run interrupted while it waits for input that may
+/// never come (`--file -` from a producer that hangs): once every request in flight has
+/// finished, the run ends without the rest of the input.
+#[derive(Default)]
+struct InputWatch {
+    /// The reader is waiting for its next record.
+    reading: AtomicBool,
+    /// Records read so far.
+    read: AtomicUsize,
+    /// Requests queued, and those finished.
+    queued: AtomicUsize,
+    completed: AtomicUsize,
+}
+
+impl InputWatch {
+    /// Check every 50 ms until `stop` is dropped (the reader is done).
+    fn watch(
+        &self,
+        stop: &mpsc::Receiver<()>,
+        interrupt: &Interrupt,
+        reorder: &Reorder<'_>,
+        progress: &ProgressBar,
+    ) {
+        let mut stuck: Option<(usize, Instant)> = None;
+        while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(WATCH_EVERY) {
+            let idle = interrupt.is_set()
+                && self.reading.load(Ordering::SeqCst)
+                && self.completed.load(Ordering::SeqCst) == self.queued.load(Ordering::SeqCst);
+            if !idle {
+                stuck = None;
+                continue;
+            }
+            let read = self.read.load(Ordering::SeqCst);
+            match stuck {
+                Some((at, since)) if at == read && since.elapsed() >= INPUT_GRACE => {
+                    let st = reorder.state.lock().unwrap_or_else(|e| e.into_inner());
+                    progress.finish_and_clear();
+                    report_interrupted(reorder.printer, interrupt, st.tally.not_sent, Some(read));
+                    // Everything in flight is journaled and kept; only the reader is left,
+                    // blocked in a read that cannot be cancelled.
+                    std::process::exit(i32::from(interrupt.exit().code()));
+                }
+                Some((at, _)) if at == read => {}
+                _ => stuck = Some((read, Instant::now())),
+            }
+        }
+    }
+}
+
+const WATCH_EVERY: Duration = Duration::from_millis(50);
 
 /// The result of a delivery that panicked: named, with the way to resend it safely.
 fn crashed(job: &Job, printer: &Printer) -> Finished {

@@ -240,6 +240,41 @@ fn sigterm_during_a_flush_keeps_what_was_not_sent() {
     assert_eq!(accepted_once(&server).len(), 20);
 }
 
+#[test]
+fn sigterm_while_waiting_for_input_that_never_comes_ends_the_run() {
+    use std::io::Write;
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let mut child = binary(&env, &server)
+        .args(["send", "--json", "--file", "-"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A producer that wrote three records and then hangs with the pipe open.
+    let mut producer = child.stdin.take().unwrap();
+    producer
+        .write_all(ndjson(&incidents(3, 8000)).as_bytes())
+        .unwrap();
+    producer.flush().unwrap();
+    wait_until("three sent", Duration::from_secs(20), || {
+        server.accepted().len() == 3
+    });
+    std::thread::sleep(Duration::from_millis(100));
+    signal(&child, libc::SIGTERM);
+    let out = wait_bounded(child, Duration::from_secs(10));
+    drop(producer);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(143), "{stderr}");
+    assert!(
+        stderr.contains("nor record 4 and those after it (not read)"),
+        "{stderr}"
+    );
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 3, "{}", text(&out.stdout));
+    assert!(lines.iter().all(|l| l["outcome"] == "sent"));
+    assert_eq!(journal_lines(&env).len(), 3);
+}
+
 // ---------------------------------------------------------------- a closed stderr
 
 #[test]
