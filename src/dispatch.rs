@@ -225,6 +225,15 @@ impl Queue {
     }
 }
 
+/// Closes the queue when the reader is done, however it ends.
+struct CloseOnDrop<'a>(&'a Queue);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
 /// Results come back in any order; they are printed in input order.
 struct Reorder<'a> {
     state: Mutex<ReorderState>,
@@ -313,6 +322,9 @@ pub fn run(
     let input = InputWatch::default();
     let (stop_watch, watch) = mpsc::channel::<()>();
     thread::scope(|scope| {
+        // Even if reading panics, the workers must be told to stop, or the scope waits
+        // for them forever.
+        let _close = CloseOnDrop(&queue);
         for _ in 0..jobs {
             scope.spawn(|| {
                 while let Some((seq, job)) = queue.pop() {
@@ -509,6 +521,66 @@ mod tests {
             entry: None,
         };
         (n, job)
+    }
+
+    fn quiet_printer() -> Printer {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from(["mcnotify", "-q", "outbox", "list"]).unwrap();
+        Printer::new(&cli.global, true)
+    }
+
+    /// Run `f` on a thread; fail if it has not returned within 10 s (a hang).
+    fn bounded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("the run did not end")
+    }
+
+    #[test]
+    fn a_delivery_that_panics_becomes_a_result_and_the_run_goes_on() {
+        let (exit, tally) = bounded(|| {
+            let printer = quiet_printer();
+            let work = (0..20).map(|n| Ok(Work::Job(job(n).1)));
+            run(work, 3, None, &printer, &Interrupt(()), |job| {
+                if job.number % 7 == 3 {
+                    panic!("a bug in one delivery");
+                }
+                Finished {
+                    result: Some(RecordResult {
+                        outcome: "sent",
+                        ..RecordResult::default()
+                    }),
+                    exit: Exit::Ok,
+                    line: None,
+                }
+            })
+            .unwrap()
+        });
+        assert_eq!(exit, Exit::Internal);
+        assert_eq!((tally.sent, tally.other), (17, 3));
+    }
+
+    #[test]
+    fn a_reader_that_panics_does_not_leave_the_workers_waiting() {
+        let ended = bounded(|| {
+            panic::catch_unwind(|| {
+                let printer = quiet_printer();
+                let work = (0..20).map(|n| {
+                    assert!(n < 5, "a bug in the reader");
+                    Ok(Work::Job(job(n).1))
+                });
+                run(work, 2, None, &printer, &Interrupt(()), |_| Finished {
+                    result: None,
+                    exit: Exit::Ok,
+                    line: None,
+                })
+            })
+            .is_err()
+        });
+        assert!(ended, "the panic reaches the caller");
     }
 
     #[test]
