@@ -109,7 +109,7 @@ pub fn unsafe_dir(dir: &Path) -> Option<String> {
         let mode = meta.permissions().mode();
         if meta.is_dir() && mode & 0o022 != 0 {
             return Some(format!(
-                "{} is writable by others (mode {:o}); run: chmod 700 {}",
+                "{} is writable by group or others (mode {:o}); run: chmod 700 {}",
                 dir.display(),
                 mode & 0o7777,
                 dir.display()
