@@ -97,7 +97,8 @@ impl Tally {
 static SIGNAL: AtomicI32 = AtomicI32::new(0);
 
 /// Ctrl-C (SIGINT), SIGTERM and SIGHUP: the first stops new sends and lets the requests in
-/// flight finish (journaled, and kept when they fail); a second one exits at once.
+/// flight finish (journaled, and kept when they fail); a second one (but a repeated
+/// SIGHUP) exits at once.
 pub struct Interrupt(());
 
 impl Interrupt {
@@ -111,8 +112,14 @@ impl Interrupt {
             };
             thread::spawn(move || {
                 for signal in signals.forever() {
-                    if SIGNAL.swap(signal, Ordering::SeqCst) != 0 {
-                        std::process::exit(128 + signal);
+                    let first =
+                        SIGNAL.compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst);
+                    match first {
+                        Ok(_) => {}
+                        // A hang-up often comes twice (from the terminal, then from the
+                        // shell passing it on): it is never a request to hurry.
+                        Err(_) if signal == SIGHUP => continue,
+                        Err(_) => std::process::exit(128 + signal),
                     }
                     let (name, again) = match signal {
                         SIGTERM => ("terminated (SIGTERM)", "another signal"),
