@@ -123,7 +123,7 @@ impl Interrupt {
                     }
                     let (name, again) = match signal {
                         SIGTERM => ("terminated (SIGTERM)", "another signal"),
-                        SIGHUP => ("hung up (SIGHUP)", "another signal"),
+                        SIGHUP => ("hung up (SIGHUP)", "SIGTERM or SIGINT"),
                         _ => ("interrupted", "Ctrl-C again"),
                     };
                     // A closed stderr must not stop the run: the message is dropped then.
