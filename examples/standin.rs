@@ -89,12 +89,16 @@ fn serve(config: Config, stats_file: Option<PathBuf>) -> ExitCode {
     let server = Arc::new(StandIn::with(config));
     println!("{}", server.url());
     let interrupted = Arc::clone(&server);
-    let handler = ctrlc::set_handler(move || {
-        eprintln!("{}", to_json(&interrupted.stats()));
-        std::process::exit(0);
-    });
-    if let Err(e) = handler {
-        eprintln!("standin: no Ctrl-C handler: {e}");
+    match signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT]) {
+        Ok(mut signals) => {
+            thread::spawn(move || {
+                if signals.forever().next().is_some() {
+                    eprintln!("{}", to_json(&interrupted.stats()));
+                    std::process::exit(0);
+                }
+            });
+        }
+        Err(e) => eprintln!("standin: no Ctrl-C handler: {e}"),
     }
     loop {
         if let Some(path) = &stats_file {

@@ -15,7 +15,9 @@ Exit codes:
   75   temporary failure (network, 5xx, rate limit, quota block); saved in the outbox
   77   the key is invalid, revoked or lacks a scope (401, 403)
   78   configuration error (no key, bad config file, http:// to a remote host)
-  130  interrupted";
+  129  hung up (SIGHUP); in-flight requests finished, the rest reported
+  130  interrupted (Ctrl-C); in-flight requests finished, the rest reported
+  143  terminated (SIGTERM); in-flight requests finished, the rest reported";
 
 /// Send helpdesk incidents as MailingCore transactional emails, exactly once.
 #[derive(Debug, Parser)]

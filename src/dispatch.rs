@@ -3,17 +3,21 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::IsTerminal;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::io::Write;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
+use std::sync::{mpsc, Condvar, Mutex, Once};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
 
 use crate::delivery::{Finished, Job};
 use crate::exit::Exit;
-use crate::output::Printer;
+use crate::output::{Printer, RecordResult};
 
 /// How far results may run ahead of the oldest unfinished one (bounds memory).
 const REORDER_WINDOW: usize = 4096;
@@ -89,33 +93,70 @@ impl Tally {
     }
 }
 
-/// Ctrl-C: the first stops new sends, the second exits at once.
-pub struct Interrupt {
-    flag: Arc<AtomicBool>,
-}
+/// The signal that interrupted the run, 0 while none has (one per process).
+static SIGNAL: AtomicI32 = AtomicI32::new(0);
+
+/// Ctrl-C (SIGINT), SIGTERM and SIGHUP: the first stops new sends and lets the requests in
+/// flight finish (journaled, and kept when they fail); a second one (but a repeated
+/// SIGHUP) exits at once.
+pub struct Interrupt(());
 
 impl Interrupt {
-    /// Install the handler (once per process).
+    /// Install the handler (once per process). The signals are read on a thread of their
+    /// own, so the message is printed outside the signal handler.
     pub fn install() -> Interrupt {
-        static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
-        let flag = FLAG
-            .get_or_init(|| {
-                let flag = Arc::new(AtomicBool::new(false));
-                let handler_flag = flag.clone();
-                let _ = ctrlc::set_handler(move || {
-                    if handler_flag.swap(true, Ordering::SeqCst) {
-                        std::process::exit(130);
+        static INSTALLED: Once = Once::new();
+        INSTALLED.call_once(|| {
+            let Ok(mut signals) = Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+                return;
+            };
+            thread::spawn(move || {
+                for signal in signals.forever() {
+                    let first =
+                        SIGNAL.compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst);
+                    match first {
+                        Ok(_) => {}
+                        // A hang-up often comes twice (from the terminal, then from the
+                        // shell passing it on): it is never a request to hurry.
+                        Err(_) if signal == SIGHUP => continue,
+                        Err(_) => std::process::exit(128 + signal),
                     }
-                    eprintln!("\nmcnotify: interrupted: finishing the requests in flight (Ctrl-C again to quit now)");
-                });
-                flag
-            })
-            .clone();
-        Interrupt { flag }
+                    let (name, again) = match signal {
+                        SIGTERM => ("terminated (SIGTERM)", "another signal"),
+                        SIGHUP => ("hung up (SIGHUP)", "SIGTERM or SIGINT"),
+                        _ => ("interrupted", "Ctrl-C again"),
+                    };
+                    // A closed stderr must not stop the run: the message is dropped then.
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "\nmcnotify: {name}: finishing the requests in flight ({again} to quit now)"
+                    );
+                }
+            });
+        });
+        Interrupt(())
     }
 
     pub fn is_set(&self) -> bool {
-        self.flag.load(Ordering::SeqCst)
+        SIGNAL.load(Ordering::SeqCst) != 0
+    }
+
+    /// The exit code of an interrupted run: 130 (SIGINT), 143 (SIGTERM), 129 (SIGHUP).
+    pub fn exit(&self) -> Exit {
+        match SIGNAL.load(Ordering::SeqCst) {
+            SIGTERM => Exit::Terminated,
+            SIGHUP => Exit::HungUp,
+            _ => Exit::Interrupted,
+        }
+    }
+
+    /// What stopped the run, for the closing report.
+    fn what(&self) -> &'static str {
+        match SIGNAL.load(Ordering::SeqCst) {
+            SIGTERM => "terminated (SIGTERM)",
+            SIGHUP => "hung up (SIGHUP)",
+            _ => "interrupted",
+        }
     }
 }
 
@@ -191,6 +232,15 @@ impl Queue {
     }
 }
 
+/// Closes the queue when the reader is done, however it ends.
+struct CloseOnDrop<'a>(&'a Queue);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
 /// Results come back in any order; they are printed in input order.
 struct Reorder<'a> {
     state: Mutex<ReorderState>,
@@ -224,6 +274,9 @@ impl Reorder<'_> {
                 st.tally.add(result.outcome);
                 if self.printer.json {
                     self.printer.json_line(result);
+                } else if result.outcome == "not-sent" {
+                    self.printer
+                        .detail(1, &format!("{}: not sent (interrupted)", result.origin));
                 }
             }
             if let Some(line) = &done.line {
@@ -273,20 +326,39 @@ pub fn run(
     let queue = Queue::new(jobs * QUEUE_PER_JOB);
     let mut fatal = None;
     let mut unread_from = None;
+    let input = InputWatch::default();
+    let (stop_watch, watch) = mpsc::channel::<()>();
     thread::scope(|scope| {
+        // Even if reading panics, the workers must be told to stop, or the scope waits
+        // for them forever.
+        let _close = CloseOnDrop(&queue);
         for _ in 0..jobs {
             scope.spawn(|| {
                 while let Some((seq, job)) = queue.pop() {
                     let finished = if interrupt.is_set() {
                         Finished::not_sent(&job)
                     } else {
-                        deliver(&job)
+                        // A panic in one delivery must not leave its place in the order
+                        // empty (the run would wait for it forever): it becomes a result.
+                        panic::catch_unwind(AssertUnwindSafe(|| deliver(&job)))
+                            .unwrap_or_else(|_| crashed(&job, printer))
                     };
                     reorder.complete(seq, finished);
+                    input.completed.fetch_add(1, Ordering::SeqCst);
                 }
             });
         }
-        for (seq, step) in work.enumerate() {
+        let (input, reorder, progress) = (&input, &reorder, &progress);
+        scope.spawn(move || input.watch(&watch, interrupt, reorder, progress));
+        let mut work = work.enumerate();
+        loop {
+            input.reading.store(true, Ordering::SeqCst);
+            let next = work.next();
+            input.reading.store(false, Ordering::SeqCst);
+            let Some((seq, step)) = next else {
+                break;
+            };
+            input.read.store(seq + 1, Ordering::SeqCst);
             if interrupt.is_set() {
                 unread_from = Some(seq);
                 break;
@@ -295,6 +367,7 @@ pub fn run(
                 Ok(Work::Done(finished)) => reorder.complete(seq, *finished),
                 Ok(Work::Job(job)) => {
                     reorder.wait_for_room(seq);
+                    input.queued.fetch_add(1, Ordering::SeqCst);
                     queue.push((seq, job));
                 }
                 Err(e) => {
@@ -303,6 +376,7 @@ pub fn run(
                 }
             }
         }
+        drop(stop_watch);
         queue.close();
     });
     progress.finish_and_clear();
@@ -316,19 +390,104 @@ pub fn run(
         .unwrap_or_else(|e| e.into_inner());
     let mut exit = st.exit.unwrap_or(Exit::Ok);
     if interrupt.is_set() {
-        exit = Exit::Interrupted;
-        let skipped = st.tally.not_sent;
-        // Input after the interruption is left unread: say where to resume.
-        let tail = match unread_from {
-            Some(seq) => format!(", nor record {} and those after it (not read)", seq + 1),
-            None => String::new(),
-        };
-        printer.error(&format!(
-            "interrupted: {skipped} record{} in the queue were not sent{tail}; the requests in flight finished",
-            if skipped == 1 { "" } else { "s" }
-        ));
+        exit = interrupt.exit();
+        report_interrupted(printer, interrupt, st.tally.not_sent, unread_from);
     }
     Ok((exit, st.tally))
+}
+
+/// The closing line of an interrupted run.
+fn report_interrupted(
+    printer: &Printer,
+    interrupt: &Interrupt,
+    skipped: usize,
+    unread_from: Option<usize>,
+) {
+    // Input after the interruption is left unread: say where to resume.
+    let tail = match unread_from {
+        Some(seq) => format!(", nor record {} and those after it (not read)", seq + 1),
+        None => String::new(),
+    };
+    printer.error(&format!(
+        "{}: {skipped} record{} in the queue were not sent{tail}; the requests in flight finished",
+        interrupt.what(),
+        if skipped == 1 { "" } else { "s" }
+    ));
+}
+
+/// How long the reader may wait for input, once interrupted and with nothing in flight,
+/// before the run ends without it.
+const INPUT_GRACE: Duration = Duration::from_millis(500);
+
+/// What the reader is doing, for a run interrupted while it waits for input that may
+/// never come (`--file -` from a producer that hangs): once every request in flight has
+/// finished, the run ends without the rest of the input.
+#[derive(Default)]
+struct InputWatch {
+    /// The reader is waiting for its next record.
+    reading: AtomicBool,
+    /// Records read so far.
+    read: AtomicUsize,
+    /// Requests queued, and those finished.
+    queued: AtomicUsize,
+    completed: AtomicUsize,
+}
+
+impl InputWatch {
+    /// Check every 50 ms until `stop` is dropped (the reader is done).
+    fn watch(
+        &self,
+        stop: &mpsc::Receiver<()>,
+        interrupt: &Interrupt,
+        reorder: &Reorder<'_>,
+        progress: &ProgressBar,
+    ) {
+        let mut stuck: Option<(usize, Instant)> = None;
+        while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(WATCH_EVERY) {
+            let idle = interrupt.is_set()
+                && self.reading.load(Ordering::SeqCst)
+                && self.completed.load(Ordering::SeqCst) == self.queued.load(Ordering::SeqCst);
+            if !idle {
+                stuck = None;
+                continue;
+            }
+            let read = self.read.load(Ordering::SeqCst);
+            match stuck {
+                Some((at, since)) if at == read && since.elapsed() >= INPUT_GRACE => {
+                    let st = reorder.state.lock().unwrap_or_else(|e| e.into_inner());
+                    progress.finish_and_clear();
+                    report_interrupted(reorder.printer, interrupt, st.tally.not_sent, Some(read));
+                    // Everything in flight is journaled and kept; only the reader is left,
+                    // blocked in a read that cannot be cancelled.
+                    std::process::exit(i32::from(interrupt.exit().code()));
+                }
+                Some((at, _)) if at == read => {}
+                _ => stuck = Some((read, Instant::now())),
+            }
+        }
+    }
+}
+
+const WATCH_EVERY: Duration = Duration::from_millis(50);
+
+/// The result of a delivery that panicked: named, with the way to resend it safely.
+fn crashed(job: &Job, printer: &Printer) -> Finished {
+    let error = "internal error while sending; it may have been sent: send it again (same idempotency key, so never twice)";
+    printer.error(&format!("{}: {error}", job.origin));
+    Finished {
+        result: Some(RecordResult {
+            record: job.number,
+            origin: job.origin.clone(),
+            outcome: "error",
+            idempotency_key: Some(job.key.clone()),
+            to: job.to.clone(),
+            subject: job.subject.clone(),
+            error: Some(error.into()),
+            ..RecordResult::default()
+        }),
+        exit: Exit::Internal,
+        line: None,
+    }
 }
 
 fn progress_bar(printer: &Printer, total: Option<u64>) -> ProgressBar {
@@ -369,6 +528,66 @@ mod tests {
             entry: None,
         };
         (n, job)
+    }
+
+    fn quiet_printer() -> Printer {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from(["mcnotify", "-q", "outbox", "list"]).unwrap();
+        Printer::new(&cli.global, true)
+    }
+
+    /// Run `f` on a thread; fail if it has not returned within 10 s (a hang).
+    fn bounded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("the run did not end")
+    }
+
+    #[test]
+    fn a_delivery_that_panics_becomes_a_result_and_the_run_goes_on() {
+        let (exit, tally) = bounded(|| {
+            let printer = quiet_printer();
+            let work = (0..20).map(|n| Ok(Work::Job(job(n).1)));
+            run(work, 3, None, &printer, &Interrupt(()), |job| {
+                if job.number % 7 == 3 {
+                    panic!("a bug in one delivery");
+                }
+                Finished {
+                    result: Some(RecordResult {
+                        outcome: "sent",
+                        ..RecordResult::default()
+                    }),
+                    exit: Exit::Ok,
+                    line: None,
+                }
+            })
+            .unwrap()
+        });
+        assert_eq!(exit, Exit::Internal);
+        assert_eq!((tally.sent, tally.other), (17, 3));
+    }
+
+    #[test]
+    fn a_reader_that_panics_does_not_leave_the_workers_waiting() {
+        let ended = bounded(|| {
+            panic::catch_unwind(|| {
+                let printer = quiet_printer();
+                let work = (0..20).map(|n| {
+                    assert!(n < 5, "a bug in the reader");
+                    Ok(Work::Job(job(n).1))
+                });
+                run(work, 2, None, &printer, &Interrupt(()), |_| Finished {
+                    result: None,
+                    exit: Exit::Ok,
+                    line: None,
+                })
+            })
+            .is_err()
+        });
+        assert!(ended, "the panic reaches the caller");
     }
 
     #[test]

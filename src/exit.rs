@@ -16,6 +16,10 @@ pub enum Exit {
     NoPerm,
     Config,
     Interrupted,
+    /// SIGTERM (systemd stop, `timeout`): handled like Ctrl-C.
+    Terminated,
+    /// SIGHUP (a closed terminal or ssh session): handled like Ctrl-C.
+    HungUp,
     Internal,
     /// `check-quota`'s monitoring-plugin states: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
     Monitor(u8),
@@ -35,16 +39,18 @@ impl Exit {
             Exit::NoPerm => 77,
             Exit::Config => 78,
             Exit::Interrupted => 130,
+            Exit::Terminated => 143,
+            Exit::HungUp => 129,
             Exit::Monitor(state) => state,
         }
     }
 
     /// Rank for a run of several records: the lower the rank, the more it matters
-    /// (DESIGN §9: 130, then 77, 78, 66, 69, 65, 75; a lost incident, 74, ranks first
+    /// (DESIGN §9: 130 (or 143, 129 for SIGTERM, SIGHUP), then 77, 78, 66, 69, 65, 75; a lost incident, 74, ranks first
     /// after an interruption because nothing else tells the user it is gone).
     fn rank(self) -> u8 {
         match self {
-            Exit::Interrupted => 0,
+            Exit::Interrupted | Exit::Terminated | Exit::HungUp => 0,
             Exit::IoErr => 1,
             Exit::Internal => 2,
             Exit::NoPerm => 3,
@@ -150,6 +156,28 @@ mod tests {
             for b in &order[i..] {
                 assert_eq!(a.worst(*b), *a, "{a:?} vs {b:?}");
                 assert_eq!(b.worst(*a), *a, "{b:?} vs {a:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_signal_outranks_every_outcome_and_keeps_its_own_code() {
+        let outcomes = [
+            Exit::IoErr,
+            Exit::NoPerm,
+            Exit::Config,
+            Exit::TempFail,
+            Exit::Ok,
+        ];
+        for (signal, code) in [
+            (Exit::Interrupted, 130),
+            (Exit::Terminated, 143),
+            (Exit::HungUp, 129),
+        ] {
+            assert_eq!(signal.code(), code);
+            for other in outcomes {
+                assert_eq!(signal.worst(other), signal);
+                assert_eq!(other.worst(signal), signal);
             }
         }
     }

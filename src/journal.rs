@@ -86,7 +86,7 @@ impl Journal {
             private_dir(dir)?;
         }
         let mut options = OpenOptions::new();
-        options.create(true).append(true);
+        options.create(true).append(true).read(true);
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
@@ -95,6 +95,7 @@ impl Journal {
         let file = options
             .open(&self.path)
             .with_context(|| format!("cannot open the journal {}", self.path.display()))?;
+        end_torn_line(&file);
         // Two threads may open it at once: one handle is kept, the other closed.
         Ok(self.file.get_or_init(|| file))
     }
@@ -110,6 +111,40 @@ impl Journal {
     }
 }
 
+/// A journal whose last line was cut short (a crash mid-append, a full disk) gets a line
+/// break first, so the next entry starts on a line of its own instead of being glued to
+/// the torn one. (Appends are whole `write`s, so the last byte is a line break unless a
+/// write was cut short.)
+fn end_torn_line(mut file: &File) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        let Ok(len) = file.metadata().map(|m| m.len()) else {
+            return;
+        };
+        let mut last = [0u8];
+        if len > 0 && file.read_at(&mut last, len - 1).is_ok() && last[0] != b'\n' {
+            let _ = file.write_all(b"\n");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = &mut file;
+}
+
+/// One journal line: the entry it holds, or the entry that follows a torn prefix (a line
+/// an older version appended right after a torn one), or nothing.
+fn parse_line(line: &[u8]) -> (Option<JournalEntry>, bool) {
+    if let Ok(entry) = serde_json::from_slice::<JournalEntry>(line) {
+        return (Some(entry), false);
+    }
+    // Every entry starts with its time: try each start after the first byte.
+    const START: &[u8] = b"{\"time\":";
+    let found = (1..line.len())
+        .filter(|&i| line[i..].starts_with(START))
+        .find_map(|i| serde_json::from_slice::<JournalEntry>(&line[i..]).ok());
+    (found, true)
+}
+
 /// What the journal last recorded of real sends to one API and tenant.
 #[derive(Debug, Clone, Default)]
 pub struct SendHistory {
@@ -117,11 +152,14 @@ pub struct SendHistory {
     pub last_quota: Option<JournalEntry>,
     /// The newest send, when it was refused for the monthly quota.
     pub blocked: Option<JournalEntry>,
+    /// A note for each torn line that was skipped (for `-v`).
+    pub notes: Vec<String>,
 }
 
 impl Journal {
     /// Scan the journal line by line (it may be long) for sends to `base_url` as
-    /// `tenant`. Lines that do not parse are skipped: the journal is advisory.
+    /// `tenant`. A line that does not parse (torn by a crash or a full disk) is skipped
+    /// with a note, and only that line: the journal is advisory.
     pub fn send_history(&self, base_url: &str, tenant: Option<&str>) -> Result<SendHistory> {
         let file = match File::open(&self.path) {
             Ok(f) => f,
@@ -132,10 +170,26 @@ impl Journal {
             }
         };
         let mut history = SendHistory::default();
-        for line in BufReader::new(file).split(b'\n') {
+        for (number, line) in BufReader::new(file).split(b'\n').enumerate() {
             let line =
                 line.with_context(|| format!("cannot read the journal {}", self.path.display()))?;
-            let Ok(entry) = serde_json::from_slice::<JournalEntry>(&line) else {
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let (entry, torn) = parse_line(&line);
+            if torn {
+                history.notes.push(format!(
+                    "the journal {}:{} is not a whole entry (a write cut short); {}",
+                    self.path.display(),
+                    number + 1,
+                    if entry.is_some() {
+                        "read the entry after it"
+                    } else {
+                        "skipped"
+                    }
+                ));
+            }
+            let Some(entry) = entry else {
                 continue;
             };
             if entry.request != "send"
@@ -186,6 +240,73 @@ mod tests {
             rate_limit: None,
             error: None,
         }
+    }
+
+    fn line(entry: &JournalEntry) -> String {
+        serde_json::to_string(entry).unwrap()
+    }
+
+    #[test]
+    fn a_torn_line_is_skipped_alone_and_the_next_append_starts_a_fresh_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let sent = line(&entry("https://a", "sent", Some(50)));
+        // A crash cut the second entry short.
+        let torn = &line(&entry("https://a", "sent", Some(60)))[..40];
+        std::fs::write(&path, format!("{sent}\n{torn}")).unwrap();
+        let journal = Journal::new(dir.path());
+        journal
+            .append(&entry("https://a", "quota", Some(112)))
+            .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert_eq!(lines[1], torn);
+        let h = journal.send_history("https://a", None).unwrap();
+        assert!(h.blocked.is_some(), "the entry after the torn line counts");
+        assert_eq!(h.last_quota.unwrap().quota.unwrap().used, Some(112));
+        assert_eq!(h.notes.len(), 1, "{:?}", h.notes);
+        assert!(h.notes[0].contains("journal.jsonl:2"), "{:?}", h.notes);
+        assert!(h.notes[0].contains("skipped"), "{:?}", h.notes);
+    }
+
+    #[test]
+    fn an_entry_glued_to_a_torn_line_is_still_read() {
+        // What an append right after a torn line left before appends began on a fresh line.
+        let dir = tempfile::tempdir().unwrap();
+        let sent = line(&entry("https://a", "sent", Some(50)));
+        let torn = &line(&entry("https://a", "sent", Some(60)))[..70];
+        let quota = line(&entry("https://a", "quota", Some(112)));
+        std::fs::write(
+            dir.path().join("journal.jsonl"),
+            format!("{sent}\n{torn}{quota}\n\n"),
+        )
+        .unwrap();
+        let h = Journal::new(dir.path())
+            .send_history("https://a", None)
+            .unwrap();
+        assert!(h.blocked.is_some());
+        assert_eq!(h.last_quota.unwrap().quota.unwrap().used, Some(112));
+        assert_eq!(h.notes.len(), 1, "{:?}", h.notes);
+        assert!(
+            h.notes[0].contains("read the entry after it"),
+            "{:?}",
+            h.notes
+        );
+    }
+
+    #[test]
+    fn an_empty_or_whole_journal_gets_no_extra_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::new(dir.path());
+        journal
+            .append(&entry("https://a", "sent", Some(1)))
+            .unwrap();
+        let again = Journal::new(dir.path());
+        again.append(&entry("https://a", "sent", Some(2))).unwrap();
+        let text = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(!text.contains("\n\n"));
     }
 
     #[test]

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::state::write_atomic;
+use crate::output::Printer;
+use crate::state::{sweep_temp, unsafe_dir, write_atomic};
 
 /// One stored request.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -62,6 +63,37 @@ impl Outbox {
 
     pub fn failed_dir(&self) -> PathBuf {
         self.dir.join("failed")
+    }
+
+    /// Before a run that may write here: a warning for each directory others could write,
+    /// and the temp files of writers that died mid-write removed.
+    pub fn prepare(&self, printer: &Printer) {
+        for why in self.unsafe_dirs() {
+            printer.warn(&why);
+        }
+        for dir in [self.dir.clone(), self.failed_dir()] {
+            let removed = sweep_temp(&dir);
+            if removed > 0 {
+                printer.detail(
+                    1,
+                    &format!(
+                        "removed {removed} temp file{} left by an interrupted write in {}",
+                        if removed == 1 { "" } else { "s" },
+                        dir.display()
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Why the state or outbox directory is unsafe to send from, for each that is.
+    pub fn unsafe_dirs(&self) -> Vec<String> {
+        let state_dir = self.dir.parent().map(Path::to_path_buf);
+        state_dir
+            .into_iter()
+            .chain([self.dir.clone(), self.failed_dir()])
+            .filter_map(|dir| unsafe_dir(&dir))
+            .collect()
     }
 
     /// The same idempotency key always maps to the same file, so a request deferred

@@ -43,6 +43,7 @@ pub struct Printer {
     color: bool,
     stdout: Mutex<io::Stdout>,
     stdout_closed: AtomicBool,
+    stderr_closed: AtomicBool,
     quota_warned: AtomicBool,
     progress: Mutex<Option<ProgressBar>>,
     /// Error lines kept instead of printed, while a command summarises them itself.
@@ -63,6 +64,7 @@ impl Printer {
             color,
             stdout: Mutex::new(io::stdout()),
             stdout_closed: AtomicBool::new(false),
+            stderr_closed: AtomicBool::new(false),
             quota_warned: AtomicBool::new(false),
             progress: Mutex::new(None),
             held_errors: Mutex::new(None),
@@ -86,8 +88,18 @@ impl Printer {
         }
     }
 
+    /// A line on stderr. A closed stderr (`2>&1 | head`, a logger that died) is ignored like
+    /// a closed stdout: the run goes on, delivering and keeping, without its messages.
     fn eprint(&self, text: &str) {
-        self.emit(|| eprintln!("{text}"));
+        if self.stderr_closed.load(Ordering::Relaxed) {
+            return;
+        }
+        self.emit(|| {
+            let mut err = io::stderr().lock();
+            if writeln!(err, "{text}").and_then(|_| err.flush()).is_err() {
+                self.stderr_closed.store(true, Ordering::Relaxed);
+            }
+        });
     }
 
     /// A line on stdout. A closed pipe (`| head`) silences stdout for the rest of the run.

@@ -240,3 +240,160 @@ fn two_flushes_at_once_never_send_twice() {
     assert!(by_key.values().all(|&n| n == 1), "{by_key:?}");
     assert_eq!(server.sends().len(), 4, "no request was made twice");
 }
+
+#[cfg(unix)]
+fn chmod(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+#[cfg(unix)]
+#[test]
+fn an_outbox_others_can_write_is_warned_about_and_never_flushed() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    fill_outbox(&env, &server, 2);
+    let planted = serde_json::json!({
+        "id": "0000000000000000", "idempotencyKey": "planted", "createdAt": "2026-01-01T00:00:00Z",
+        "updatedAt": "2026-01-01T00:00:00Z", "attempts": 0, "lastError": null, "lastStatus": null,
+        "baseUrl": server.url(), "tenantId": null, "profile": null, "origin": null,
+        "subject": "planted", "to": "attacker@example.com",
+        "body": {"to": "attacker@example.com", "subject": "planted", "idempotencyKey": "planted"}
+    });
+    for (dir, bad) in [
+        (env.outbox_dir(), 0o770),
+        (env.outbox_dir(), 0o1777),
+        (env.state_dir(), 0o722),
+    ] {
+        chmod(&dir, bad);
+        std::fs::write(
+            env.outbox_dir().join("0000000000000000.json"),
+            planted.to_string(),
+        )
+        .unwrap();
+        let before = server.sends().len();
+        let r = run(env.cmd(&server.url()).args(["outbox", "flush"]));
+        assert_eq!(r.code, 78, "{}", r.all());
+        let fix = format!("chmod 700 {}", dir.display());
+        assert!(r.stderr.contains(&fix), "{}", r.stderr);
+        assert!(r.stderr.contains("refusing to flush"), "{}", r.stderr);
+        assert_eq!(server.sends().len(), before, "a flush sent from {dir:?}");
+        // `send` still delivers (or keeps), with the warning and the same fix.
+        let mut one = incidents(1, 9000);
+        one[0]["conversationId"] = Value::from("conv_perm");
+        let file = env.write("one.ndjson", &ndjson(&one));
+        let r = run(env.cmd(&server.url()).args(["send", "--file"]).arg(&file));
+        assert_eq!(r.code, 0, "{}", r.all());
+        assert!(r.stderr.contains("warning"), "{}", r.stderr);
+        assert!(r.stderr.contains(&fix), "{}", r.stderr);
+        chmod(&dir, 0o700);
+    }
+    std::fs::remove_file(env.outbox_dir().join("0000000000000000.json")).unwrap();
+    let r = run(env.cmd(&server.url()).args(["outbox", "flush"]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    assert!(server
+        .sends()
+        .iter()
+        .all(|s| s.json()["to"] != "attacker@example.com"));
+}
+
+#[cfg(unix)]
+#[test]
+fn everything_mcnotify_writes_is_private_whatever_the_umask() {
+    use std::os::unix::process::CommandExt;
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    server.set_down(true);
+    let file = env.write("batch.ndjson", &ndjson(&incidents(3, 2000)));
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("mcnotify"));
+    cmd.env_clear()
+        .env("HOME", env.home())
+        .env("XDG_STATE_HOME", env.home().join(".local/state"))
+        .env("XDG_CONFIG_HOME", env.home().join(".config"))
+        .env("MAILINGCORE_BASE_URL", server.url())
+        .env("MAILINGCORE_API_KEY", KEY)
+        .env("MCNOTIFY_TO", HELPDESK);
+    // SAFETY: umask is async-signal-safe and touches nothing but the child's mask.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::umask(0);
+            Ok(())
+        });
+    }
+    let sent = cmd
+        .args(["send", "--retries", "0", "--timeout", "1", "--file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(sent.status.code(), Some(75));
+    server.set_down(false);
+    server.push_fault(Fault::Status(422));
+    let flushed = cmd_flush(&env, &server);
+    assert_eq!(flushed, Some(69));
+    let mut seen = 0;
+    let mut stack = vec![env.state_dir()];
+    while let Some(dir) = stack.pop() {
+        assert_eq!(mode(&dir), 0o700, "{}", dir.display());
+        for item in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = item.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                assert_eq!(mode(&path), 0o600, "{}", path.display());
+                seen += 1;
+            }
+        }
+    }
+    // The journal, the lock and the entry in failed/.
+    assert_eq!(env.failed_entries().len(), 1);
+    assert!(seen >= 3, "{seen} files");
+
+    fn cmd_flush(env: &TestEnv, server: &StandIn) -> Option<i32> {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("mcnotify"));
+        cmd.env_clear()
+            .env("HOME", env.home())
+            .env("XDG_STATE_HOME", env.home().join(".local/state"))
+            .env("XDG_CONFIG_HOME", env.home().join(".config"))
+            .env("MAILINGCORE_BASE_URL", server.url())
+            .env("MAILINGCORE_API_KEY", KEY)
+            .args(["outbox", "flush", "--jobs", "1"]);
+        // SAFETY: as above.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::umask(0);
+                Ok(())
+            });
+        }
+        cmd.output().unwrap().status.code()
+    }
+}
+
+#[test]
+fn a_flush_removes_temp_files_their_writers_left_but_not_a_fresh_one() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    fill_outbox(&env, &server, 1);
+    let stale = env.outbox_dir().join(".tmp-killed");
+    std::fs::write(&stale, "{\"contactEmail\": \"ana@example.com\"").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - Duration::from_secs(60))
+        .unwrap();
+    let fresh = env.outbox_dir().join(".tmp-writing");
+    std::fs::write(&fresh, "{").unwrap();
+    let r = run(env.cmd(&server.url()).args(["outbox", "flush", "-v"]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(!stale.exists(), "{}", r.stderr);
+    assert!(fresh.exists(), "a writer may be about to lock it");
+    assert!(r.stderr.contains("removed 1 temp file"), "{}", r.stderr);
+}

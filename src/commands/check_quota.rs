@@ -92,7 +92,12 @@ pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Res
     let tenant = settings.tenant_id.as_deref();
     let (live, why_not_live) = probe(settings, &journal, printer);
     let history = match journal.send_history(base_url, tenant) {
-        Ok(h) => h,
+        Ok(h) => {
+            for note in &h.notes {
+                printer.detail(1, note);
+            }
+            h
+        }
         Err(e) => {
             printer.warn(&format!("{e:#}"));
             Default::default()

@@ -183,10 +183,14 @@ fn drop_entry(outbox: &Outbox, args: &OutboxIdArgs, printer: &Printer) -> Result
 fn lock(outbox: &Outbox, wait: bool, printer: &Printer) -> Result<File> {
     private_dir(outbox.dir())?;
     let path = outbox.dir().join(".lock");
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options
         .open(&path)
         .with_context(|| format!("cannot open the lock {}", path.display()))?;
     match file.try_lock() {
@@ -215,6 +219,13 @@ fn flush(
     printer: &Printer,
 ) -> Result<Exit> {
     let jobs = jobs(args.jobs)?;
+    // Anyone who can write there could plant an entry that this flush sends with the key.
+    if let Some(why) = outbox.unsafe_dirs().into_iter().next() {
+        return Err(Failure::new(Exit::Config, format!("refusing to flush: {why}"))
+            .hint("anyone who can write there can plant an entry that a flush would send with your key; check the entries (`mcnotify outbox list`), then fix the mode")
+            .into());
+    }
+    outbox.prepare(printer);
     let _lock = lock(outbox, args.wait, printer)?;
     let entries = entries(outbox.dir(), printer)?;
     if entries.is_empty() {

@@ -29,6 +29,7 @@ pub fn run(args: &SendArgs, settings: &Settings, printer: &Printer) -> Result<Ex
     }
     let client = client(settings, printer)?.with_pacer(Arc::new(Pacer::new()));
     let outbox = Outbox::new(&settings.state_dir);
+    outbox.prepare(printer);
     let courier = Courier {
         client: &client,
         outbox: (!args.no_outbox).then_some(&outbox),
