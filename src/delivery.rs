@@ -198,6 +198,7 @@ impl Courier<'_> {
                 error: result.error.clone(),
                 http: result.http,
                 origin: Some(&parcel.origin),
+                label: Some(&parcel.label),
                 destination: &self.destination,
             };
             if exit == Exit::Unavailable {
