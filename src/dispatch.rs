@@ -367,6 +367,7 @@ mod tests {
             to: None,
             subject: None,
             entry: None,
+            digest: None,
         };
         (n, job)
     }

@@ -29,6 +29,9 @@ pub struct Entry {
     /// When `outbox retry` last moved the entry back from `failed/`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retried_at: Option<String>,
+    /// The digest of the incident's fields (`Incident::digest`), for the journal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incident_digest: Option<String>,
     /// How results name the incident (`5859 Albacenter Mall`), as `send` did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -134,6 +137,10 @@ impl Outbox {
                 .and_then(|p| p.first_error.clone().or_else(|| p.last_error.clone()))
                 .or_else(|| record.error.clone()),
             retried_at: previous.as_ref().and_then(|p| p.retried_at.clone()),
+            incident_digest: record
+                .digest
+                .map(str::to_string)
+                .or_else(|| previous.as_ref().and_then(|p| p.incident_digest.clone())),
             label: record
                 .label
                 .map(str::to_string)
@@ -197,6 +204,7 @@ pub struct Pending<'a> {
     pub origin: Option<&'a str>,
     /// How results name the incident.
     pub label: Option<&'a str>,
+    pub digest: Option<&'a str>,
     pub destination: &'a Destination,
 }
 

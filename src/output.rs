@@ -1,6 +1,7 @@
 //! What the user sees: results on stdout (human lines or JSON Lines), everything else
 //! on stderr, under `-q`, `-v` and `--color`.
 
+use std::collections::HashSet;
 use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -31,6 +32,10 @@ pub struct RecordResult {
     pub attempts: u32,
     pub error: Option<String>,
     pub outbox_path: Option<String>,
+    /// For a sent record: whether MailingCore answered with an email it had accepted
+    /// earlier under the same idempotency key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replayed: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<Value>,
 }
@@ -44,6 +49,7 @@ pub struct Printer {
     stdout: Mutex<io::Stdout>,
     stdout_closed: AtomicBool,
     quota_warned: AtomicBool,
+    hinted: Mutex<HashSet<String>>,
     progress: Mutex<Option<ProgressBar>>,
 }
 
@@ -62,6 +68,7 @@ impl Printer {
             stdout: Mutex::new(io::stdout()),
             stdout_closed: AtomicBool::new(false),
             quota_warned: AtomicBool::new(false),
+            hinted: Mutex::new(HashSet::new()),
             progress: Mutex::new(None),
         }
     }
@@ -120,6 +127,18 @@ impl Printer {
     pub fn hint(&self, text: &str) {
         if !self.quiet {
             self.eprint(&format!("{}{text}", self.paint("hint: ", "36")));
+        }
+    }
+
+    /// A hint printed once per run however many records earn it.
+    pub fn hint_once(&self, text: &str) {
+        let first = self
+            .hinted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(text.to_string());
+        if first {
+            self.hint(text);
         }
     }
 

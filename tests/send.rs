@@ -1966,3 +1966,153 @@ fn a_send_by_hand_clears_the_outbox_entry_of_the_same_incident() {
     );
     assert_eq!(server.accepted().len(), 1);
 }
+
+/// The guide's conversation with another machine and fault: a different incident that
+/// the default key (one per conversation) gives the same idempotency key.
+const SECOND_INCIDENT: &str = r#"{
+  "schema": "botpress-incident/v1",
+  "conversationId": "conv_abc123",
+  "incident": {
+    "machineCode": "7001",
+    "location": "Albacenter Mall",
+    "description": "Screen stays black",
+    "contactEmail": "ana.perez@example.com",
+    "incidentType": "hardware"
+  }
+}"#;
+
+#[test]
+fn a_different_incident_under_an_accepted_key_is_reported_as_a_replay() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let guide = env.write("guide.json", GUIDE_INCIDENT);
+    let second = env.write("second.json", SECOND_INCIDENT);
+    let send = |file: &Path, extra: &[&str]| {
+        run(env
+            .cmd(&server.url())
+            .arg("send")
+            .args(extra)
+            .arg("--file")
+            .arg(file))
+    };
+    let first = exits(send(&guide, &["--json"]), 0);
+    let first = &json_lines(first.stdout.as_bytes())[0];
+    assert_eq!(first["replayed"], false, "{first}");
+    let id = first["id"].as_str().unwrap().to_string();
+    let accepted_at = env.journal()[0]["time"].as_str().unwrap().to_string();
+
+    // The second incident: MailingCore answers with the first email; the result says so.
+    let r = exits(send(&second, &["--json"]), 0);
+    let line = &json_lines(r.stdout.as_bytes())[0];
+    assert_eq!(line["replayed"], true, "{line}");
+    assert_eq!(line["id"], id.as_str());
+    assert!(r.stderr.contains("NOT sent"), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("id={id}")), "{}", r.stderr);
+    assert!(r.stderr.contains(&accepted_at), "{}", r.stderr);
+    assert!(r.stderr.contains("{code}"), "{}", r.stderr);
+    assert!(r.stderr.contains("idempotency_key"), "{}", r.stderr);
+    // Human mode: the line says replayed, not sent.
+    let r = exits(send(&second, &[]), 0);
+    assert!(
+        r.stdout.starts_with("replayed 7001 Albacenter Mall -> "),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("NOT sent"), "{}", r.stderr);
+
+    // The same incident again, even with another subject (so another rendered body):
+    // a quiet replay.
+    for extra in [&[][..], &["--subject", "Another subject"]] {
+        let r = exits(send(&guide, &[&["--json"][..], extra].concat()), 0);
+        let line = &json_lines(r.stdout.as_bytes())[0];
+        assert_eq!(line["replayed"], true, "{line}");
+        assert!(!r.stderr.contains("NOT sent"), "{}", r.stderr);
+        assert!(!r.stderr.contains("hint"), "{}", r.stderr);
+    }
+    assert_eq!(server.accepted().len(), 1);
+
+    // Following the hint delivers the second incident under a key of its own.
+    let config = env.write(
+        "config.toml",
+        "idempotency_key = \"botpress-{conversationId}-{code}\"\n",
+    );
+    let r = exits(
+        run(env
+            .cmd(&server.url())
+            .arg("--config")
+            .arg(&config)
+            .args(["send", "--json", "--file"])
+            .arg(&second)),
+        0,
+    );
+    let line = &json_lines(r.stdout.as_bytes())[0];
+    assert_eq!(line["replayed"], false, "{line}");
+    assert_ne!(line["id"], id.as_str());
+    assert_eq!(server.accepted().len(), 2);
+}
+
+#[test]
+fn a_reused_key_within_one_run_is_caught_and_hinted_once() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let records: Vec<Value> = ["5859", "7001", "7002"]
+        .iter()
+        .map(|code| {
+            json!({
+                "conversationId": "conv_same",
+                "machineCode": code,
+                "incidentType": "hardware",
+                "description": format!("fault on {code}"),
+                "contactEmail": "ana@example.com",
+            })
+        })
+        .collect();
+    let file = env.write("batch.ndjson", &support::harness::ndjson(&records));
+    let r = exits(
+        run(env
+            .cmd(&server.url())
+            .args(["send", "--jobs", "1", "--json", "--file"])
+            .arg(&file)),
+        0,
+    );
+    let lines = json_lines(r.stdout.as_bytes());
+    let replayed: Vec<&Value> = lines.iter().map(|l| &l["replayed"]).collect();
+    assert_eq!(replayed, [false, true, true], "{}", r.stdout);
+    assert_eq!(r.stderr.matches("NOT sent").count(), 2, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("hint:").count(), 1, "{}", r.stderr);
+    assert_eq!(server.accepted().len(), 1);
+}
+
+#[test]
+fn a_run_that_keeps_many_records_gives_its_hint_once() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    // The first four requests hang past the timeout: all four in flight fail, each kept.
+    server.push_faults(vec![Fault::Hang(Duration::from_secs(3)); 4]);
+    let file = env.write(
+        "batch.ndjson",
+        &support::harness::ndjson(&support::harness::incidents(8, 100)),
+    );
+    let r = run(env
+        .cmd(&server.url())
+        .args([
+            "send",
+            "--jobs",
+            "4",
+            "--retries",
+            "0",
+            "--timeout",
+            "1",
+            "--file",
+        ])
+        .arg(&file));
+    assert_eq!(r.code, 75, "{}", r.all());
+    assert_eq!(env.outbox_entries().len(), 8);
+    assert_eq!(
+        r.stderr.matches("saved in the outbox: ").count(),
+        4,
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.matches("hint:").count(), 1, "{}", r.stderr);
+}

@@ -297,6 +297,7 @@ fn flush(
             to: entry.to,
             subject: entry.subject,
             entry: Some(path),
+            digest: entry.incident_digest,
         }))
     });
     let interrupt = Interrupt::install();

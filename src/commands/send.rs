@@ -104,6 +104,7 @@ fn work_for(prepared: Prepared, printer: &Printer) -> Work {
             to: Some(ready.email.body.to),
             subject: Some(ready.email.body.subject),
             entry: None,
+            digest: Some(ready.email.incident_digest),
         }),
         other => Work::Done(Box::new(report_unsendable(other, printer))),
     }
