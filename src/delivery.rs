@@ -148,7 +148,8 @@ impl Courier<'_> {
                     self.printer.warn(&format!("{}: {note}", parcel.label));
                 }
                 if let Replay::Different(earlier) = &replay {
-                    self.different_incident(parcel, &result, earlier.as_deref());
+                    result.error =
+                        Some(self.different_incident(parcel, &result, earlier.as_deref()));
                 }
                 // Delivered: an outbox entry for the same key (from an earlier failed
                 // run, or the one being flushed) has nothing left to do.
@@ -307,12 +308,13 @@ impl Courier<'_> {
 
     /// MailingCore answered an incident with the email it accepted earlier, under the
     /// same key, for a different incident: this one was not sent, and the user must know.
+    /// The warning's text, also the result's `error`.
     fn different_incident(
         &self,
         parcel: &Job,
         result: &RecordResult,
         earlier: Option<&JournalEntry>,
-    ) {
+    ) -> String {
         let id = earlier
             .and_then(|e| e.id.as_deref())
             .or(result.id.as_deref())
@@ -325,16 +327,18 @@ impl Courier<'_> {
         } else {
             format!("{}: {}", parcel.origin, parcel.label)
         };
-        self.printer.warn(&format!(
-            "{prefix}: NOT sent: the idempotency key {} was already used for a different incident, \
+        let text = format!(
+            "NOT sent: the idempotency key {} was already used for a different incident, \
              so MailingCore answered with that earlier email (id={id}{when})",
             parcel.key
-        ));
+        );
+        self.printer.warn(&format!("{prefix}: {text}"));
         self.printer.hint_once(
             "the default key `botpress-{conversationId}-incident` allows one incident per \
              conversation; for one email per incident set `idempotency_key = \
              \"botpress-{conversationId}-{code}\"` in the config (or give --idempotency-key)",
         );
+        text
     }
 
     fn record(&self, parcel: &Job, exchange: &Exchange, replay: &Replay) {

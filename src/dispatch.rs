@@ -332,7 +332,11 @@ pub fn run(
 }
 
 fn progress_bar(printer: &Printer, total: Option<u64>) -> ProgressBar {
-    if printer.json || printer.quiet || !std::io::stderr().is_terminal() {
+    if printer.json
+        || printer.quiet
+        || !printer.progress_allowed()
+        || !std::io::stderr().is_terminal()
+    {
         return ProgressBar::hidden();
     }
     let (length, template) = match total {

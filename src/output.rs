@@ -51,6 +51,7 @@ pub struct Printer {
     quota_warned: AtomicBool,
     hinted: Mutex<HashSet<String>>,
     progress: Mutex<Option<ProgressBar>>,
+    progress_off: AtomicBool,
 }
 
 impl Printer {
@@ -70,7 +71,18 @@ impl Printer {
             quota_warned: AtomicBool::new(false),
             hinted: Mutex::new(HashSet::new()),
             progress: Mutex::new(None),
+            progress_off: AtomicBool::new(false),
         }
+    }
+
+    /// No progress bar for this run (the terminal is in use for typing the input).
+    pub fn no_progress(&self) {
+        self.progress_off.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether a progress bar may be drawn at all.
+    pub fn progress_allowed(&self) -> bool {
+        !self.progress_off.load(Ordering::Relaxed)
     }
 
     /// While a progress bar is drawn, lines are printed around it.
