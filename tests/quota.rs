@@ -678,3 +678,151 @@ fn send_test_is_skipped_when_the_key_is_refused() {
     assert_eq!(send["result"], "skipped");
     assert!(server.sends().is_empty());
 }
+
+#[test]
+fn verify_key_verbose_shows_the_request_and_the_answer() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    let config = env.write("config.toml", "tenant_id = \"clxtenant0001\"\n");
+    let stderr = |verbosity: &[&str]| {
+        let r = run(env
+            .cmd(&server.url())
+            .arg("--config")
+            .arg(&config)
+            .args(verbosity)
+            .arg("verify-key"));
+        assert_eq!(r.code, 0, "{}", r.all());
+        r.stderr
+    };
+    let quiet = stderr(&[]);
+    let v = stderr(&["-v"]);
+    let vv = stderr(&["-vv"]);
+    let request = format!(
+        "GET {}/emails/logs?page=1&limit=1: answered 200 after 1 attempt",
+        server.url()
+    );
+    assert!(!quiet.contains(&request), "{quiet}");
+    assert!(v.contains(&request), "{v}");
+    assert!(v.to_lowercase().contains("x-quota-limit: 5000"), "{v}");
+    // -vv adds the settings that shaped the request.
+    assert!(vv.contains(&request), "{vv}");
+    assert!(vv.contains(&format!("config {}", config.display())), "{vv}");
+    assert!(vv.contains("X-Tenant-Id clxtenant0001"), "{vv}");
+    assert!(!v.contains("X-Tenant-Id clxtenant0001"), "{v}");
+}
+
+/// The cron line of the README's quota recipe, without its schedule, calling `mcnotify`
+/// from PATH whatever path the README gives it.
+fn readme_quota_cron_line() -> String {
+    let readme =
+        fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let section = &readme[readme.find("### Quota monitoring").unwrap()..];
+    let block = &section[section.find("```cron\n").unwrap() + 8..];
+    let line = block[..block.find("```").unwrap()]
+        .lines()
+        .find(|l| l.contains("check-quota"))
+        .unwrap();
+    let command: String = line
+        .split_whitespace()
+        .skip(5)
+        .collect::<Vec<_>>()
+        .join(" ");
+    // `/usr/local/bin/mcnotify` or `$HOME/.cargo/bin/mcnotify` -> `mcnotify`
+    let mut out = String::new();
+    for (i, piece) in command.split("/mcnotify").enumerate() {
+        if i == 0 {
+            out.push_str(piece);
+            continue;
+        }
+        let keep = out
+            .rfind(|c: char| c.is_whitespace() || c == '(' || c == '=')
+            .map_or(0, |i| i + 1);
+        out.truncate(keep);
+        out.push_str("mcnotify");
+        out.push_str(piece);
+    }
+    out
+}
+
+#[test]
+fn the_readme_quota_cron_recipe_mails_when_not_ok_and_writes_no_shared_file() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    let line = readme_quota_cron_line();
+    assert!(
+        !line.contains("/tmp"),
+        "a fixed file in the shared temp folder: {line}"
+    );
+    // A `mail` that records what it was asked to send, and a private TMPDIR to watch.
+    let bin = env.dir.path().join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    let mailed = env.dir.path().join("mailed.txt");
+    let mail = bin.join("mail");
+    fs::write(
+        &mail,
+        format!(
+            "#!/bin/sh\n{{ printf '%s\\n' \"$*\"; cat; }} >> '{}'\n",
+            mailed.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&mail, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let exe = assert_cmd::cargo::cargo_bin!("mcnotify");
+    let tmp = env.dir.path().join("tmp");
+    fs::create_dir_all(&tmp).unwrap();
+    let cron = |line: &str| {
+        let mut cmd = assert_cmd::Command::new("/bin/sh");
+        cmd.args(["-c", line])
+            .env_clear()
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}:/usr/bin:/bin",
+                    bin.display(),
+                    exe.parent().unwrap().display()
+                ),
+            )
+            .env("HOME", env.home())
+            .env("TMPDIR", &tmp)
+            .env("MAILINGCORE_BASE_URL", server.url())
+            .env("MAILINGCORE_API_KEY", KEY)
+            .current_dir(env.dir.path())
+            .timeout(Duration::from_secs(60));
+        run(&mut cmd)
+    };
+    // OK: nothing mailed.
+    cron(&line);
+    assert!(
+        !mailed.exists(),
+        "{}",
+        fs::read_to_string(&mailed).unwrap_or_default()
+    );
+    // WARNING: the status line is the subject and the body.
+    server.set_quota(5000, 4210);
+    cron(&line);
+    let mail = fs::read_to_string(&mailed).unwrap();
+    let mut lines = mail.lines();
+    let args = lines.next().unwrap();
+    assert!(
+        args.starts_with("-s QUOTA WARNING - 4210/5000 (84%) live"),
+        "{mail}"
+    );
+    assert!(args.ends_with(" ops@example.com"), "{mail}");
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("QUOTA WARNING - 4210/5000"),
+        "{mail}"
+    );
+    assert_eq!(
+        fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "nothing left in TMPDIR"
+    );
+}
