@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 #
-#//! benches/run.sh: the quality bars of DESIGN.md section 8, measured in one run.
+#//! benches/run.sh: the quality bars listed in README.md ("Benchmark", with the
+#//! figures measured so far), measured in one run.
 #//!
 #//! Usage: benches/run.sh            (from anywhere; it builds what it needs)
 #//!        RUNS=50 JOBS=8 benches/run.sh

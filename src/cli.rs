@@ -347,6 +347,9 @@ pub enum OutboxCommand {
 
     /// Send every kept request again, with its original body and idempotency key
     Flush(OutboxFlushArgs),
+
+    /// Put requests the API refused (outbox/failed/) back in the outbox, history kept
+    Retry(OutboxRetryArgs),
 }
 
 #[derive(Debug, Args)]
@@ -361,6 +364,21 @@ pub struct OutboxIdArgs {
     /// The entry's id, as `outbox list` shows it
     #[arg(value_name = "ID")]
     pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxRetryArgs {
+    /// The failed entry's id, as `outbox list --failed` shows it
+    #[arg(
+        value_name = "ID",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub id: Option<String>,
+
+    /// Every entry in outbox/failed/
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]

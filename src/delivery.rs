@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::api::{Client, Exchange, Outcome};
 use crate::exit::Exit;
-use crate::journal::{Journal, JournalEntry};
+use crate::journal::{Journal, JournalEntry, Replay};
 use crate::outbox::{Destination, Outbox, Pending};
 use crate::output::{Printer, RecordResult};
 
@@ -25,6 +25,8 @@ pub struct Job {
     pub subject: Option<String>,
     /// The outbox file this request was read from (`outbox flush`).
     pub entry: Option<PathBuf>,
+    /// The digest of the incident's fields, journaled when the email is accepted.
+    pub digest: Option<String>,
 }
 
 /// How one record ended: its `--json` result, its exit code and its human line.
@@ -78,12 +80,22 @@ impl Courier<'_> {
     }
 
     fn attempt(&self, parcel: &Job) -> (RecordResult, Exit, Option<String>) {
-        let exchange = if self.halted.load(Ordering::Relaxed) {
-            None
+        let (exchange, replay) = if self.halted.load(Ordering::Relaxed) {
+            (None, Replay::First)
         } else {
             let exchange = self.client.send(&parcel.body);
-            self.record(parcel, &exchange);
-            Some(exchange)
+            let replay = match &exchange.outcome {
+                Outcome::Accepted { id, .. } => self.journal.replay(
+                    &self.destination.base_url,
+                    self.destination.tenant_id.as_deref(),
+                    &parcel.key,
+                    parcel.digest.as_deref(),
+                    id.as_deref(),
+                ),
+                _ => Replay::First,
+            };
+            self.record(parcel, &exchange, &replay);
+            (Some(exchange), replay)
         };
         let mut result = RecordResult {
             record: parcel.number,
@@ -131,8 +143,13 @@ impl Courier<'_> {
                 result.outcome = "sent";
                 result.id = id.clone();
                 result.status = status.clone();
+                result.replayed = Some(replay.replayed());
                 if let Some(note) = note {
                     self.printer.warn(&format!("{}: {note}", parcel.label));
+                }
+                if let Replay::Different(earlier) = &replay {
+                    result.error =
+                        Some(self.different_incident(parcel, &result, earlier.as_deref()));
                 }
                 // Delivered: an outbox entry for the same key (from an earlier failed
                 // run, or the one being flushed) has nothing left to do.
@@ -141,7 +158,11 @@ impl Courier<'_> {
                     (None, Some(outbox)) => self.remove_entry(&outbox.pending_path(&parcel.key)),
                     (None, None) => {}
                 }
-                let line = sent_line(&parcel.label, &result);
+                let verb = match replay {
+                    Replay::Different(_) => "replayed",
+                    _ => "sent",
+                };
+                let line = sent_line(verb, &parcel.label, &result);
                 return (result, Exit::Ok, Some(line));
             }
             Outcome::Rejected(_) => {
@@ -198,6 +219,8 @@ impl Courier<'_> {
                 error: result.error.clone(),
                 http: result.http,
                 origin: Some(&parcel.origin),
+                label: Some(&parcel.label),
+                digest: parcel.digest.as_deref(),
                 destination: &self.destination,
             };
             if exit == Exit::Unavailable {
@@ -237,7 +260,8 @@ impl Courier<'_> {
                 };
                 self.printer.note(&format!("{where_} {}", path.display()));
                 if exit != Exit::Unavailable {
-                    self.printer.hint(match exit {
+                    // The same advice for every record kept: once per run.
+                    self.printer.hint_once(match exit {
                         Exit::NoPerm => "fix the key (`mcnotify verify-key` tells what is wrong), then run `mcnotify outbox flush`",
                         Exit::Config => "fix --base-url, then run `mcnotify outbox flush`",
                         _ => "`mcnotify outbox flush` sends it again (same idempotency key, so never twice)",
@@ -282,14 +306,53 @@ impl Courier<'_> {
         ));
     }
 
-    fn record(&self, parcel: &Job, exchange: &Exchange) {
-        let entry = JournalEntry::of(
+    /// MailingCore answered an incident with the email it accepted earlier, under the
+    /// same key, for a different incident: this one was not sent, and the user must know.
+    /// The warning's text, also the result's `error`.
+    fn different_incident(
+        &self,
+        parcel: &Job,
+        result: &RecordResult,
+        earlier: Option<&JournalEntry>,
+    ) -> String {
+        let id = earlier
+            .and_then(|e| e.id.as_deref())
+            .or(result.id.as_deref())
+            .unwrap_or("?");
+        let when = earlier
+            .map(|e| format!(" at {}", e.time))
+            .unwrap_or_default();
+        let prefix = if parcel.origin == "flags" {
+            parcel.label.to_string()
+        } else {
+            format!("{}: {}", parcel.origin, parcel.label)
+        };
+        let text = format!(
+            "NOT sent: the idempotency key {} was already used for a different incident, \
+             so MailingCore answered with that earlier email (id={id}{when})",
+            parcel.key
+        );
+        self.printer.warn(&format!("{prefix}: {text}"));
+        self.printer.hint_once(
+            "the default key `botpress-{conversationId}-incident` allows one incident per \
+             conversation; for one email per incident set `idempotency_key = \
+             \"botpress-{conversationId}-{code}\"` in the config (or give --idempotency-key)",
+        );
+        text
+    }
+
+    fn record(&self, parcel: &Job, exchange: &Exchange, replay: &Replay) {
+        let mut entry = JournalEntry::of(
             "send",
             &self.destination.base_url,
             self.destination.tenant_id.as_deref(),
             Some(&parcel.key),
             exchange,
         );
+        entry.incident_digest = parcel.digest.clone();
+        if let Outcome::Accepted { .. } = exchange.outcome {
+            entry.replayed = Some(replay.replayed());
+        }
         if let Err(e) = self.journal.append(&entry) {
             self.printer.warn(&format!("{e:#}"));
         }
@@ -308,9 +371,9 @@ pub fn outcome_name(outcome: &Outcome) -> &'static str {
 }
 
 /// `sent 5859 Albacenter Mall -> helpdesk@example.com id=clxlog123 QUEUED quota 421/5000 (8%)`
-fn sent_line(label: &str, result: &RecordResult) -> String {
+fn sent_line(verb: &str, label: &str, result: &RecordResult) -> String {
     let mut line = format!(
-        "sent {label} -> {} id={}",
+        "{verb} {label} -> {} id={}",
         result.to.as_deref().unwrap_or("?"),
         result.id.as_deref().unwrap_or("?")
     );

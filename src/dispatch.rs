@@ -491,7 +491,11 @@ fn crashed(job: &Job, printer: &Printer) -> Finished {
 }
 
 fn progress_bar(printer: &Printer, total: Option<u64>) -> ProgressBar {
-    if printer.json || printer.quiet || !std::io::stderr().is_terminal() {
+    if printer.json
+        || printer.quiet
+        || !printer.progress_allowed()
+        || !std::io::stderr().is_terminal()
+    {
         return ProgressBar::hidden();
     }
     let (length, template) = match total {
@@ -526,6 +530,7 @@ mod tests {
             to: None,
             subject: None,
             entry: None,
+            digest: None,
         };
         (n, job)
     }

@@ -66,6 +66,9 @@ pub struct Metadata {
 pub struct Email {
     pub body: SendBody,
     pub label: String,
+    /// The digest of the incident's own fields, recorded when the email is accepted so
+    /// that a key reused for a different incident can be told from a replay.
+    pub incident_digest: String,
 }
 
 /// Why a record could not become an email.
@@ -149,6 +152,9 @@ impl Composer {
             .map(|c| c.trim().to_string());
         Ok(Email {
             label: incident.label(),
+            // What the incident says, not the rendered email or the settings: a new
+            // template, subject or recipient does not make it another incident.
+            incident_digest: incident.digest(""),
             body: SendBody {
                 to: self.to.clone(),
                 subject,

@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, IsTerminal, Read};
 use std::path::PathBuf;
 
 use serde_json::{Map, Value};
@@ -141,7 +141,12 @@ struct CsvState {
 impl Document {
     fn open(path: &PathBuf, format: Format) -> Result<Document, String> {
         let (name, source): (String, Box<dyn Read>) = if path.as_os_str() == "-" {
-            ("-".into(), Box::new(io::stdin()))
+            let stdin = io::stdin();
+            if stdin.is_terminal() {
+                // Someone is to type (or paste) incidents: say so, rather than sit silent.
+                eprintln!("mcnotify: reading incidents from the terminal; end with Ctrl-D");
+            }
+            ("-".into(), Box::new(Fused::new(stdin)))
         } else {
             let file =
                 File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
@@ -560,6 +565,88 @@ impl Document {
     }
 }
 
+/// A reader that stays at its end once it has reached it. A terminal reports its end
+/// (Ctrl-D) once and then reads on: without this, every look at the end after the first
+/// would wait for another Ctrl-D.
+struct Fused<R> {
+    inner: R,
+    ended: bool,
+}
+
+impl<R: Read> Fused<R> {
+    fn new(inner: R) -> Fused<R> {
+        Fused {
+            inner,
+            ended: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Fused<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.ended || buf.is_empty() {
+            return Ok(0);
+        }
+        let n = self.inner.read(buf)?;
+        self.ended = n == 0;
+        Ok(n)
+    }
+}
+
+/// Where a JSON value that the input cut short was left open: the string or the
+/// innermost object or array, at a line and column counted from the value's first byte.
+fn truncation(bytes: &[u8]) -> Option<String> {
+    let (mut line, mut column) = (1usize, 0usize);
+    let mut string: Option<(usize, usize)> = None;
+    let mut open: Vec<(u8, usize, usize)> = Vec::new();
+    let mut escaped = false;
+    let mut chars = match std::str::from_utf8(bytes) {
+        Ok(text) => text.chars(),
+        Err(_) => return None,
+    };
+    for c in chars.by_ref() {
+        if c == '\n' {
+            line += 1;
+            column = 0;
+            if string.is_some() {
+                escaped = false;
+            }
+            continue;
+        }
+        column += 1;
+        if string.is_some() {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                string = None;
+            }
+            continue;
+        }
+        match c {
+            '"' => string = Some((line, column)),
+            '{' => open.push((b'{', line, column)),
+            '[' => open.push((b'[', line, column)),
+            '}' | ']' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    if let Some((line, column)) = string {
+        return Some(format!(
+            "the input ends inside a string that starts at line {line} column {column} of the record"
+        ));
+    }
+    open.last().map(|&(kind, line, column)| {
+        let what = if kind == b'{' { "object" } else { "array" };
+        format!(
+            "the input ends before the {what} that starts at line {line} column {column} of the record is closed"
+        )
+    })
+}
+
 /// The bytes of one value as scanned.
 enum Scanned {
     Complete(Vec<u8>),
@@ -578,9 +665,10 @@ impl Scanned {
     fn into_value(self) -> Result<Value, String> {
         match self {
             Scanned::Complete(bytes) => parse_json(&bytes),
-            Scanned::Truncated(bytes) => Err(match parse_json(&bytes) {
-                Err(e) => format!("truncated JSON: {e}"),
-                Ok(_) => "truncated JSON".into(),
+            Scanned::Truncated(bytes) => Err(match (truncation(&bytes), parse_json(&bytes)) {
+                (Some(place), _) => format!("truncated JSON: {place}"),
+                (None, Err(e)) => format!("truncated JSON: {e}"),
+                (None, Ok(_)) => "truncated JSON".into(),
             }),
             Scanned::TooLarge => Err(too_large()),
         }

@@ -1,9 +1,11 @@
 //! The journal: an append-only JSON Lines record of every API outcome (never the key).
 
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -31,6 +33,14 @@ pub struct JournalEntry {
     pub quota: Option<Quota>,
     pub rate_limit: Option<RateLimit>,
     pub error: Option<String>,
+    /// For a send: the digest of the incident's fields (`Incident::digest`), to tell a
+    /// replay of the same incident from a different one reusing its key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incident_digest: Option<String>,
+    /// For an accepted send: MailingCore answered with an email it had accepted earlier
+    /// under the same key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replayed: Option<bool>,
 }
 
 impl JournalEntry {
@@ -59,6 +69,8 @@ impl JournalEntry {
             quota: exchange.quota.clone(),
             rate_limit: exchange.rate_limit.clone(),
             error: exchange.outcome.error(),
+            incident_digest: None,
+            replayed: None,
         }
     }
 }
@@ -68,6 +80,8 @@ pub struct Journal {
     path: PathBuf,
     /// Opened for appending on the first entry, then kept for the rest of the run.
     file: OnceLock<File>,
+    /// The keys accepted so far, read from the journal at the first accepted send.
+    accepted: Mutex<Option<AcceptedIndex>>,
 }
 
 impl Journal {
@@ -75,6 +89,7 @@ impl Journal {
         Journal {
             path: state_dir.join("journal.jsonl"),
             file: OnceLock::new(),
+            accepted: Mutex::new(None),
         }
     }
 
@@ -211,6 +226,166 @@ impl Journal {
     }
 }
 
+/// The accepted keys of one API and tenant, kept small (two hashes per key, not the
+/// strings) so that a long journal costs little memory.
+#[derive(Debug)]
+struct AcceptedIndex {
+    base_url: String,
+    tenant: Option<String>,
+    seen: HashMap<u64, Seen>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    digest: Option<u64>,
+    id: Option<u64>,
+}
+
+fn hash_of(text: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// How an accepted send relates to what the journal knew of its key.
+#[derive(Debug, Clone)]
+pub enum Replay {
+    /// The first email under this key (or a new one: MailingCore answered another id).
+    First,
+    /// MailingCore answered with the email it accepted earlier for the same incident.
+    Same,
+    /// MailingCore answered with the email it accepted earlier for a different incident;
+    /// this one was not sent. The earlier email's journal line, when it can be read.
+    Different(Option<Box<JournalEntry>>),
+}
+
+impl Replay {
+    pub fn replayed(&self) -> bool {
+        !matches!(self, Replay::First)
+    }
+}
+
+impl Journal {
+    /// Whether an accepted send under `key` was a replay of an earlier email, and of the
+    /// same incident. MailingCore answers a replay exactly as it answered the first send
+    /// (same status, same body, no header), so the journal is what tells: an earlier
+    /// acceptance of the key with the same email id. Call it before appending the send's
+    /// own line. The journal is advisory: when it cannot be read, every send is `First`.
+    pub fn replay(
+        &self,
+        base_url: &str,
+        tenant: Option<&str>,
+        key: &str,
+        digest: Option<&str>,
+        id: Option<&str>,
+    ) -> Replay {
+        let mut guard = self.accepted.lock().unwrap_or_else(|e| e.into_inner());
+        let stale = guard
+            .as_ref()
+            .is_none_or(|i| i.base_url != base_url || i.tenant.as_deref() != tenant);
+        if stale {
+            *guard = Some(self.accepted_index(base_url, tenant));
+        }
+        let index = guard.as_mut().expect("loaded above");
+        let now = Seen {
+            digest: digest.map(hash_of),
+            id: id.map(hash_of),
+        };
+        let key_hash = hash_of(key);
+        let Some(earlier) = index.seen.get(&key_hash).copied() else {
+            index.seen.insert(key_hash, now);
+            return Replay::First;
+        };
+        match (earlier.id, now.id) {
+            // Another id: not a replay (the key outlived MailingCore's retention window).
+            (Some(a), Some(b)) if a != b => {
+                index.seen.insert(key_hash, now);
+                Replay::First
+            }
+            _ => match (earlier.digest, now.digest) {
+                (Some(a), Some(b)) if a != b => {
+                    drop(guard);
+                    Replay::Different(
+                        self.first_acceptance(base_url, tenant, key, id)
+                            .map(Box::new),
+                    )
+                }
+                _ => Replay::Same,
+            },
+        }
+    }
+
+    /// Every send to `base_url` as `tenant` that could be read, in order.
+    fn each_send(&self, base_url: &str, tenant: Option<&str>, mut each: impl FnMut(JournalEntry)) {
+        let Ok(file) = File::open(&self.path) else {
+            return;
+        };
+        for line in BufReader::new(file).split(b'\n') {
+            let Ok(line) = line else {
+                return;
+            };
+            let (Some(entry), _) = parse_line(&line) else {
+                continue;
+            };
+            if entry.request == "send"
+                && entry.base_url == base_url
+                && entry.tenant_id.as_deref() == tenant
+            {
+                each(entry);
+            }
+        }
+    }
+
+    fn accepted_index(&self, base_url: &str, tenant: Option<&str>) -> AcceptedIndex {
+        let mut seen: HashMap<u64, Seen> = HashMap::new();
+        self.each_send(base_url, tenant, |entry| {
+            let Some(key) = &entry.idempotency_key else {
+                return;
+            };
+            if entry.outcome != SENT_OUTCOME || entry.replayed == Some(true) {
+                return;
+            }
+            let now = Seen {
+                digest: entry.incident_digest.as_deref().map(hash_of),
+                id: entry.id.as_deref().map(hash_of),
+            };
+            match seen.get(&hash_of(key)) {
+                Some(earlier) if earlier.id == now.id || now.id.is_none() => {}
+                _ => {
+                    seen.insert(hash_of(key), now);
+                }
+            }
+        });
+        AcceptedIndex {
+            base_url: base_url.to_string(),
+            tenant: tenant.map(str::to_string),
+            seen,
+        }
+    }
+
+    /// The line of the first acceptance of `key` (as email `id`, when known).
+    fn first_acceptance(
+        &self,
+        base_url: &str,
+        tenant: Option<&str>,
+        key: &str,
+        id: Option<&str>,
+    ) -> Option<JournalEntry> {
+        let mut found = None;
+        self.each_send(base_url, tenant, |entry| {
+            let matches = found.is_none()
+                && entry.outcome == SENT_OUTCOME
+                && entry.replayed != Some(true)
+                && entry.idempotency_key.as_deref() == Some(key)
+                && (id.is_none() || entry.id.as_deref() == id);
+            if matches {
+                found = Some(entry);
+            }
+        });
+        found
+    }
+}
+
 /// The journal's `outcome` for a send refused by the monthly quota.
 pub const QUOTA_OUTCOME: &str = "quota";
 /// The journal's `outcome` for an accepted send.
@@ -239,6 +414,8 @@ mod tests {
             }),
             rate_limit: None,
             error: None,
+            incident_digest: None,
+            replayed: None,
         }
     }
 

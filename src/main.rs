@@ -48,7 +48,10 @@ fn main() -> ExitCode {
             return if !err.use_stderr() {
                 Exit::Ok.into()
             } else if subcommand_named().as_deref() == Some("check-quota") {
-                // A monitoring plugin's bad arguments are UNKNOWN, not a sysexits code.
+                // A monitoring plugin's bad arguments are UNKNOWN, not a sysexits code,
+                // with a status line on stdout like every other outcome.
+                let json = std::env::args_os().any(|a| a == "--json");
+                commands::check_quota::bad_arguments(&err, json);
                 commands::check_quota::State::Unknown.exit().into()
             } else {
                 Exit::Usage.into()

@@ -24,6 +24,18 @@ pub struct Entry {
     pub attempts: u32,
     pub last_error: Option<String>,
     pub last_status: Option<u16>,
+    /// The error of the first failed attempt, kept through retries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_error: Option<String>,
+    /// When `outbox retry` last moved the entry back from `failed/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retried_at: Option<String>,
+    /// The digest of the incident's fields (`Incident::digest`), for the journal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incident_digest: Option<String>,
+    /// How results name the incident (`5859 Albacenter Mall`), as `send` did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// Where the request was first meant to go.
     pub base_url: String,
     pub tenant_id: Option<String>,
@@ -152,6 +164,19 @@ impl Outbox {
                 .unwrap_or_else(|| now.clone()),
             updated_at: now,
             attempts: previous.as_ref().map_or(0, |p| p.attempts) + record.attempts,
+            first_error: previous
+                .as_ref()
+                .and_then(|p| p.first_error.clone().or_else(|| p.last_error.clone()))
+                .or_else(|| record.error.clone()),
+            retried_at: previous.as_ref().and_then(|p| p.retried_at.clone()),
+            incident_digest: record
+                .digest
+                .map(str::to_string)
+                .or_else(|| previous.as_ref().and_then(|p| p.incident_digest.clone())),
+            label: record
+                .label
+                .map(str::to_string)
+                .or_else(|| previous.as_ref().and_then(|p| p.label.clone())),
             last_error: record.error,
             last_status: record.http,
             base_url: destination.base_url,
@@ -172,6 +197,35 @@ impl Outbox {
     }
 }
 
+impl Outbox {
+    /// Move an entry of `failed/` back to the outbox, its history kept (creation time,
+    /// attempts, first error), so that the next flush sends it again with the same key.
+    pub fn retry(&self, failed: &Path) -> Result<Retried> {
+        let mut entry = read_entry(failed)?;
+        let pending = self.pending_path(&entry.idempotency_key);
+        if pending.exists() {
+            return Ok(Retried::AlreadyPending(pending));
+        }
+        if entry.first_error.is_none() {
+            entry.first_error = entry.last_error.clone();
+        }
+        entry.retried_at = Some(now_rfc3339());
+        let mut bytes = serde_json::to_vec_pretty(&entry)?;
+        bytes.push(b'\n');
+        write_atomic(&pending, &bytes)?;
+        fs::remove_file(failed).with_context(|| format!("cannot remove {}", failed.display()))?;
+        Ok(Retried::Moved(pending, Box::new(entry)))
+    }
+}
+
+/// What `retry` did with one failed entry.
+pub enum Retried {
+    /// Back in the outbox at this path.
+    Moved(PathBuf, Box<Entry>),
+    /// The same request is already waiting in the outbox; the failed copy is left alone.
+    AlreadyPending(PathBuf),
+}
+
 /// What `defer` and `reject` store.
 pub struct Pending<'a> {
     pub key: &'a str,
@@ -180,6 +234,9 @@ pub struct Pending<'a> {
     pub error: Option<String>,
     pub http: Option<u16>,
     pub origin: Option<&'a str>,
+    /// How results name the incident.
+    pub label: Option<&'a str>,
+    pub digest: Option<&'a str>,
     pub destination: &'a Destination,
 }
 

@@ -1,6 +1,7 @@
 //! What the user sees: results on stdout (human lines or JSON Lines), everything else
 //! on stderr, under `-q`, `-v` and `--color`.
 
+use std::collections::HashSet;
 use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -31,6 +32,10 @@ pub struct RecordResult {
     pub attempts: u32,
     pub error: Option<String>,
     pub outbox_path: Option<String>,
+    /// For a sent record: whether MailingCore answered with an email it had accepted
+    /// earlier under the same idempotency key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replayed: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<Value>,
 }
@@ -45,9 +50,11 @@ pub struct Printer {
     stdout_closed: AtomicBool,
     stderr_closed: AtomicBool,
     quota_warned: AtomicBool,
+    hinted: Mutex<HashSet<String>>,
     progress: Mutex<Option<ProgressBar>>,
     /// Error lines kept instead of printed, while a command summarises them itself.
     held_errors: Mutex<Option<Vec<String>>>,
+    progress_off: AtomicBool,
 }
 
 impl Printer {
@@ -66,9 +73,21 @@ impl Printer {
             stdout_closed: AtomicBool::new(false),
             stderr_closed: AtomicBool::new(false),
             quota_warned: AtomicBool::new(false),
+            hinted: Mutex::new(HashSet::new()),
             progress: Mutex::new(None),
             held_errors: Mutex::new(None),
+            progress_off: AtomicBool::new(false),
         }
+    }
+
+    /// No progress bar for this run (the terminal is in use for typing the input).
+    pub fn no_progress(&self) {
+        self.progress_off.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether a progress bar may be drawn at all.
+    pub fn progress_allowed(&self) -> bool {
+        !self.progress_off.load(Ordering::Relaxed)
     }
 
     /// While a progress bar is drawn, lines are printed around it.
@@ -158,6 +177,18 @@ impl Printer {
     pub fn hint(&self, text: &str) {
         if !self.quiet {
             self.eprint(&format!("{}{text}", self.paint("hint: ", "36")));
+        }
+    }
+
+    /// A hint printed once per run however many records earn it.
+    pub fn hint_once(&self, text: &str) {
+        let first = self
+            .hinted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(text.to_string());
+        if first {
+            self.hint(text);
         }
     }
 

@@ -397,3 +397,162 @@ fn a_flush_removes_temp_files_their_writers_left_but_not_a_fresh_one() {
     assert!(fresh.exists(), "a writer may be about to lock it");
     assert!(r.stderr.contains("removed 1 temp file"), "{}", r.stderr);
 }
+
+/// Send the guide's incident once; the stand-in answers it with `fault` first.
+fn send_guide_refused(env: &TestEnv, server: &StandIn) -> String {
+    server.push_fault(Fault::Status(422));
+    let file = env.write("guide.json", support::harness::GUIDE_INCIDENT);
+    let r = run(env.cmd(&server.url()).arg("send").arg("--file").arg(&file));
+    assert_eq!(r.code, 69, "{}", r.all());
+    assert!(env.outbox_entries().is_empty());
+    let failed = env.failed_entries();
+    assert_eq!(failed.len(), 1, "{}", r.all());
+    failed[0]["id"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn a_refused_entry_is_retried_once_the_cause_is_fixed_and_delivered_once() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let id = send_guide_refused(&env, &server);
+    let was = env.failed_entries()[0].clone();
+
+    // A flush alone cannot send it, but says where it is and what to do.
+    let before = server.requests().len();
+    let r = run(env.cmd(&server.url()).args(["outbox", "flush"]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.stderr.contains("failed"), "{}", r.stderr);
+    assert!(r.stderr.contains("outbox retry"), "{}", r.stderr);
+    assert_eq!(server.requests().len(), before);
+
+    // An unknown id is 66; a bare `retry` is a usage error.
+    let r = run(env
+        .cmd(&server.url())
+        .args(["outbox", "retry", "ffffffffffffffff"]));
+    assert_eq!(r.code, 66, "{}", r.all());
+    let r = run(env.cmd(&server.url()).args(["outbox", "retry"]));
+    assert_eq!(r.code, 64, "{}", r.all());
+
+    // The cause is fixed (the stand-in accepts again): retry puts it back, history kept.
+    let r = run(env.cmd(&server.url()).args(["outbox", "retry", &id[..6]]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.stdout.contains(&id), "{}", r.stdout);
+    assert!(env.failed_entries().is_empty());
+    let back = env.outbox_entries();
+    assert_eq!(back.len(), 1);
+    for field in [
+        "id",
+        "createdAt",
+        "attempts",
+        "idempotencyKey",
+        "body",
+        "lastStatus",
+    ] {
+        assert_eq!(back[0][field], was[field], "{field}");
+    }
+    assert!(
+        back[0]["firstError"].as_str().unwrap().contains("422"),
+        "{}",
+        back[0]
+    );
+    assert!(back[0]["retriedAt"].is_string(), "{}", back[0]);
+
+    let r = run(env.cmd(&server.url()).args(["outbox", "flush"]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(env.outbox_entries().is_empty());
+    assert!(env.failed_entries().is_empty());
+    let key = was["idempotencyKey"].as_str().unwrap();
+    assert_eq!(server.accepted_by_key().get(key), Some(&1));
+    // Nothing left: a second flush and a second retry send nothing.
+    let before = server.requests().len();
+    run(env.cmd(&server.url()).args(["outbox", "flush"]));
+    let r = run(env.cmd(&server.url()).args(["outbox", "retry", "--all"]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(server.requests().len(), before);
+    assert_eq!(server.accepted().len(), 1);
+}
+
+#[test]
+fn retry_all_moves_every_failed_entry_back_and_says_so_in_json() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    fill_outbox(&env, &server, 3);
+    server.push_faults(vec![Fault::Status(422); 2]);
+    let r = run(env
+        .cmd(&server.url())
+        .args(["outbox", "flush", "--jobs", "1"]));
+    assert_eq!(r.code, 69, "{}", r.all());
+    assert_eq!(env.failed_entries().len(), 2);
+
+    let r = run(env
+        .cmd(&server.url())
+        .args(["outbox", "retry", "--all", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    let lines = json_lines(r.stdout.as_bytes());
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert!(lines.iter().all(|l| l["outcome"] == "retried"), "{lines:?}");
+    assert!(env.failed_entries().is_empty());
+    assert_eq!(env.outbox_entries().len(), 2);
+
+    let r = run(env.cmd(&server.url()).args(["outbox", "flush"]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    let by_key = server.accepted_by_key();
+    assert_eq!(by_key.len(), 3);
+    assert!(by_key.values().all(|&n| n == 1), "{by_key:?}");
+}
+
+#[test]
+fn list_shows_the_whole_last_error_when_not_a_terminal() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    fill_outbox(&env, &server, 2);
+    let entries = env.outbox_entries();
+    let r = run(env.cmd(&server.url()).args(["outbox", "list"]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.stdout.lines().next().unwrap().ends_with("LAST ERROR"));
+    for e in &entries {
+        let error = e["lastError"].as_str().unwrap();
+        assert!(error.len() > 40, "a long error to show: {error}");
+        let row = r
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(e["id"].as_str().unwrap()));
+        assert!(row.unwrap().ends_with(error), "{}", r.stdout);
+    }
+}
+
+#[test]
+fn flush_lines_have_the_shape_of_send_lines() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let file = env.write("guide.json", support::harness::GUIDE_INCIDENT);
+    server.set_down(true);
+    let r = run(env
+        .cmd(&server.url())
+        .args(["send", "--retries", "0", "--timeout", "1", "--file"])
+        .arg(&file));
+    assert_eq!(r.code, 75, "{}", r.all());
+    server.set_down(false);
+    let flushed = run(env.cmd(&server.url()).args(["outbox", "flush"]));
+    assert_eq!(flushed.code, 0, "{}", flushed.all());
+    // The same incident sent directly prints its line (a replay the stand-in answers).
+    let other = TestEnv::new();
+    let sent = run(other
+        .cmd(&server.url())
+        .arg("send")
+        .arg("--file")
+        .arg(&file));
+    assert_eq!(sent.code, 0, "{}", sent.all());
+    let shape = |line: &str| line.split(" id=").next().unwrap().to_string();
+    assert!(
+        sent.stdout.starts_with("sent 5859 Albacenter Mall -> "),
+        "{}",
+        sent.stdout
+    );
+    assert_eq!(
+        shape(&flushed.stdout),
+        shape(&sent.stdout),
+        "{}",
+        flushed.stdout
+    );
+}

@@ -101,7 +101,11 @@ fn live_figures_below_the_warning_are_ok() {
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("'percent'=8%;80;100;0"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("'percent'=8.4%;@80:;@100:;0;100"),
+        "{}",
+        r.stdout
+    );
     let probe = &server.requests()[0];
     assert_eq!(probe.method, "GET");
     assert_eq!(probe.path, "/emails/logs?page=1&limit=1");
@@ -148,10 +152,120 @@ fn thresholds_are_configurable_and_checked() {
     // A monitoring plugin's bad arguments are UNKNOWN (3), whoever finds them.
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("--warn"), "{}", r.stderr);
+    assert_status_line(&r, "QUOTA UNKNOWN - --warn (90)");
     for args in [&["--warn", "abc"][..], &["--no-such-flag"], &["-1"]] {
         let r = run(env.cmd(&server.url()).arg("check-quota").args(args));
         assert_eq!(r.code, 3, "{args:?}: {}", r.stderr);
+        // A status line for the monitoring UI too, not only clap's error on stderr.
+        assert_status_line(&r, "QUOTA UNKNOWN - bad arguments: ");
+        let r = run(env
+            .cmd(&server.url())
+            .args(["check-quota", "--json"])
+            .args(args));
+        assert_eq!(r.code, 3, "{args:?}: {}", r.stderr);
+        let report = &json_lines(r.stdout.as_bytes())[0];
+        assert_eq!(report["state"], "UNKNOWN", "{report}");
+        assert!(report["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("bad arguments"));
     }
+}
+
+/// One line on stdout, starting with `prefix`, with no `|` (no perfdata to misread).
+fn assert_status_line(r: &Run, prefix: &str) {
+    assert_eq!(r.stdout.lines().count(), 1, "one line: {:?}", r.stdout);
+    assert!(r.stdout.starts_with(prefix), "{:?}", r.stdout);
+    assert!(!r.stdout.contains('|'), "{:?}", r.stdout);
+}
+
+/// Whether `value` alerts under a threshold range of the monitoring-plugin guidelines:
+/// `[@]start:end`, start 0 and `:` optional, `~` for minus infinity, an empty end for
+/// infinity; without `@` it alerts outside the range, with `@` inside, ends included.
+fn alerts(range: &str, value: f64) -> bool {
+    let (inside, range) = match range.strip_prefix('@') {
+        Some(r) => (true, r),
+        None => (false, range),
+    };
+    let (start, end) = match range.split_once(':') {
+        Some((s, e)) => (s, e),
+        None => ("0", range),
+    };
+    let start = match start {
+        "~" => f64::NEG_INFINITY,
+        "" => 0.0,
+        s => s.parse().unwrap(),
+    };
+    let end = if end.is_empty() {
+        f64::INFINITY
+    } else {
+        end.parse().unwrap()
+    };
+    let within = start <= value && value <= end;
+    within == inside
+}
+
+/// The state a monitoring system computes from one perfdata item `'label'=value;warn;crit;…`.
+fn state_from_perfdata(item: &str) -> i32 {
+    let (_, rest) = item.split_once('=').unwrap();
+    let fields: Vec<&str> = rest.split(';').collect();
+    let value: f64 = fields[0].trim_end_matches('%').parse().unwrap();
+    if alerts(fields[2], value) {
+        2
+    } else if alerts(fields[1], value) {
+        1
+    } else {
+        0
+    }
+}
+
+#[test]
+fn the_perfdata_thresholds_agree_with_the_state_at_every_boundary() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    for (used, state) in [
+        (3999, 0),
+        (4000, 1),
+        (4001, 1),
+        (4999, 1),
+        (5000, 2),
+        (5400, 2),
+    ] {
+        server.set_quota(5000, used);
+        let r = run(env.cmd(&server.url()).arg("check-quota"));
+        assert_eq!(r.code, state, "{used}: {}", r.stdout);
+        assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+        let (text, perf) = r.stdout.trim_end().split_once(" | ").unwrap();
+        assert!(!text.contains('|') && !perf.contains('|'), "{}", r.stdout);
+        let items: Vec<&str> = perf.split(' ').collect();
+        assert_eq!(items.len(), 2, "{perf}");
+        for item in items {
+            assert_eq!(state_from_perfdata(item), state, "{used}: {item}");
+        }
+    }
+    // The same with thresholds of the user's own, fractions included.
+    server.set_quota(1000, 125);
+    let r = run(env
+        .cmd(&server.url())
+        .args(["check-quota", "--warn", "12.5", "--critical", "50"]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let (_, perf) = r.stdout.trim_end().split_once(" | ").unwrap();
+    let used = perf.split(' ').find(|i| i.starts_with("'used'")).unwrap();
+    assert_eq!(state_from_perfdata(used), 1, "{perf}");
+}
+
+#[test]
+fn an_error_with_bars_and_line_breaks_is_one_status_line_without_perfdata() {
+    let env = TestEnv::new();
+    // toml's error quotes the line with a `|` gutter over several lines.
+    let config = env.write("bad.toml", "to = |x\nbase_url = \"a|b\"\n");
+    let r = run(env.bare().arg("--config").arg(&config).arg("check-quota"));
+    assert_eq!(r.code, 3, "{}", r.all());
+    assert_status_line(&r, "QUOTA UNKNOWN - config file ");
+    assert!(r.stdout.contains("bad.toml"), "{}", r.stdout);
+    assert!(r.stdout.contains("line 1"), "{}", r.stdout);
+    // The whole error, excerpt included, is on stderr.
+    assert!(r.stderr.contains("1 | to = |x"), "{}", r.stderr);
 }
 
 #[test]
@@ -563,4 +677,152 @@ fn send_test_is_skipped_when_the_key_is_refused() {
         .unwrap();
     assert_eq!(send["result"], "skipped");
     assert!(server.sends().is_empty());
+}
+
+#[test]
+fn verify_key_verbose_shows_the_request_and_the_answer() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    let config = env.write("config.toml", "tenant_id = \"clxtenant0001\"\n");
+    let stderr = |verbosity: &[&str]| {
+        let r = run(env
+            .cmd(&server.url())
+            .arg("--config")
+            .arg(&config)
+            .args(verbosity)
+            .arg("verify-key"));
+        assert_eq!(r.code, 0, "{}", r.all());
+        r.stderr
+    };
+    let quiet = stderr(&[]);
+    let v = stderr(&["-v"]);
+    let vv = stderr(&["-vv"]);
+    let request = format!(
+        "GET {}/emails/logs?page=1&limit=1: answered 200 after 1 attempt",
+        server.url()
+    );
+    assert!(!quiet.contains(&request), "{quiet}");
+    assert!(v.contains(&request), "{v}");
+    assert!(v.to_lowercase().contains("x-quota-limit: 5000"), "{v}");
+    // -vv adds the settings that shaped the request.
+    assert!(vv.contains(&request), "{vv}");
+    assert!(vv.contains(&format!("config {}", config.display())), "{vv}");
+    assert!(vv.contains("X-Tenant-Id clxtenant0001"), "{vv}");
+    assert!(!v.contains("X-Tenant-Id clxtenant0001"), "{v}");
+}
+
+/// The cron line of the README's quota recipe, without its schedule, calling `mcnotify`
+/// from PATH whatever path the README gives it.
+fn readme_quota_cron_line() -> String {
+    let readme =
+        fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let section = &readme[readme.find("### Quota monitoring").unwrap()..];
+    let block = &section[section.find("```cron\n").unwrap() + 8..];
+    let line = block[..block.find("```").unwrap()]
+        .lines()
+        .find(|l| l.contains("check-quota"))
+        .unwrap();
+    let command: String = line
+        .split_whitespace()
+        .skip(5)
+        .collect::<Vec<_>>()
+        .join(" ");
+    // `/usr/local/bin/mcnotify` or `$HOME/.cargo/bin/mcnotify` -> `mcnotify`
+    let mut out = String::new();
+    for (i, piece) in command.split("/mcnotify").enumerate() {
+        if i == 0 {
+            out.push_str(piece);
+            continue;
+        }
+        let keep = out
+            .rfind(|c: char| c.is_whitespace() || c == '(' || c == '=')
+            .map_or(0, |i| i + 1);
+        out.truncate(keep);
+        out.push_str("mcnotify");
+        out.push_str(piece);
+    }
+    out
+}
+
+#[test]
+fn the_readme_quota_cron_recipe_mails_when_not_ok_and_writes_no_shared_file() {
+    let server = standin(true);
+    let env = TestEnv::new();
+    let line = readme_quota_cron_line();
+    assert!(
+        !line.contains("/tmp"),
+        "a fixed file in the shared temp folder: {line}"
+    );
+    // A `mail` that records what it was asked to send, and a private TMPDIR to watch.
+    let bin = env.dir.path().join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    let mailed = env.dir.path().join("mailed.txt");
+    let mail = bin.join("mail");
+    fs::write(
+        &mail,
+        format!(
+            "#!/bin/sh\n{{ printf '%s\\n' \"$*\"; cat; }} >> '{}'\n",
+            mailed.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&mail, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let exe = assert_cmd::cargo::cargo_bin!("mcnotify");
+    let tmp = env.dir.path().join("tmp");
+    fs::create_dir_all(&tmp).unwrap();
+    let cron = |line: &str| {
+        let mut cmd = assert_cmd::Command::new("/bin/sh");
+        cmd.args(["-c", line])
+            .env_clear()
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}:/usr/bin:/bin",
+                    bin.display(),
+                    exe.parent().unwrap().display()
+                ),
+            )
+            .env("HOME", env.home())
+            .env("TMPDIR", &tmp)
+            .env("MAILINGCORE_BASE_URL", server.url())
+            .env("MAILINGCORE_API_KEY", KEY)
+            .current_dir(env.dir.path())
+            .timeout(Duration::from_secs(60));
+        run(&mut cmd)
+    };
+    // OK: nothing mailed.
+    cron(&line);
+    assert!(
+        !mailed.exists(),
+        "{}",
+        fs::read_to_string(&mailed).unwrap_or_default()
+    );
+    // WARNING: the status line is the subject and the body.
+    server.set_quota(5000, 4210);
+    cron(&line);
+    let mail = fs::read_to_string(&mailed).unwrap();
+    let mut lines = mail.lines();
+    let args = lines.next().unwrap();
+    assert!(
+        args.starts_with("-s QUOTA WARNING - 4210/5000 (84%) live"),
+        "{mail}"
+    );
+    assert!(args.ends_with(" ops@example.com"), "{mail}");
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("QUOTA WARNING - 4210/5000"),
+        "{mail}"
+    );
+    assert_eq!(
+        fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "nothing left in TMPDIR"
+    );
 }

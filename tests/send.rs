@@ -1930,7 +1930,17 @@ fn an_input_without_incidents_is_65_unless_allowed() {
                 .args(["--file", "-"])
                 .write_stdin(input));
             assert_eq!(r.code, 65, "{input:?} {command:?}: {}", r.all());
-            assert!(r.stdout.is_empty(), "{input:?}: {}", r.stdout);
+            if command.contains(&"--json") {
+                // A bridge reading one result line gets one that says what happened.
+                let lines = json_lines(r.stdout.as_bytes());
+                assert_eq!(lines.len(), 1, "{input:?}: {}", r.stdout);
+                assert_eq!(lines[0]["outcome"], "empty", "{}", lines[0]);
+                assert_eq!(lines[0]["record"], 0, "{}", lines[0]);
+                assert_eq!(lines[0]["origin"], "-", "{}", lines[0]);
+                assert_eq!(lines[0]["error"], "the input held no incident");
+            } else {
+                assert!(r.stdout.is_empty(), "{input:?}: {}", r.stdout);
+            }
             assert!(
                 r.stderr.contains("error: the input held no incident"),
                 "{input:?}: {}",
@@ -1947,6 +1957,12 @@ fn an_input_without_incidents_is_65_unless_allowed() {
                 0,
             );
             assert!(r.stderr.contains("no incident"), "{input:?}: {}", r.stderr);
+            if command.contains(&"--json") {
+                let lines = json_lines(r.stdout.as_bytes());
+                assert_eq!(lines.len(), 1, "{input:?}: {}", r.stdout);
+                assert_eq!(lines[0]["outcome"], "empty", "{}", lines[0]);
+                assert!(lines[0]["error"].is_null(), "{}", lines[0]);
+            }
         }
     }
     assert!(server.requests().is_empty());
@@ -1964,5 +1980,363 @@ fn a_send_by_hand_clears_the_outbox_entry_of_the_same_incident() {
         env.outbox_entries().is_empty(),
         "delivered, so nothing is pending"
     );
+    assert_eq!(server.accepted().len(), 1);
+}
+
+/// The guide's conversation with another machine and fault: a different incident that
+/// the default key (one per conversation) gives the same idempotency key.
+const SECOND_INCIDENT: &str = r#"{
+  "schema": "botpress-incident/v1",
+  "conversationId": "conv_abc123",
+  "incident": {
+    "machineCode": "7001",
+    "location": "Albacenter Mall",
+    "description": "Screen stays black",
+    "contactEmail": "ana.perez@example.com",
+    "incidentType": "hardware"
+  }
+}"#;
+
+#[test]
+fn a_different_incident_under_an_accepted_key_is_reported_as_a_replay() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let guide = env.write("guide.json", GUIDE_INCIDENT);
+    let second = env.write("second.json", SECOND_INCIDENT);
+    let send = |file: &Path, extra: &[&str]| {
+        run(env
+            .cmd(&server.url())
+            .arg("send")
+            .args(extra)
+            .arg("--file")
+            .arg(file))
+    };
+    let first = exits(send(&guide, &["--json"]), 0);
+    let first = &json_lines(first.stdout.as_bytes())[0];
+    assert_eq!(first["replayed"], false, "{first}");
+    let id = first["id"].as_str().unwrap().to_string();
+    let accepted_at = env.journal()[0]["time"].as_str().unwrap().to_string();
+
+    // The second incident: MailingCore answers with the first email; the result says so.
+    let r = exits(send(&second, &["--json"]), 0);
+    let line = &json_lines(r.stdout.as_bytes())[0];
+    assert_eq!(line["replayed"], true, "{line}");
+    assert_eq!(line["id"], id.as_str());
+    assert!(r.stderr.contains("NOT sent"), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("id={id}")), "{}", r.stderr);
+    assert!(r.stderr.contains(&accepted_at), "{}", r.stderr);
+    assert!(r.stderr.contains("{code}"), "{}", r.stderr);
+    assert!(r.stderr.contains("idempotency_key"), "{}", r.stderr);
+    // Human mode: the line says replayed, not sent.
+    let r = exits(send(&second, &[]), 0);
+    assert!(
+        r.stdout.starts_with("replayed 7001 Albacenter Mall -> "),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("NOT sent"), "{}", r.stderr);
+
+    // The same incident again, even with another subject (so another rendered body):
+    // a quiet replay.
+    for extra in [&[][..], &["--subject", "Another subject"]] {
+        let r = exits(send(&guide, &[&["--json"][..], extra].concat()), 0);
+        let line = &json_lines(r.stdout.as_bytes())[0];
+        assert_eq!(line["replayed"], true, "{line}");
+        assert!(!r.stderr.contains("NOT sent"), "{}", r.stderr);
+        assert!(!r.stderr.contains("hint"), "{}", r.stderr);
+    }
+    assert_eq!(server.accepted().len(), 1);
+
+    // Following the hint delivers the second incident under a key of its own.
+    let config = env.write(
+        "config.toml",
+        "idempotency_key = \"botpress-{conversationId}-{code}\"\n",
+    );
+    let r = exits(
+        run(env
+            .cmd(&server.url())
+            .arg("--config")
+            .arg(&config)
+            .args(["send", "--json", "--file"])
+            .arg(&second)),
+        0,
+    );
+    let line = &json_lines(r.stdout.as_bytes())[0];
+    assert_eq!(line["replayed"], false, "{line}");
+    assert_ne!(line["id"], id.as_str());
+    assert_eq!(server.accepted().len(), 2);
+}
+
+#[test]
+fn a_reused_key_within_one_run_is_caught_and_hinted_once() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let records: Vec<Value> = ["5859", "7001", "7002"]
+        .iter()
+        .map(|code| {
+            json!({
+                "conversationId": "conv_same",
+                "machineCode": code,
+                "incidentType": "hardware",
+                "description": format!("fault on {code}"),
+                "contactEmail": "ana@example.com",
+            })
+        })
+        .collect();
+    let file = env.write("batch.ndjson", &support::harness::ndjson(&records));
+    let r = exits(
+        run(env
+            .cmd(&server.url())
+            .args(["send", "--jobs", "1", "--json", "--file"])
+            .arg(&file)),
+        0,
+    );
+    let lines = json_lines(r.stdout.as_bytes());
+    let replayed: Vec<&Value> = lines.iter().map(|l| &l["replayed"]).collect();
+    assert_eq!(replayed, [false, true, true], "{}", r.stdout);
+    assert_eq!(r.stderr.matches("NOT sent").count(), 2, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("hint:").count(), 1, "{}", r.stderr);
+    assert_eq!(server.accepted().len(), 1);
+}
+
+#[test]
+fn a_run_that_keeps_many_records_gives_its_hint_once() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    // The first four requests hang past the timeout: all four in flight fail, each kept.
+    server.push_faults(vec![Fault::Hang(Duration::from_secs(3)); 4]);
+    let file = env.write(
+        "batch.ndjson",
+        &support::harness::ndjson(&support::harness::incidents(8, 100)),
+    );
+    let r = run(env
+        .cmd(&server.url())
+        .args([
+            "send",
+            "--jobs",
+            "4",
+            "--retries",
+            "0",
+            "--timeout",
+            "1",
+            "--file",
+        ])
+        .arg(&file));
+    assert_eq!(r.code, 75, "{}", r.all());
+    assert_eq!(env.outbox_entries().len(), 8);
+    assert_eq!(
+        r.stderr.matches("saved in the outbox: ").count(),
+        4,
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.matches("hint:").count(), 1, "{}", r.stderr);
+}
+
+/// Runs a command with stdin and stderr on a pseudo-terminal (stdout a pipe), types
+/// `typed` after a pause, then one Ctrl-D; prints `{"code", "stdout", "tty"}` as JSON, with
+/// `code` null when the command had not ended 15 s after the Ctrl-D (it is then killed).
+const PTY_RUNNER: &str = r#"
+import json, os, pty, select, subprocess, sys, time
+typed, argv = sys.argv[1], sys.argv[2:]
+master, slave = pty.openpty()
+proc = subprocess.Popen(argv, stdin=slave, stderr=slave, stdout=subprocess.PIPE)
+os.close(slave)
+seen = b""
+def pump(seconds):
+    global seen
+    end = time.time() + seconds
+    while time.time() < end:
+        ready, _, _ = select.select([master], [], [], 0.05)
+        if ready:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            seen += data
+pump(1.5)
+if typed:
+    os.write(master, typed.encode())
+    pump(0.3)
+os.write(master, b"\x04")
+end = time.time() + 15
+while proc.poll() is None and time.time() < end:
+    pump(0.1)
+code = proc.poll()
+if code is None:
+    proc.kill()
+    proc.wait()
+pump(0.2)
+out = proc.stdout.read().decode("utf-8", "replace")
+print(json.dumps({"code": code, "stdout": out, "tty": seen.decode("utf-8", "replace")}))
+"#;
+
+/// `mcnotify ARGS` on a terminal, as a person typing `typed` then Ctrl-D.
+fn on_terminal(env: &TestEnv, server: &StandIn, typed: &str, args: &[&str]) -> Value {
+    let runner = env.write("pty_runner.py", PTY_RUNNER);
+    let out = std::process::Command::new("python3")
+        .arg(&runner)
+        .arg(typed)
+        .arg(assert_cmd::cargo::cargo_bin!("mcnotify"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.home())
+        .env("XDG_CONFIG_HOME", env.home().join(".config"))
+        .env("XDG_STATE_HOME", env.home().join(".local/state"))
+        .env("MAILINGCORE_BASE_URL", server.url())
+        .env("MAILINGCORE_API_KEY", KEY)
+        .env("MCNOTIFY_TO", HELPDESK)
+        .current_dir(env.dir.path())
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the runner prints JSON")
+}
+
+#[test]
+fn on_a_terminal_send_prompts_and_one_ctrl_d_ends_an_empty_input() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let r = on_terminal(&env, &server, "", &["send", "--file", "-"]);
+    assert_eq!(r["code"], 65, "one Ctrl-D ends it: {r}");
+    let tty = r["tty"].as_str().unwrap();
+    assert!(
+        tty.contains("reading incidents from the terminal; end with Ctrl-D"),
+        "{tty}"
+    );
+    assert!(!tty.contains(" done"), "no spinner while waiting: {tty}");
+    assert!(tty.contains("the input held no incident"), "{tty}");
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn on_a_terminal_a_typed_incident_is_sent_without_a_spinner() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let typed = GUIDE_INCIDENT.replace('\n', " ") + "\n";
+    let r = on_terminal(&env, &server, &typed, &["send", "--file", "-"]);
+    assert_eq!(r["code"], 0, "{r}");
+    assert!(
+        r["stdout"]
+            .as_str()
+            .unwrap()
+            .starts_with("sent 5859 Albacenter Mall"),
+        "{r}"
+    );
+    let tty = r["tty"].as_str().unwrap();
+    assert!(tty.contains("end with Ctrl-D"), "{tty}");
+    assert!(!tty.contains(" done"), "{tty}");
+    assert_eq!(server.accepted().len(), 1);
+}
+
+#[test]
+fn a_document_cut_inside_a_string_says_where_the_string_starts() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let r = run(env
+        .cmd(&server.url())
+        .args(["send", "--json", "--file", "-"])
+        .write_stdin("{\"broken json"));
+    assert_eq!(r.code, 65, "{}", r.all());
+    let expected = "truncated JSON: the input ends inside a string that starts at line 1 column 2 of the record";
+    assert!(
+        r.stderr.contains(&format!("-:1: {expected}")),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("control character"), "{}", r.stderr);
+    assert_eq!(json_lines(r.stdout.as_bytes())[0]["error"], expected);
+    // Cut after the string, inside an object of an array element.
+    let r = run(env
+        .cmd(&server.url())
+        .args(["send", "--file", "-"])
+        .write_stdin("[{\"code\": \"1\"},\n {\"code\": \"2\",\n  \"extra\": {\"a\": 1"));
+    assert!(
+        r.stderr.contains(
+            "-:#2: truncated JSON: the input ends before the object that starts at line 2 column 12 of the record is closed"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(server.requests().is_empty());
+}
+
+/// The first ```sh block after `heading` in the README.
+fn readme_block(heading: &str, lang: &str) -> String {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = &readme[readme.find(heading).expect("the README has the section")..];
+    let open = format!("```{lang}\n");
+    let start = section.find(&open).unwrap() + open.len();
+    let len = section[start..].find("```").unwrap();
+    section[start..start + len].to_string()
+}
+
+#[test]
+fn the_readme_bridge_recipe_says_what_happened_for_every_answer() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let script = env.write(
+        "bridge.sh",
+        &readme_block("### A shell script or bridge service", "sh"),
+    );
+    let bin_dir = assert_cmd::cargo::cargo_bin!("mcnotify")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = std::env::join_paths(
+        std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let recipe = |stdin: &str| {
+        let mut cmd = assert_cmd::Command::new("sh");
+        cmd.arg(&script)
+            .env_clear()
+            .env("PATH", &path)
+            .env("HOME", env.home())
+            .env("XDG_CONFIG_HOME", env.home().join(".config"))
+            .env("XDG_STATE_HOME", env.home().join(".local/state"))
+            .env("MAILINGCORE_BASE_URL", server.url())
+            .env("MAILINGCORE_API_KEY", KEY)
+            .env("MCNOTIFY_TO", HELPDESK)
+            .current_dir(env.dir.path())
+            .timeout(Duration::from_secs(60))
+            .write_stdin(stdin.to_string());
+        run(&mut cmd)
+    };
+    let r = recipe(GUIDE_INCIDENT);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(r.stdout, "registered: clxlog000001\n", "{}", r.all());
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+
+    let r = recipe("");
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(
+        r.stderr
+            .contains("bad incident data: the input held no incident"),
+        "{}",
+        r.stderr
+    );
+
+    let r = recipe("{\"broken json");
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(
+        r.stderr
+            .contains("bad incident data: truncated JSON: the input ends inside a string"),
+        "{}",
+        r.stderr
+    );
+
+    let r = recipe(SECOND_INCIDENT);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(r.stdout, "registered: clxlog000001\n", "{}", r.all());
+    assert!(r.stderr.contains("warning: NOT sent"), "{}", r.stderr);
     assert_eq!(server.accepted().len(), 1);
 }

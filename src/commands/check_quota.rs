@@ -64,7 +64,22 @@ struct Report {
     reason: Option<String>,
 }
 
+/// Every outcome, failures included, ends with a status line on stdout: a monitoring
+/// system shows that line, and a blank one tells its operator nothing.
 pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Result<Exit> {
+    match check(args, settings, printer) {
+        Ok(exit) => Ok(exit),
+        Err(e) => {
+            let exit = unknown(&e, printer);
+            if let (_, Some(hint)) = crate::exit::classify(&e) {
+                printer.hint(hint);
+            }
+            Ok(exit)
+        }
+    }
+}
+
+fn check(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Result<Exit> {
     for (flag, pct) in [("--warn", args.warn), ("--critical", args.critical)] {
         if !(pct.is_finite() && pct >= 0.0) {
             return fail(
@@ -123,10 +138,10 @@ pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Res
         .is_some_and(|p| p > BLOCK_PERCENT);
     let blocked = blocked_at.is_some() || over_block;
 
-    let state = match quota.as_ref().and_then(|q| q.percentage) {
+    let state = match quota.as_ref().and_then(exact_percent) {
         _ if blocked => State::Critical,
-        Some(p) if p as f64 >= args.critical => State::Critical,
-        Some(p) if p as f64 >= args.warn => State::Warning,
+        Some(p) if p >= args.critical => State::Critical,
+        Some(p) if p >= args.warn => State::Warning,
         Some(_) => State::Ok,
         None => State::Unknown,
     };
@@ -174,9 +189,12 @@ pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Res
                 if let Some(reason) = &reason {
                     line.push_str(&format!("; {reason}"));
                 }
+                line = status_text(&line);
                 line.push_str(&perfdata(q, args));
             }
-            None => line.push_str(reason.as_deref().unwrap_or("no quota figures")),
+            None => line.push_str(&status_text(
+                reason.as_deref().unwrap_or("no quota figures"),
+            )),
         }
         printer.out(&line);
     }
@@ -187,8 +205,10 @@ pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Res
 }
 
 /// When settings cannot even be loaded, a monitoring check still answers UNKNOWN.
+/// The whole error goes to stderr, the status line to stdout.
 pub fn unknown(error: &anyhow::Error, printer: &Printer) -> Exit {
     let reason = format!("{error:#}");
+    printer.error(&reason);
     if printer.json {
         printer.json_line(&Report {
             source: None,
@@ -202,9 +222,67 @@ pub fn unknown(error: &anyhow::Error, printer: &Printer) -> Exit {
             reason: Some(reason),
         });
     } else if !printer.quiet {
-        printer.out(&format!("QUOTA UNKNOWN - {}", reason.replace('\n', " ")));
+        printer.out(&format!("QUOTA UNKNOWN - {}", status_text(&reason)));
     }
     State::Unknown.exit()
+}
+
+/// The status line for a command line that did not parse (clap's error is on stderr):
+/// JSON when `--json` was asked for, else the plugin line.
+pub fn bad_arguments(error: &clap::Error, json: bool) {
+    let rendered = error.render().to_string();
+    let first = rendered
+        .lines()
+        .map(|l| l.trim_start_matches("error:").trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or("the command line did not parse");
+    let reason = format!("bad arguments: {first}");
+    if json {
+        let report = Report {
+            source: None,
+            limit: None,
+            used: None,
+            percentage: None,
+            warning: false,
+            state: State::Unknown,
+            seen_at: None,
+            blocked: false,
+            reason: Some(reason),
+        };
+        println!(
+            "{}",
+            serde_json::to_string(&report).expect("reports serialise")
+        );
+    } else {
+        println!("QUOTA UNKNOWN - {}", status_text(&reason));
+    }
+}
+
+/// The text of a status line as monitoring systems read it: one line (the first line
+/// is the status, the rest long output), and no `|`, which starts the performance data.
+/// The source excerpt of a parse error (`1 | a = |x`, `  |     ^`) is left out (stderr
+/// has the whole error); line breaks and runs of blanks become one space, `|` a `/`.
+pub fn status_text(text: &str) -> String {
+    let excerpt = |line: &str| {
+        let gutter = line
+            .trim_start()
+            .trim_start_matches(|c: char| c.is_ascii_digit());
+        let rest = gutter.trim_start();
+        rest.starts_with('|') || (!rest.is_empty() && rest.chars().all(|c| c == '^' || c == '~'))
+    };
+    let kept: Vec<&str> = text.lines().filter(|l| !excerpt(l)).collect();
+    let kept = kept.join(" ");
+    let mut out = String::with_capacity(text.len());
+    for word in kept.split(|c: char| c.is_whitespace() || c.is_control()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&word.replace('|', "/"));
+    }
+    out
 }
 
 /// The live figures, or why there are none. The probe retries like `send`, but all of
@@ -250,23 +328,32 @@ fn probe(settings: &Settings, journal: &Journal, printer: &Printer) -> (Option<Q
     (None, why)
 }
 
-/// `'used'=4210;4000;5000;0;5000 'percent'=84%;80;100;0` after a `|`, for graphing.
+/// ` | 'percent'=84%;@80:;@100:;0;100 'used'=4210;@4000:;@5000:;0;5000`, for graphing.
+///
+/// Under the plugin guidelines' range rules a bare `80` alerts only above 80, while the
+/// state here is WARNING from 80 on (inclusive). `@80:` is the range "inside 80 to
+/// infinity, ends included", which alerts at 80 as the state does.
 fn perfdata(q: &Quota, args: &CheckQuotaArgs) -> String {
+    let from = |at: String| format!("@{at}:");
     let mut out = String::from(" |");
-    if let Some(p) = q.percentage {
+    if let Some(p) = exact_percent(q) {
+        let p = format!("{:.2}", p);
+        let p = p.trim_end_matches('0').trim_end_matches('.');
         out.push_str(&format!(
-            " 'percent'={p}%;{};{};0",
-            args.warn, args.critical
+            " 'percent'={p}%;{};{};0;100",
+            from(args.warn.to_string()),
+            from(args.critical.to_string())
         ));
     }
     if let Some(used) = q.used {
         match q.limit {
             Some(limit) => {
-                let at = |pct: f64| (limit as f64 * pct / 100.0).round() as u64;
+                // The first count at or over the percentage.
+                let at = |pct: f64| (limit as f64 * pct / 100.0).ceil() as u64;
                 out.push_str(&format!(
                     " 'used'={used};{};{};0;{limit}",
-                    at(args.warn),
-                    at(args.critical)
+                    from(at(args.warn).to_string()),
+                    from(at(args.critical).to_string())
                 ));
             }
             None => out.push_str(&format!(" 'used'={used}")),
@@ -276,6 +363,16 @@ fn perfdata(q: &Quota, args: &CheckQuotaArgs) -> String {
         String::new()
     } else {
         out
+    }
+}
+
+/// The share of the plan used, in percent: from the counts when the API gave both (the
+/// header is a whole number, and `--warn 12.5` needs more), else the API's own figure.
+/// The state and the performance data are both computed from it, so they always agree.
+fn exact_percent(q: &Quota) -> Option<f64> {
+    match (q.used, q.limit) {
+        (Some(used), Some(limit)) if limit > 0 => Some(used as f64 * 100.0 / limit as f64),
+        _ => q.percentage.map(|p| p as f64),
     }
 }
 

@@ -1,7 +1,8 @@
-//! `mcnotify outbox`: list, show, drop and flush the kept requests.
+//! `mcnotify outbox`: list, show, drop, flush and retry the kept requests.
 
 use std::collections::BTreeSet;
 use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::Arc;
@@ -10,14 +11,14 @@ use std::time::{Duration, SystemTime};
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use crate::cli::{OutboxCommand, OutboxFlushArgs, OutboxIdArgs, OutboxListArgs};
+use crate::cli::{OutboxCommand, OutboxFlushArgs, OutboxIdArgs, OutboxListArgs, OutboxRetryArgs};
 use crate::commands::send::{client, destination, jobs, summarise};
 use crate::config::Settings;
 use crate::delivery::{Courier, Job};
 use crate::dispatch::{self, Interrupt, Work};
 use crate::exit::{fail, Exit, Failure};
 use crate::journal::Journal;
-use crate::outbox::{read_entry, Entry, Outbox};
+use crate::outbox::{read_entry, Entry, Outbox, Retried};
 use crate::output::Printer;
 use crate::pacing::Pacer;
 use crate::state::private_dir;
@@ -29,6 +30,7 @@ pub fn run(command: &OutboxCommand, settings: &Settings, printer: &Printer) -> R
         OutboxCommand::Show(args) => show(&outbox, args, printer),
         OutboxCommand::Drop(args) => drop_entry(&outbox, args, printer),
         OutboxCommand::Flush(args) => flush(&outbox, args, settings, printer),
+        OutboxCommand::Retry(args) => retry(&outbox, args, printer),
     }
 }
 
@@ -86,21 +88,14 @@ fn list(outbox: &Outbox, args: &OutboxListArgs, printer: &Printer) -> Result<Exi
         printer.note(&format!("nothing in {}", dir.display()));
         return Ok(Exit::Ok);
     }
-    if !printer.json {
-        printer.out(&format!(
-            "{:<16}  {:>5}  {:>8}  {:<40}  SUBJECT",
-            "ID", "AGE", "ATTEMPTS", "LAST ERROR"
-        ));
-    }
-    for (path, e) in &entries {
-        let age = age(&e.created_at);
-        if printer.json {
+    if printer.json {
+        for (path, e) in &entries {
             printer.json_line(&Listed {
                 id: &e.id,
                 idempotency_key: &e.idempotency_key,
                 created_at: &e.created_at,
                 updated_at: &e.updated_at,
-                age_seconds: age.map(|a| a.as_secs()),
+                age_seconds: age(&e.created_at).map(|a| a.as_secs()),
                 attempts: e.attempts,
                 last_error: &e.last_error,
                 last_status: e.last_status,
@@ -109,16 +104,50 @@ fn list(outbox: &Outbox, args: &OutboxListArgs, printer: &Printer) -> Result<Exi
                 base_url: &e.base_url,
                 path: path.display().to_string(),
             });
-        } else {
-            printer.out(&format!(
-                "{:<16}  {:>5}  {:>8}  {:<40}  {}",
-                e.id,
-                age.map(short_age).unwrap_or_else(|| "?".into()),
-                e.attempts,
-                clip(e.last_error.as_deref().unwrap_or("-"), 40),
-                e.subject.as_deref().unwrap_or("-")
-            ));
         }
+        return Ok(Exit::Ok);
+    }
+    // The error comes last so that its cause is never cut by a column after it; on a
+    // terminal the subject and the error share its width, elsewhere nothing is cut.
+    let width = std::io::stdout()
+        .is_terminal()
+        .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+        .flatten();
+    let subject_of = |e: &Entry| one_line(e.subject.as_deref().unwrap_or("-"));
+    let longest = entries
+        .iter()
+        .map(|(_, e)| subject_of(e).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("SUBJECT".len());
+    const FIXED: usize = 16 + 2 + 5 + 2 + 8 + 2;
+    let (subject_width, error_width) = match width {
+        Some(w) => {
+            let room = w.saturating_sub(FIXED + 2).max(30);
+            let subject = longest.min((room / 3).max(12));
+            (subject, Some(room - subject))
+        }
+        None => (longest, None),
+    };
+    printer.out(&format!(
+        "{:<16}  {:>5}  {:>8}  {:<subject_width$}  LAST ERROR",
+        "ID", "AGE", "ATTEMPTS", "SUBJECT"
+    ));
+    for (_, e) in &entries {
+        let error = one_line(e.last_error.as_deref().unwrap_or("-"));
+        printer.out(&format!(
+            "{:<16}  {:>5}  {:>8}  {:<subject_width$}  {}",
+            e.id,
+            age(&e.created_at)
+                .map(short_age)
+                .unwrap_or_else(|| "?".into()),
+            e.attempts,
+            clip(&subject_of(e), subject_width),
+            match error_width {
+                Some(w) => clip(&error, w),
+                None => error,
+            }
+        ));
     }
     Ok(Exit::Ok)
 }
@@ -229,7 +258,17 @@ fn flush(
     let _lock = lock(outbox, args.wait, printer)?;
     let entries = entries(outbox.dir(), printer)?;
     if entries.is_empty() {
-        printer.note("the outbox is empty");
+        let failed = entries_count(&outbox.failed_dir());
+        if failed > 0 {
+            printer.note(&format!(
+                "the outbox is empty; {failed} refused for good {} in {}",
+                if failed == 1 { "is" } else { "are" },
+                outbox.failed_dir().display()
+            ));
+            printer.hint("`mcnotify outbox list --failed` shows why; once the cause is fixed, `mcnotify outbox retry ID|--all` puts them back for the next flush");
+        } else {
+            printer.note("the outbox is empty");
+        }
         return Ok(Exit::Ok);
     }
     let client = client(settings, printer)?.with_pacer(Arc::new(Pacer::new()));
@@ -259,12 +298,17 @@ fn flush(
         Ok(Work::Job(Job {
             number: i + 1,
             origin: format!("outbox:{}", entry.id),
-            label: entry.subject.clone().unwrap_or_else(|| entry.id.clone()),
+            label: entry
+                .label
+                .clone()
+                .or_else(|| entry.subject.clone())
+                .unwrap_or_else(|| entry.id.clone()),
             key: entry.idempotency_key,
             body: serde_json::to_vec(&entry.body).expect("bodies serialise"),
             to: entry.to,
             subject: entry.subject,
             entry: Some(path),
+            digest: entry.incident_digest,
         }))
     });
     // Under -q (cron), a failing flush says so in one line, not one per entry.
@@ -297,6 +341,97 @@ fn flush(
     Ok(exit)
 }
 
+/// How many entries a folder holds (0 when it does not exist).
+fn entries_count(dir: &Path) -> usize {
+    fs::read_dir(dir)
+        .map(|read| {
+            read.flatten()
+                .filter(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    name.ends_with(".json") && !name.starts_with('.')
+                })
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// The result line of one entry moved back by `retry`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RetriedLine<'a> {
+    id: &'a str,
+    outcome: &'static str,
+    idempotency_key: &'a str,
+    subject: &'a Option<String>,
+    attempts: u32,
+    first_error: &'a Option<String>,
+    path: String,
+}
+
+/// Put failed entries back in the outbox for the next flush, under the flush lock so a
+/// running flush never sees an entry half moved.
+fn retry(outbox: &Outbox, args: &OutboxRetryArgs, printer: &Printer) -> Result<Exit> {
+    let paths: Vec<PathBuf> = match &args.id {
+        Some(id) => {
+            let path = find(outbox, id)?;
+            if path.parent() != Some(outbox.failed_dir().as_path()) {
+                printer.note(&format!(
+                    "{} is not in {}: it is already waiting in the outbox",
+                    id.trim(),
+                    outbox.failed_dir().display()
+                ));
+                printer.hint("`mcnotify outbox flush` sends it");
+                return Ok(Exit::Ok);
+            }
+            vec![path]
+        }
+        None => entries(&outbox.failed_dir(), printer)?
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect(),
+    };
+    if paths.is_empty() {
+        printer.note(&format!("nothing in {}", outbox.failed_dir().display()));
+        return Ok(Exit::Ok);
+    }
+    let _lock = lock(outbox, false, printer)?;
+    let mut moved = 0;
+    for path in &paths {
+        match outbox.retry(path)? {
+            Retried::Moved(to, entry) => {
+                moved += 1;
+                if printer.json {
+                    printer.json_line(&RetriedLine {
+                        id: &entry.id,
+                        outcome: "retried",
+                        idempotency_key: &entry.idempotency_key,
+                        subject: &entry.subject,
+                        attempts: entry.attempts,
+                        first_error: &entry.first_error,
+                        path: to.display().to_string(),
+                    });
+                }
+                printer.human(&format!(
+                    "back in the outbox {} {}",
+                    entry.id,
+                    entry.subject.as_deref().unwrap_or_default()
+                ));
+            }
+            Retried::AlreadyPending(pending) => printer.warn(&format!(
+                "{} stays in failed/: the same request is already waiting as {}",
+                path.display(),
+                pending.display()
+            )),
+        }
+    }
+    if moved > 0 {
+        printer.hint(
+            "`mcnotify outbox flush` sends them again (same idempotency key, so never twice)",
+        );
+    }
+    Ok(Exit::Ok)
+}
+
 fn age(rfc3339: &str) -> Option<Duration> {
     let then = humantime::parse_rfc3339_weak(rfc3339).ok()?;
     SystemTime::now().duration_since(then).ok()
@@ -313,12 +448,19 @@ pub fn short_age(age: Duration) -> String {
     }
 }
 
+/// Text on one line: line breaks and other control characters become spaces, so an
+/// entry can never draw on the terminal.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 fn clip(text: &str, width: usize) -> String {
-    let one_line = text.replace(['\n', '\r'], " ");
-    if one_line.chars().count() <= width {
-        one_line
+    if text.chars().count() <= width {
+        text.to_string()
     } else {
-        let cut: String = one_line.chars().take(width - 1).collect();
+        let cut: String = text.chars().take(width.saturating_sub(1)).collect();
         format!("{cut}…")
     }
 }

@@ -7,7 +7,9 @@ use std::time::Duration;
 use anyhow::Result;
 
 use crate::api::{check_base_url, Client, RetryPolicy};
-use crate::cli::SendArgs;
+use std::io::IsTerminal;
+
+use crate::cli::{InputArgs, SendArgs};
 use crate::config::Settings;
 use crate::delivery::{Courier, Finished, Job};
 use crate::dispatch::{self, Interrupt, Tally, Work};
@@ -23,9 +25,13 @@ pub const DEFAULT_JOBS: usize = 4;
 
 pub fn run(args: &SendArgs, settings: &Settings, printer: &Printer) -> Result<Exit> {
     let jobs = jobs(args.jobs)?;
+    if args.input.file.iter().any(|f| f.as_os_str() == "-") && std::io::stdin().is_terminal() {
+        // The terminal is for typing the incidents: no spinner drawn over them.
+        printer.no_progress();
+    }
     let pipeline = Pipeline::new(&args.input, &args.incident, settings)?;
     if args.dry_run {
-        return dry_run(pipeline, settings, args.input.allow_empty, printer);
+        return dry_run(pipeline, settings, &args.input, printer);
     }
     let client = client(settings, printer)?.with_pacer(Arc::new(Pacer::new()));
     let outbox = Outbox::new(&settings.state_dir);
@@ -46,13 +52,34 @@ pub fn run(args: &SendArgs, settings: &Settings, printer: &Printer) -> Result<Ex
     })?;
     courier.held_report();
     summarise(&tally, "sent", printer);
-    Ok(nothing_read(
-        tally.total(),
-        exit,
-        args.input.allow_empty,
-        printer,
-    ))
+    Ok(nothing_sent(&args.input, tally.total(), exit, printer))
 }
+
+/// `nothing_read`, with its `--json` result line: a bridge reading one line per run
+/// gets one for an input without incidents too, in the shape of the others (`record` 0,
+/// `outcome` `empty`, `error` unless `--allow-empty`).
+fn nothing_sent(input: &InputArgs, records: usize, exit: Exit, printer: &Printer) -> Exit {
+    let code = nothing_read(records, exit, input.allow_empty, printer);
+    if records == 0 && exit == Exit::Ok && printer.json {
+        let origin = input
+            .file
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        printer.json_line(&RecordResult {
+            record: 0,
+            origin,
+            outcome: "empty",
+            error: (code != Exit::Ok).then(|| NO_INCIDENT.to_string()),
+            ..RecordResult::default()
+        });
+    }
+    code
+}
+
+/// What a run whose input held no incident says.
+const NO_INCIDENT: &str = "the input held no incident";
 
 /// `--jobs`, checked: at least one.
 pub fn jobs(jobs: Option<usize>) -> Result<usize> {
@@ -86,10 +113,10 @@ pub fn nothing_read(records: usize, exit: Exit, allow_empty: bool, printer: &Pri
         return exit;
     }
     if allow_empty {
-        printer.note("the input held no incident");
+        printer.note(NO_INCIDENT);
         return exit;
     }
-    printer.error("the input held no incident");
+    printer.error(NO_INCIDENT);
     printer.hint("--allow-empty makes an empty input a success (an export that may be empty)");
     Exit::DataErr
 }
@@ -105,6 +132,7 @@ fn work_for(prepared: Prepared, printer: &Printer) -> Work {
             to: Some(ready.email.body.to),
             subject: Some(ready.email.body.subject),
             entry: None,
+            digest: Some(ready.email.incident_digest),
         }),
         other => Work::Done(Box::new(report_unsendable(other, printer))),
     }
@@ -114,7 +142,7 @@ fn work_for(prepared: Prepared, printer: &Printer) -> Work {
 fn dry_run(
     pipeline: Pipeline,
     settings: &Settings,
-    allow_empty: bool,
+    input: &InputArgs,
     printer: &Printer,
 ) -> Result<Exit> {
     check_base_url(&settings.base_url)?;
@@ -161,7 +189,7 @@ fn dry_run(
         }
     }
     summarise(&tally, "would be sent", printer);
-    Ok(nothing_read(tally.total(), exit, allow_empty, printer))
+    Ok(nothing_sent(input, tally.total(), exit, printer))
 }
 
 /// The client with the key and retry policy of the settings (78 without a key).

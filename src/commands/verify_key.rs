@@ -179,6 +179,22 @@ fn verify(
             return (exit, hint.map(str::to_string));
         }
     };
+    if let Some(config) = &settings.config_path {
+        printer.detail(2, &format!("config {}", config.display()));
+    }
+    printer.detail(
+        2,
+        &format!(
+            "X-Tenant-Id {}; timeout {}s, {} retries within {}s",
+            settings
+                .tenant_id
+                .as_deref()
+                .unwrap_or("not sent (no tenant_id)"),
+            settings.timeout.as_secs_f64(),
+            settings.retries,
+            settings.retry_max_time.as_secs_f64()
+        ),
+    );
     let journal = Journal::new(&settings.state_dir);
     let probe = client.probe_logs(true);
     journal_append(&journal, printer, "probe", &client, settings, None, &probe);
@@ -416,6 +432,28 @@ fn journal_append(
     key: Option<&str>,
     exchange: &Exchange,
 ) {
+    // What was asked and answered, as `send -v` shows it.
+    let (method, path) = if request == "send" {
+        ("POST", "/emails/send")
+    } else {
+        ("GET", "/emails/logs?page=1&limit=1")
+    };
+    let answer = match exchange.outcome.http() {
+        Some(http) => format!("answered {http}"),
+        None => exchange.outcome.error().unwrap_or_default(),
+    };
+    printer.detail(
+        1,
+        &format!(
+            "{method} {}{path}: {answer} after {} attempt{}",
+            client.base_url().trim_end_matches('/'),
+            exchange.attempts,
+            if exchange.attempts == 1 { "" } else { "s" }
+        ),
+    );
+    for line in &exchange.trace {
+        printer.detail(1, line);
+    }
     for h in &exchange.headers {
         printer.detail(1, h);
     }
