@@ -64,6 +64,23 @@ struct Report {
     reason: Option<String>,
 }
 
+impl Report {
+    /// The report of a check that could not be made.
+    fn unknown(reason: String) -> Report {
+        Report {
+            source: None,
+            limit: None,
+            used: None,
+            percentage: None,
+            warning: false,
+            state: State::Unknown,
+            seen_at: None,
+            blocked: false,
+            reason: Some(reason),
+        }
+    }
+}
+
 /// Every outcome, failures included, ends with a status line on stdout: a monitoring
 /// system shows that line, and a blank one tells its operator nothing.
 pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Result<Exit> {
@@ -210,17 +227,7 @@ pub fn unknown(error: &anyhow::Error, printer: &Printer) -> Exit {
     let reason = format!("{error:#}");
     printer.error(&reason);
     if printer.json {
-        printer.json_line(&Report {
-            source: None,
-            limit: None,
-            used: None,
-            percentage: None,
-            warning: false,
-            state: State::Unknown,
-            seen_at: None,
-            blocked: false,
-            reason: Some(reason),
-        });
+        printer.json_line(&Report::unknown(reason));
     } else if !printer.quiet {
         printer.out(&format!("QUOTA UNKNOWN - {}", status_text(&reason)));
     }
@@ -238,17 +245,7 @@ pub fn bad_arguments(error: &clap::Error, json: bool) {
         .unwrap_or("the command line did not parse");
     let reason = format!("bad arguments: {first}");
     if json {
-        let report = Report {
-            source: None,
-            limit: None,
-            used: None,
-            percentage: None,
-            warning: false,
-            state: State::Unknown,
-            seen_at: None,
-            blocked: false,
-            reason: Some(reason),
-        };
+        let report = Report::unknown(reason);
         println!(
             "{}",
             serde_json::to_string(&report).expect("reports serialise")
