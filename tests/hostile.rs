@@ -1048,3 +1048,105 @@ fn a_million_records_on_stdin_keep_memory_flat() {
         "memory grew from {small} KiB to {large} KiB"
     );
 }
+
+/// Incidents whose keys used to collide (a `{code}` typed inside a value, a separator
+/// inside a value, 30-digit conversation ids read through a float) each get their own
+/// key and their own email; a huge or control-laden conversation id gives a short,
+/// printable key.
+#[test]
+fn incidents_whose_keys_used_to_collide_each_get_an_email() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let config = env.write(
+        "config.toml",
+        "idempotency_key = \"mail-{contactEmail}-{code}\"\n",
+    );
+    let records = [
+        json!({"code": "5859", "type": "t", "description": "d", "contactEmail": "{code}@example.com"}),
+        json!({"code": "5859", "type": "t", "description": "d", "contactEmail": "5859@example.com"}),
+        json!({"code": "b-5859", "type": "t", "description": "d", "contactEmail": "a@example.com"}),
+        json!({"code": "5859", "type": "t", "description": "d", "contactEmail": "a-b@example.com"}),
+    ];
+    let file = env.write(
+        "collide.ndjson",
+        &records.iter().map(|r| format!("{r}\n")).collect::<String>(),
+    );
+    let r = run(env
+        .cmd(&server.url())
+        .arg("--config")
+        .arg(&config)
+        .args(["send", "--file"])
+        .arg(&file));
+    assert_eq!(r.code, 0, "{}", r.all());
+    let keys = server.accepted_by_key();
+    assert_eq!(keys.len(), 4, "{keys:?}");
+    assert!(keys.values().all(|&n| n == 1), "{keys:?}");
+
+    // Numbers as written: no float in between.
+    let server = StandIn::start();
+    let numbers = concat!(
+        "{\"conversationId\": 123456789012345678901234567890, \"type\": \"t\", \"description\": \"d\", \"contactEmail\": \"a@example.com\"}\n",
+        "{\"conversationId\": 123456789012345678901234567891, \"type\": \"t\", \"description\": \"d\", \"contactEmail\": \"a@example.com\"}\n",
+        "{\"conversationId\": 1.2345678901234568e+29, \"type\": \"t\", \"description\": \"d\", \"contactEmail\": \"a@example.com\"}\n",
+    );
+    let file = env.write("numbers.ndjson", numbers);
+    let r = run(env.cmd(&server.url()).args(["send", "--file"]).arg(&file));
+    assert_eq!(r.code, 0, "{}", r.all());
+    let keys: Vec<String> = server.accepted_by_key().into_keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "botpress-1.2345678901234568e+29-incident",
+            "botpress-123456789012345678901234567890-incident",
+            "botpress-123456789012345678901234567891-incident",
+        ]
+    );
+    let ids: Vec<String> = server
+        .accepted()
+        .iter()
+        .map(|a| {
+            a.body["metadata"]["conversationId"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(
+        ids.contains(&"123456789012345678901234567891".to_string()),
+        "{ids:?}"
+    );
+
+    // A 100 000-character id and an id with ESC and CR/LF: bounded, printable keys.
+    let server = StandIn::start();
+    let long = "c".repeat(100_000);
+    let r = run(env.cmd(&server.url()).args([
+        "send",
+        "--type",
+        "t",
+        "--description",
+        "d",
+        "--contact-email",
+        "a@example.com",
+        "--conversation-id",
+        &long,
+    ]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    let r = run(env.cmd(&server.url()).args([
+        "send",
+        "--type",
+        "t",
+        "--description",
+        "d",
+        "--contact-email",
+        "a@example.com",
+        "--conversation-id",
+        "conv\x1b[2J\r\nX",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    let keys: Vec<String> = server.accepted_by_key().into_keys().collect();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    for key in keys {
+        assert!(key.len() <= 256, "{} bytes", key.len());
+        assert!(key.chars().all(|c| (' '..='~').contains(&c)), "{key:?}");
+    }
+}
