@@ -1150,3 +1150,163 @@ fn incidents_whose_keys_used_to_collide_each_get_an_email() {
         assert!(key.chars().all(|c| (' '..='~').contains(&c)), "{key:?}");
     }
 }
+
+/// Run the binary with `args` against `server`, `feed` writing its stdin (a write error
+/// ends the feeding: the process has stopped reading); its exit code, stderr and peak
+/// resident memory in KiB, from the kernel's accounting of that one child (`wait4`).
+#[cfg(target_os = "linux")]
+#[allow(clippy::zombie_processes)] // reaped by wait4, which also gives its peak memory
+fn run_fed(
+    env: &TestEnv,
+    server: &StandIn,
+    args: &[&str],
+    feed: impl FnOnce(std::process::ChildStdin) + Send + 'static,
+) -> (i32, String, u64) {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mcnotify"))
+        .env_clear()
+        .env("HOME", env.home())
+        .env("XDG_CONFIG_HOME", env.home().join(".config"))
+        .env("XDG_STATE_HOME", env.home().join(".local/state"))
+        .env("MAILINGCORE_BASE_URL", server.url())
+        .env("MAILINGCORE_API_KEY", KEY)
+        .env("MCNOTIFY_TO", HELPDESK)
+        .args(args)
+        .current_dir(env.dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || feed(stdin));
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    assert_eq!(unsafe { libc::wait4(pid, &mut status, 0, &mut usage) }, pid);
+    feeder.join().unwrap();
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    (code, stderr, usage.ru_maxrss as u64)
+}
+
+/// Write `head`, then `body` `times` times (or until the reader goes), then `tail`.
+fn feed(
+    head: String,
+    body: &'static [u8],
+    times: usize,
+    tail: String,
+) -> impl FnOnce(std::process::ChildStdin) + Send + 'static {
+    move |mut stdin| {
+        use std::io::Write;
+        let _ = (|| -> std::io::Result<()> {
+            stdin.write_all(head.as_bytes())?;
+            for _ in 0..times {
+                stdin.write_all(body)?;
+            }
+            stdin.write_all(tail.as_bytes())
+        })();
+    }
+}
+
+/// A 40 MiB single-row CSV between two good rows: refused as over 1 MiB and read
+/// through without holding it, so peak memory stays a small multiple of the limit.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_huge_csv_row_is_refused_in_bounded_memory() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let head = format!("{CSV_HEADER}{}good-9,hardware,", csv_row(1));
+    let tail = format!(",ana@example.com\n{}", csv_row(2));
+    static CHUNK: [u8; 1 << 16] = [b'x'; 1 << 16];
+    let (code, stderr, peak) = run_fed(
+        &env,
+        &server,
+        &["send", "--file", "-", "--format-in", "csv"],
+        feed(head, &CHUNK, 640, tail),
+    );
+    println!("peak memory after a 40 MiB CSV row: {peak} KiB");
+    assert_eq!(code, 65, "{stderr}");
+    assert!(
+        stderr.contains("-:3: the record is larger than 1 MiB"),
+        "{stderr}"
+    );
+    assert_eq!(sent_codes(&server), goods(&[1, 2]));
+    assert!(peak < 32 * 1024, "peak memory {peak} KiB for a 40 MiB row");
+}
+
+/// A record that does not end (`x` for 200 MiB, in each format) stops the reading of its
+/// file 64 MiB past the record limit, with memory flat; the record before it is sent.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_record_that_never_ends_stops_its_file_in_bounded_memory() {
+    static CHUNK: [u8; 1 << 16] = [b'x'; 1 << 16];
+    // A top-level JSON document (a Tables page) may be held up to 64 MiB; a record 1 MiB.
+    for (format, head, limit_mib) in [
+        ("csv", format!("{CSV_HEADER}{}x", csv_row(1)), 32),
+        ("ndjson", format!("{}\n{{\"description\": \"", line(1)), 32),
+        ("json", format!("[{},\n{{\"description\": \"", line(1)), 32),
+        (
+            "json",
+            format!("{}\n{{\"description\": \"", line(1)),
+            64 + 32,
+        ),
+    ] {
+        let server = StandIn::start();
+        let env = TestEnv::new();
+        let (code, stderr, peak) = run_fed(
+            &env,
+            &server,
+            &["send", "--file", "-", "--format-in", format],
+            // 200 MiB: more than the reader takes before it gives up.
+            feed(head, &CHUNK, 3200, String::new()),
+        );
+        println!("{format}: peak memory {peak} KiB");
+        assert_eq!(code, 66, "{format}: {stderr}");
+        assert!(
+            stderr.contains("cannot read -: a record runs on for more than 64 MiB"),
+            "{format}: {stderr}"
+        );
+        assert_eq!(sent_codes(&server), goods(&[1]), "{format}");
+        assert!(peak < limit_mib * 1024, "{format}: peak memory {peak} KiB");
+    }
+}
+
+/// `/dev/zero` as the input, in every format: refused at once as binary data.
+#[test]
+fn dev_zero_as_input_is_refused_at_once_in_every_format() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    for format in ["auto", "json", "ndjson", "csv"] {
+        let started = std::time::Instant::now();
+        let mut cmd = env.cmd(&server.url());
+        cmd.args(["send", "--file", "/dev/zero"]);
+        if format != "auto" {
+            cmd.args(["--format-in", format]);
+        }
+        let r = run(cmd.timeout(std::time::Duration::from_secs(30)));
+        assert_eq!(r.code, 65, "{format}: {}", r.all());
+        assert!(
+            r.stderr
+                .contains("/dev/zero:1: the file starts with a NUL byte"),
+            "{format}: {}",
+            r.stderr
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{format}"
+        );
+    }
+    assert!(server.requests().is_empty());
+}
