@@ -1151,20 +1151,11 @@ fn incidents_whose_keys_used_to_collide_each_get_an_email() {
     }
 }
 
-/// Run the binary with `args` against `server`, `feed` writing its stdin (a write error
-/// ends the feeding: the process has stopped reading); its exit code, stderr and peak
-/// resident memory in KiB, from the kernel's accounting of that one child (`wait4`).
+/// The binary with `args` against `server`, stdin and stderr piped.
 #[cfg(target_os = "linux")]
-#[allow(clippy::zombie_processes)] // reaped by wait4, which also gives its peak memory
-fn run_fed(
-    env: &TestEnv,
-    server: &StandIn,
-    args: &[&str],
-    feed: impl FnOnce(std::process::ChildStdin) + Send + 'static,
-) -> (i32, String, u64) {
-    use std::io::Read;
+fn spawn_piped(env: &TestEnv, server: &StandIn, args: &[&str]) -> std::process::Child {
     use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mcnotify"))
+    Command::new(env!("CARGO_BIN_EXE_mcnotify"))
         .env_clear()
         .env("HOME", env.home())
         .env("XDG_CONFIG_HOME", env.home().join(".config"))
@@ -1178,46 +1169,31 @@ fn run_fed(
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
-    let stdin = child.stdin.take().unwrap();
-    let feeder = std::thread::spawn(move || feed(stdin));
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
         .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
-    assert_eq!(unsafe { libc::wait4(pid, &mut status, 0, &mut usage) }, pid);
-    feeder.join().unwrap();
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    (code, stderr, usage.ru_maxrss as u64)
 }
 
-/// Write `head`, then `body` `times` times (or until the reader goes), then `tail`.
+/// On a thread: write `head`, `body` `times` times, then `tail` (a write error ends the
+/// writing: the process stopped reading); the open stdin is handed back.
+#[cfg(target_os = "linux")]
 fn feed(
+    mut stdin: std::process::ChildStdin,
     head: String,
-    body: &'static [u8],
     times: usize,
     tail: String,
-) -> impl FnOnce(std::process::ChildStdin) + Send + 'static {
-    move |mut stdin| {
-        use std::io::Write;
+) -> std::thread::JoinHandle<std::process::ChildStdin> {
+    use std::io::Write;
+    static CHUNK: [u8; 1 << 16] = [b'x'; 1 << 16];
+    std::thread::spawn(move || {
         let _ = (|| -> std::io::Result<()> {
             stdin.write_all(head.as_bytes())?;
             for _ in 0..times {
-                stdin.write_all(body)?;
+                stdin.write_all(&CHUNK)?;
             }
-            stdin.write_all(tail.as_bytes())
+            stdin.write_all(tail.as_bytes())?;
+            stdin.flush()
         })();
-    }
+        stdin
+    })
 }
 
 /// A 40 MiB single-row CSV between two good rows: refused as over 1 MiB and read
@@ -1225,19 +1201,29 @@ fn feed(
 #[cfg(target_os = "linux")]
 #[test]
 fn a_huge_csv_row_is_refused_in_bounded_memory() {
+    use std::time::{Duration, Instant};
     let server = StandIn::start();
     let env = TestEnv::new();
-    let head = format!("{CSV_HEADER}{}good-9,hardware,", csv_row(1));
-    let tail = format!(",ana@example.com\n{}", csv_row(2));
-    static CHUNK: [u8; 1 << 16] = [b'x'; 1 << 16];
-    let (code, stderr, peak) = run_fed(
+    let mut child = spawn_piped(
         &env,
         &server,
         &["send", "--file", "-", "--format-in", "csv"],
-        feed(head, &CHUNK, 640, tail),
     );
+    let head = format!("{CSV_HEADER}{}good-9,hardware,", csv_row(1));
+    let tail = format!(",ana@example.com\n{}", csv_row(2));
+    let writer = feed(child.stdin.take().unwrap(), head, 640, tail);
+    // good-2 comes after the big row: once it is sent, the big one has been read.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server.accepted().len() < 2 {
+        assert!(Instant::now() < deadline, "good-2 was not sent");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let peak = peak_kib(child.id());
+    drop(writer.join().unwrap());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
     println!("peak memory after a 40 MiB CSV row: {peak} KiB");
-    assert_eq!(code, 65, "{stderr}");
+    assert_eq!(out.status.code(), Some(65), "{stderr}");
     assert!(
         stderr.contains("-:3: the record is larger than 1 MiB"),
         "{stderr}"
@@ -1247,11 +1233,14 @@ fn a_huge_csv_row_is_refused_in_bounded_memory() {
 }
 
 /// A record that does not end (`x` for 200 MiB, in each format) stops the reading of its
-/// file 64 MiB past the record limit, with memory flat; the record before it is sent.
+/// file 64 MiB past the record limit, with memory flat; the record before it is sent and
+/// the next file is read. Memory is read while the process waits on that next file (a
+/// FIFO).
 #[cfg(target_os = "linux")]
 #[test]
-fn a_record_that_never_ends_stops_its_file_in_bounded_memory() {
-    static CHUNK: [u8; 1 << 16] = [b'x'; 1 << 16];
+fn a_record_that_does_not_end_stops_its_file_in_bounded_memory() {
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::time::{Duration, Instant};
     // A top-level JSON document (a Tables page) may be held up to 64 MiB; a record 1 MiB.
     for (format, head, limit_mib) in [
         ("csv", format!("{CSV_HEADER}{}x", csv_row(1)), 32),
@@ -1265,15 +1254,46 @@ fn a_record_that_never_ends_stops_its_file_in_bounded_memory() {
     ] {
         let server = StandIn::start();
         let env = TestEnv::new();
-        let (code, stderr, peak) = run_fed(
-            &env,
-            &server,
-            &["send", "--file", "-", "--format-in", format],
-            // 200 MiB: more than the reader takes before it gives up.
-            feed(head, &CHUNK, 3200, String::new()),
-        );
+        let fifo = env.dir.path().join("next.fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success(), "mkfifo");
+        let args = [
+            "send",
+            "--file",
+            "-",
+            "--file",
+            fifo.to_str().unwrap(),
+            "--format-in",
+            format,
+        ];
+        let mut child = spawn_piped(&env, &server, &args);
+        let writer = feed(child.stdin.take().unwrap(), head, 3200, String::new());
+        // A writer can open the FIFO without blocking once the process is opening it.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let next = loop {
+            let open = fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(&fifo);
+            if let Ok(file) = open {
+                break file;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{format}: the next file was not reached"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let peak = peak_kib(child.id());
+        drop(next);
+        let out = child.wait_with_output().unwrap();
+        drop(writer.join().unwrap());
+        let stderr = String::from_utf8_lossy(&out.stderr);
         println!("{format}: peak memory {peak} KiB");
-        assert_eq!(code, 66, "{format}: {stderr}");
+        assert_eq!(out.status.code(), Some(66), "{format}: {stderr}");
         assert!(
             stderr.contains("cannot read -: a record runs on for more than 64 MiB"),
             "{format}: {stderr}"
