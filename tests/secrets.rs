@@ -262,7 +262,8 @@ fn shared_key_and_config_files_are_warned_about() {
 }
 
 /// Run `cmd` to its end; its output and its peak resident memory in KiB, read from the
-/// kernel's accounting of that one child (`wait4`).
+/// kernel's accounting of that one child (`wait4`; this includes the memory of the test
+/// process at the spawn, so it is an upper bound).
 #[cfg(target_os = "linux")]
 #[allow(clippy::zombie_processes)] // reaped by wait4, which also gives its peak memory
 fn run_measured(mut cmd: std::process::Command) -> (i32, String, String, u64) {
@@ -274,6 +275,21 @@ fn run_measured(mut cmd: std::process::Command) -> (i32, String, String, u64) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // A run that hangs (the fault this guards against) is killed after 20 s.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let pid = child.id() as libc::pid_t;
+    let watchdog = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            for _ in 0..200 {
+                if done.load(std::sync::atomic::Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        })
+    };
     let mut out = child.stdout.take().unwrap();
     let mut err = child.stderr.take().unwrap();
     let reader = std::thread::spawn(move || {
@@ -286,9 +302,11 @@ fn run_measured(mut cmd: std::process::Command) -> (i32, String, String, u64) {
     let stdout = reader.join().unwrap();
     let mut status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
+    // The child is reaped here, so the watchdog cannot kill a reused pid after this.
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(waited, pid, "wait4");
+    watchdog.join().unwrap();
     let code = if libc::WIFEXITED(status) {
         libc::WEXITSTATUS(status)
     } else {
