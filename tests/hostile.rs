@@ -1330,3 +1330,114 @@ fn dev_zero_as_input_is_refused_at_once_in_every_format() {
     }
     assert!(server.requests().is_empty());
 }
+
+/// No control character but line feed and tab in `text`, and the escaped form of ESC
+/// shows where one was.
+fn assert_no_raw_controls(what: &str, text: &str) {
+    let raw: Vec<char> = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+        .collect();
+    assert!(raw.is_empty(), "{what}: raw {raw:?} in {text:?}");
+}
+
+/// ESC sequences, CR, backspace, BEL, DEL and a C1 CSI in every field and in a file
+/// name reach no terminal raw: send lines, errors, `-v` notes, `outbox list/show`,
+/// `preview --format text/html` and the check-quota line escape them; `--json` and
+/// `preview --format json` keep them exactly.
+#[test]
+fn control_characters_in_incident_data_are_escaped_on_the_terminal() {
+    let hostile = |name: &str| format!("{name}\x1b[2J\x1b]0;owned\x07\rfake\x08\x7f\u{9b}31m");
+    let record = json!({
+        "code": hostile("5859"),
+        "type": hostile("hardware"),
+        "location": hostile("Mall"),
+        "description": hostile("Card reader"),
+        "contactEmail": "ana@example.com",
+        "contactName": hostile("Ana"),
+        "conversationId": hostile("conv"),
+        "floor": hostile("2"),
+    });
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let name = "in\x1b[31m\r.ndjson";
+    let file = env.write(name, &format!("{record}\n{{\"code\": \"x\"}}\n"));
+    let fast = ["--retries", "0", "--timeout", "2", "--retry-max-time", "2"];
+
+    let r = run(env
+        .cmd(&server.url())
+        .args(["send", "-v", "--file"])
+        .arg(&file));
+    assert_eq!(r.code, 65, "{}", r.all());
+    assert_eq!(server.accepted().len(), 1);
+    assert!(r.stdout.contains("sent 5859\\x1b[2J"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("in\\x1b[31m\\r.ndjson:2: "),
+        "{}",
+        r.stderr
+    );
+    assert_no_raw_controls("send", &r.all());
+
+    let r = run(env
+        .cmd(&server.url())
+        .args(["send", "--json", "--dry-run", "--file"])
+        .arg(&file));
+    let first = &support::harness::json_lines(r.stdout.as_bytes())[0];
+    assert_eq!(
+        first["request"]["metadata"]["incidentCode"],
+        hostile("5859")
+    );
+    assert!(first["origin"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("{name}:1")));
+
+    for format in ["text", "html"] {
+        let r = run(env
+            .cmd(&server.url())
+            .args(["preview", "--format", format, "--file"])
+            .arg(&file));
+        assert!(r.stdout.contains("\\x1b[2J"), "{format}: {}", r.stdout);
+        assert_no_raw_controls(format, &r.all());
+    }
+    let r = run(env
+        .cmd(&server.url())
+        .args(["preview", "--format", "json", "--file"])
+        .arg(&file));
+    assert!(r.stdout.contains('\u{7f}') && r.stdout.contains('\u{9b}'));
+
+    // Kept in the outbox: list and show escape, `--json` does not.
+    let down = StandIn::start();
+    down.set_down(true);
+    let r = run(env
+        .cmd(&down.url())
+        .args(["send"])
+        .args(fast)
+        .arg("--file")
+        .arg(&file));
+    assert_eq!(r.code, 65, "{}", r.all());
+    assert_eq!(env.outbox_entries().len(), 1, "{}", r.all());
+    assert_no_raw_controls("deferred send", &r.all());
+    let r = run(env.cmd(&down.url()).args(["outbox", "list"]));
+    assert!(r.stdout.contains("\\x1b[2J"), "{}", r.stdout);
+    assert_no_raw_controls("outbox list", &r.all());
+    let r = run(env.cmd(&down.url()).args(["outbox", "list", "--json"]));
+    let listed = support::harness::json_lines(r.stdout.as_bytes());
+    let id = listed[0]["id"].as_str().unwrap().to_string();
+    assert!(listed[0]["subject"].as_str().unwrap().contains('\x1b'));
+    let r = run(env.cmd(&down.url()).args(["outbox", "show", &id]));
+    assert!(r.stdout.contains("\\u{9b}"), "{}", r.stdout);
+    assert_no_raw_controls("outbox show", &r.all());
+
+    // The check-quota line names the tenant it looked for.
+    let r = run(env.cmd(&support::harness::closed_port()).args([
+        "--tenant-id",
+        &hostile("t"),
+        "check-quota",
+        "--timeout",
+        "1",
+    ]));
+    assert_eq!(r.code, 3, "{}", r.all());
+    assert!(r.stdout.contains("t\\x1b[2J"), "{}", r.stdout);
+    assert_no_raw_controls("check-quota", &r.all());
+}

@@ -14,7 +14,7 @@ use crate::config::Settings;
 use crate::exit::{fail, Exit};
 use crate::journal::{Journal, JournalEntry};
 use crate::outbox::now_rfc3339;
-use crate::output::Printer;
+use crate::output::{for_terminal, Printer};
 use crate::quota::{Quota, BLOCK_PERCENT};
 
 /// A monitoring-plugin state.
@@ -173,7 +173,7 @@ pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Res
             }
             None => line.push_str(reason.as_deref().unwrap_or("no quota figures")),
         }
-        printer.out(&line);
+        printer.out(&for_terminal(&line, false));
     }
     if source == Some("journal") {
         printer.detail(1, &format!("live probe: {why_not_live}"));
@@ -197,7 +197,8 @@ pub fn unknown(error: &anyhow::Error, printer: &Printer) -> Exit {
             reason: Some(reason),
         });
     } else if !printer.quiet {
-        printer.out(&format!("QUOTA UNKNOWN - {}", reason.replace('\n', " ")));
+        let line = format!("QUOTA UNKNOWN - {}", reason.replace('\n', " "));
+        printer.out(&for_terminal(&line, false));
     }
     State::Unknown.exit()
 }

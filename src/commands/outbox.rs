@@ -18,7 +18,7 @@ use crate::dispatch::{self, Interrupt, Work};
 use crate::exit::{fail, Exit, Failure};
 use crate::journal::Journal;
 use crate::outbox::{read_entry, Entry, Outbox};
-use crate::output::Printer;
+use crate::output::{for_terminal, Printer};
 use crate::pacing::Pacer;
 use crate::state::private_dir;
 
@@ -110,14 +110,15 @@ fn list(outbox: &Outbox, args: &OutboxListArgs, printer: &Printer) -> Result<Exi
                 path: path.display().to_string(),
             });
         } else {
-            printer.out(&format!(
+            let row = format!(
                 "{:<16}  {:>5}  {:>8}  {:<40}  {}",
                 e.id,
                 age.map(short_age).unwrap_or_else(|| "?".into()),
                 e.attempts,
                 clip(e.last_error.as_deref().unwrap_or("-"), 40),
                 e.subject.as_deref().unwrap_or("-")
-            ));
+            );
+            printer.out(&for_terminal(&row, false));
         }
     }
     Ok(Exit::Ok)
@@ -161,7 +162,7 @@ fn show(outbox: &Outbox, args: &OutboxIdArgs, printer: &Printer) -> Result<Exit>
     let text = if printer.json {
         serde_json::to_string(&entry)?
     } else {
-        serde_json::to_string_pretty(&entry)?
+        for_terminal(&serde_json::to_string_pretty(&entry)?, true).into_owned()
     };
     printer.out(&text);
     Ok(Exit::Ok)
