@@ -144,10 +144,11 @@ impl Composer {
         let idempotency_key = self
             .idempotency_key(incident)
             .map_err(ComposeError::Invalid)?;
+        // Validated above; the parsed form has an internationalised domain in ASCII.
         let contact = incident
             .contact_email
             .as_deref()
-            .map(|c| c.trim().to_string());
+            .map(|c| address::parse(c).unwrap_or_else(|_| c.trim().to_string()));
         Ok(Email {
             label: incident.label(),
             body: SendBody {

@@ -1441,3 +1441,180 @@ fn control_characters_in_incident_data_are_escaped_on_the_terminal() {
     assert!(r.stdout.contains("t\\x1b[2J"), "{}", r.stdout);
     assert_no_raw_controls("check-quota", &r.all());
 }
+
+/// An internationalised domain is sent in its ASCII form; a local part outside ASCII
+/// (which needs SMTPUTF8, not documented by MailingCore) is refused naming the field.
+#[test]
+fn internationalised_addresses_send_the_domain_in_ascii_and_refuse_a_non_ascii_local_part() {
+    let mut idn = good(1);
+    idn["contactEmail"] = json!("ana@bücher.example");
+    let mut local = good(9);
+    local["contactEmail"] = json!("josé@example.com");
+    let doc = format!("{idn}\n{local}\n{}\n", line(2));
+    let (r, server) = send_file("idn.ndjson", doc.as_bytes(), &[]);
+    assert_eq!(r.code, 65, "{}", r.all());
+    let errors = errors(&r);
+    assert_eq!(errors.len(), 1, "{}", r.stderr);
+    assert!(
+        errors[0].starts_with("idn.ndjson:2: contact email \"josé@example.com\"")
+            && errors[0].contains("not ASCII"),
+        "{}",
+        errors[0]
+    );
+    assert_eq!(sent_codes(&server), goods(&[1, 2]));
+    let first = server
+        .accepted()
+        .into_iter()
+        .find(|a| a.body["metadata"]["incidentCode"] == "good-1")
+        .unwrap();
+    assert_eq!(first.body["replyTo"], "ana@xn--bcher-kva.example");
+}
+
+/// Template syntax typed into values is data: printed as typed, never evaluated.
+#[test]
+fn template_syntax_inside_values_is_printed_literally() {
+    let typed = "{{ 7*7 }} {% raw %}x{% endraw %} {# c #} {{ to }}";
+    let mut record = good(1);
+    record["description"] = json!(typed);
+    record["location"] = json!("{{ 7*7 }}");
+    record["floor"] = json!("{% if true %}yes{% endif %}");
+    let (r, server) = send_file("tpl.ndjson", format!("{record}\n").as_bytes(), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let body = &server.accepted()[0].body;
+    let text = body["textBody"].as_str().unwrap();
+    let html = body["htmlBody"].as_str().unwrap();
+    for part in [text, html] {
+        assert!(part.contains(typed), "{part}");
+        assert!(part.contains("{% if true %}yes{% endif %}"), "{part}");
+        assert!(!part.contains("49"), "{part}");
+    }
+    assert_eq!(body["subject"], "[Incident] Code good-1 — {{ 7*7 }}");
+}
+
+/// 3 000 `--field` and 3 000 `--tag` flags: all of them go out, in order, quickly.
+#[test]
+fn thousands_of_field_and_tag_flags_all_go_out() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let mut cmd = env.cmd(&server.url());
+    cmd.args([
+        "send",
+        "--type",
+        "hardware",
+        "--description",
+        "d",
+        "--contact-email",
+        "ana@example.com",
+    ]);
+    for i in 0..3000 {
+        cmd.arg("--field").arg(format!("k{i}=v{i}"));
+        cmd.arg("--tag").arg(format!("t{i}"));
+    }
+    let started = std::time::Instant::now();
+    let r = run(&mut cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    let body = &server.accepted()[0].body;
+    let tags = body["tags"].as_array().unwrap();
+    assert_eq!(tags.len(), 3000);
+    assert_eq!(tags[2999], "t2999");
+    let text = body["textBody"].as_str().unwrap();
+    assert!(text.contains("k0") && text.contains("v2999"), "{text}");
+}
+
+/// Files that are not UTF-8 text of a format mcnotify reads: a `;`-separated CSV,
+/// UTF-16 with and without a BOM, gzip and ZIP. Each is named with what it is.
+#[test]
+fn other_encodings_compressed_files_and_semicolon_csv_are_named() {
+    let utf16 = |text: &str, big: bool, bom: bool| -> Vec<u8> {
+        let mut out = Vec::new();
+        if bom {
+            out.extend(if big { [0xFE, 0xFF] } else { [0xFF, 0xFE] });
+        }
+        for unit in text.encode_utf16() {
+            out.extend(if big {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        out
+    };
+    let ndjson = format!("{}\n{}\n", line(1), line(2));
+    let csv = format!("{CSV_HEADER}{}", csv_row(1));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "semi.csv",
+            "code;type;description;contactEmail\ngood-1;hardware;d;ana@example.com\n".into(),
+            "looks separated by semicolons",
+        ),
+        (
+            "tabs.txt",
+            "code\ttype\tdescription\tcontactEmail\ngood-1\thardware\td\tana@example.com\n".into(),
+            "looks separated by tabs",
+        ),
+        ("le-bom.ndjson", utf16(&ndjson, false, true), "is UTF-16"),
+        ("be-bom.csv", utf16(&csv, true, true), "is UTF-16"),
+        (
+            "le.json",
+            utf16(&ndjson, false, false),
+            "looks like UTF-16 without a byte order mark",
+        ),
+        (
+            "be.csv",
+            utf16(&csv, true, false),
+            "looks like UTF-16 without a byte order mark",
+        ),
+        (
+            "export.ndjson.gz",
+            b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xab\x56\x4a".to_vec(),
+            "gzip-compressed",
+        ),
+        (
+            "export.xlsx",
+            b"PK\x03\x04\x14\x00\x06\x00".to_vec(),
+            "ZIP archive",
+        ),
+    ];
+    for (name, bytes, words) in cases {
+        let (r, server) = send_file(name, &bytes, &[]);
+        assert_eq!(r.code, 65, "{name}: {}", r.all());
+        let errors = errors(&r);
+        assert_eq!(errors.len(), 1, "{name}: {}", r.stderr);
+        assert!(
+            errors[0].starts_with(&format!("{name}:1: ")) && errors[0].contains(words),
+            "{name}: {}",
+            errors[0]
+        );
+        assert!(server.requests().is_empty(), "{name}");
+    }
+}
+
+/// A config path that is a directory (or a FIFO) stops the run with 78 naming it.
+#[test]
+fn a_config_path_that_is_a_directory_exits_78_naming_it() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let dir = env.dir.path().join("conf.d");
+    fs::create_dir(&dir).unwrap();
+    let fifo = env.dir.path().join("conf.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+    for (path, kind) in [(&dir, "a directory"), (&fifo, "a FIFO (named pipe)")] {
+        for args in [vec!["send", "--code", "1"], vec!["verify-key"]] {
+            let r = run(env
+                .cmd(&server.url())
+                .arg("--config")
+                .arg(path)
+                .args(&args)
+                .timeout(std::time::Duration::from_secs(20)));
+            assert_eq!(r.code, 78, "{args:?}: {}", r.all());
+            let words = format!("the config file {} is {kind}", path.display());
+            assert!(r.stderr.contains(&words), "{}", r.stderr);
+        }
+    }
+    assert!(server.requests().is_empty());
+}
