@@ -141,10 +141,66 @@ struct Document {
     /// Records unpacked from a wrapper (`{"rows": [...]}`), waiting to be handed out.
     pending: VecDeque<(String, Result<Value, String>)>,
     csv: Option<CsvState>,
+    parser: CsvParser,
 }
 
 struct CsvState {
     headers: Vec<String>,
+}
+
+/// Parses the records `csv_chunk` splits off, one at a time, with buffers kept for the
+/// whole file.
+struct CsvParser {
+    core: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl CsvParser {
+    fn new() -> CsvParser {
+        CsvParser {
+            core: csv_core::Reader::new(),
+            out: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    /// The fields of the one record in `bytes`; `None` for a blank line.
+    fn row(&mut self, bytes: &[u8]) -> Result<Option<Vec<String>>, String> {
+        use csv_core::ReadRecordResult;
+        self.core.reset();
+        // No field is longer than its input, and there are no more fields than bytes.
+        self.out.clear();
+        self.out.resize(bytes.len() + 1, 0);
+        self.ends.clear();
+        self.ends.resize(bytes.len() + 2, 0);
+        let (mut input, mut at_out, mut at_end) = (bytes, 0, 0);
+        let mut eof = false;
+        loop {
+            let (result, nin, nout, nend) =
+                self.core
+                    .read_record(input, &mut self.out[at_out..], &mut self.ends[at_end..]);
+            input = &input[nin..];
+            at_out += nout;
+            at_end += nend;
+            match result {
+                ReadRecordResult::Record => break,
+                ReadRecordResult::End => return Ok(None),
+                // All of it given: say so with an empty input, which ends the record.
+                ReadRecordResult::InputEmpty if !eof => eof = true,
+                _ => return Err("the row cannot be parsed".into()),
+            }
+        }
+        let mut fields = Vec::with_capacity(at_end);
+        let mut start = 0;
+        for &end in &self.ends[..at_end] {
+            let field = std::str::from_utf8(&self.out[start..end])
+                .map_err(|_| "invalid UTF-8 in the row".to_string())?;
+            fields.push(field.to_string());
+            start = end;
+        }
+        Ok(Some(fields))
+    }
 }
 
 /// One CSV record's raw bytes as split off the input, before parsing.
@@ -196,6 +252,7 @@ impl Document {
             array_index: 0,
             pending: VecDeque::new(),
             csv: None,
+            parser: CsvParser::new(),
         }
     }
 
@@ -441,15 +498,12 @@ impl Document {
                         Err(format!("CSV header row: {}", too_large())),
                     )));
                 }
-                CsvChunk::Complete(bytes) => match parse_csv_row(&bytes) {
+                CsvChunk::Complete(bytes) => match self.parser.row(&bytes) {
                     Ok(None) => continue,
                     Ok(Some(row)) => break row,
                     Err(e) => {
                         self.mode = Mode::Done;
-                        return Ok(Some((
-                            self.origin(1),
-                            Err(format!("CSV header row: {}", csv_error(&e))),
-                        )));
+                        return Ok(Some((self.origin(1), Err(format!("CSV header row: {e}")))));
                     }
                 },
             }
@@ -496,10 +550,10 @@ impl Document {
                 CsvChunk::Complete(bytes) => bytes,
             };
             let origin = self.origin(line);
-            let row = match parse_csv_row(&bytes) {
+            let row = match self.parser.row(&bytes) {
                 Ok(None) => continue,
                 Ok(Some(row)) => row,
-                Err(e) => return Ok(Some((origin, Err(csv_error(&e))))),
+                Err(e) => return Ok(Some((origin, Err(e)))),
             };
             let state = self.csv.as_ref().expect("csv mode has headers");
             if row.len() != state.headers.len() {
@@ -846,29 +900,6 @@ fn json_kind(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    }
-}
-
-/// One record split off by `csv_chunk`, parsed by the csv crate; `None` for a blank line.
-fn parse_csv_row(bytes: &[u8]) -> Result<Option<csv::StringRecord>, csv::Error> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(bytes.len().clamp(64, 8 << 10))
-        .from_reader(bytes);
-    let mut row = csv::StringRecord::new();
-    Ok(reader.read_record(&mut row)?.then_some(row))
-}
-
-fn csv_error(err: &csv::Error) -> String {
-    match err.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!("the row has {len} fields; the header has {expected_len}")
-        }
-        csv::ErrorKind::Utf8 { .. } => "invalid UTF-8 in the row".into(),
-        _ => err.to_string(),
     }
 }
 
