@@ -1618,3 +1618,44 @@ fn a_config_path_that_is_a_directory_exits_78_naming_it() {
     }
     assert!(server.requests().is_empty());
 }
+
+/// A journal that is a FIFO (nothing ever writes it) cannot hang `check-quota`: past
+/// `--timeout` and a second it answers UNKNOWN, in text and in JSON.
+#[cfg(unix)]
+#[test]
+fn check_quota_answers_unknown_within_its_timeout_whatever_hangs() {
+    use std::time::{Duration, Instant};
+    let env = TestEnv::new();
+    fs::create_dir_all(env.state_dir()).unwrap();
+    let journal = env.state_dir().join("journal.jsonl");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&journal)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+    for json in [false, true] {
+        let started = Instant::now();
+        let mut cmd = env.cmd(&support::harness::closed_port());
+        if json {
+            cmd.arg("--json");
+        }
+        let r = run(cmd
+            .args(["check-quota", "--timeout", "1"])
+            .timeout(Duration::from_secs(30)));
+        let took = started.elapsed();
+        assert_eq!(r.code, 3, "{}", r.all());
+        assert!(took < Duration::from_secs(5), "took {took:?}");
+        if json {
+            let report = &support::harness::json_lines(r.stdout.as_bytes())[0];
+            assert_eq!(report["state"], "UNKNOWN");
+            assert!(report["reason"].as_str().unwrap().contains("--timeout"));
+        } else {
+            assert!(
+                r.stdout
+                    .starts_with("QUOTA UNKNOWN - no answer within --timeout"),
+                "{}",
+                r.stdout
+            );
+        }
+    }
+}

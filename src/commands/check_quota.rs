@@ -1,6 +1,8 @@
 //! `mcnotify check-quota`: the monthly quota for monitoring systems (0 OK, 1 WARNING,
 //! 2 CRITICAL, 3 UNKNOWN), live from the API when it tells, else from the journal.
 
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use anyhow::Result;
@@ -83,6 +85,11 @@ pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Res
         );
     }
 
+    watchdog(
+        settings.timeout + WATCHDOG_GRACE,
+        printer.json,
+        printer.quiet,
+    );
     let journal = Journal::new(&settings.state_dir);
     let base_url = match check_base_url(&settings.base_url) {
         Ok(url) => url.as_str().trim_end_matches('/').to_string(),
@@ -147,6 +154,12 @@ pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Res
         blocked,
         reason: reason.clone(),
     };
+    if !claim_the_answer() {
+        // The watchdog is answering UNKNOWN and ending the process.
+        loop {
+            std::thread::park();
+        }
+    }
     if printer.json {
         printer.json_line(&report);
     } else if !printer.quiet {
@@ -179,6 +192,53 @@ pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Res
         printer.detail(1, &format!("live probe: {why_not_live}"));
     }
     Ok(state.exit())
+}
+
+/// What the check may take beyond `--timeout` (the probe keeps within it) before the
+/// watchdog answers.
+const WATCHDOG_GRACE: Duration = Duration::from_secs(1);
+
+static ANSWERED: AtomicBool = AtomicBool::new(false);
+
+/// True for the one caller that gets to print the answer.
+fn claim_the_answer() -> bool {
+    !ANSWERED.swap(true, Ordering::SeqCst)
+}
+
+/// After `limit`, answer UNKNOWN and end the process, unless the check has answered:
+/// nothing the check does (reading the journal, the probe) may hang a monitoring check.
+fn watchdog(limit: Duration, json: bool, quiet: bool) {
+    std::thread::spawn(move || {
+        std::thread::sleep(limit);
+        if !claim_the_answer() {
+            return;
+        }
+        let reason = format!(
+            "no answer within --timeout and {}s more: something the check reads or writes is stuck",
+            WATCHDOG_GRACE.as_secs()
+        );
+        let line = if json {
+            serde_json::to_string(&Report {
+                source: None,
+                limit: None,
+                used: None,
+                percentage: None,
+                warning: false,
+                state: State::Unknown,
+                seen_at: None,
+                blocked: false,
+                reason: Some(reason),
+            })
+            .expect("the report serialises")
+        } else {
+            format!("QUOTA UNKNOWN - {reason}")
+        };
+        if json || !quiet {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{line}").and_then(|_| out.flush());
+        }
+        std::process::exit(3);
+    });
 }
 
 /// When settings cannot even be loaded, a monitoring check still answers UNKNOWN.
