@@ -315,8 +315,8 @@ fn run_measured(mut cmd: std::process::Command) -> (i32, String, String, u64) {
     (code, stdout, stderr, usage.ru_maxrss as u64)
 }
 
-/// Key files that are not regular files (a FIFO with no writer, `/dev/zero`, a
-/// directory) or too large end each command at once with 78 (check-quota: 3 UNKNOWN)
+/// Key files that are not regular files (a FIFO with no writer, a socket, `/dev/zero`,
+/// a directory) or too large end each command at once with 78 (check-quota: 3 UNKNOWN)
 /// naming the file, without reading it whole.
 #[cfg(target_os = "linux")]
 #[test]
@@ -335,8 +335,11 @@ fn key_files_that_are_not_regular_files_fail_fast_naming_the_file() {
     fs::create_dir(&dir).unwrap();
     let big = env.dir.path().join("big.key");
     fs::write(&big, format!("{KEY}\n").repeat(200)).unwrap();
-    let cases: [(&Path, &str); 4] = [
+    let socket = env.dir.path().join("key.sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    let cases: [(&Path, &str); 5] = [
         (&fifo, "is a FIFO (named pipe), not a regular file"),
+        (&socket, "is a socket, not a regular file"),
         (Path::new("/dev/zero"), "is a device, not a regular file"),
         (&dir, "is a directory, not a regular file"),
         (&big, "is larger than 4 KiB"),
