@@ -12,7 +12,10 @@ use serde::Deserialize;
 use crate::cli::{EmailArgs, GlobalArgs};
 use crate::exit::{fail, Exit, Failure};
 use crate::mapping::{Field, FieldMap};
-use crate::secret::ApiKey;
+use crate::secret::{read_secret_file, ApiKey, MAX_KEY_FILE_BYTES};
+
+/// A config file larger than this is refused (it may hold the key: read like a key file).
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.mailingcore.com";
 pub const DEFAULT_TAGS: [&str; 3] = ["botpress", "helpdesk", "incident"];
@@ -590,12 +593,8 @@ impl Settings {
             KeyCandidate::Value(v, source) => (v.clone(), source.clone()),
             KeyCandidate::File(path, make) => {
                 let source = make(path.clone());
-                let text = fs::read_to_string(path).map_err(|e| {
-                    Failure::new(
-                        Exit::Config,
-                        format!("cannot read the key file {}: {e}", path.display()),
-                    )
-                })?;
+                let text = read_secret_file(path, "key file", MAX_KEY_FILE_BYTES)
+                    .map_err(|e| Failure::new(Exit::Config, e))?;
                 if let Some(w) = shared_file_warning(path, "key file") {
                     warnings.push(w);
                 }
@@ -691,16 +690,13 @@ fn read_config(explicit: Option<&Path>, env: &Env) -> Result<Option<ConfigFile>>
     };
     for (path, kind) in candidates {
         let must_exist = matches!(kind, ConfigKind::Flag | ConfigKind::Env);
-        let text = match fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => continue,
-            Err(e) => {
-                return fail(
-                    Exit::Config,
-                    format!("cannot read the config file {}: {e}", path.display()),
-                )
-            }
-        };
+        let missing =
+            matches!(fs::metadata(&path), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
+        if missing && !must_exist {
+            continue;
+        }
+        let text = read_secret_file(&path, "config file", MAX_CONFIG_BYTES)
+            .map_err(|e| Failure::new(Exit::Config, e))?;
         let mut file = parse_config(&path, &text)?;
         file.kind = kind;
         return Ok(Some(file));

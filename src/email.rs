@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::address;
 use crate::config::EmailSettings;
@@ -146,10 +147,11 @@ impl Composer {
         let idempotency_key = self
             .idempotency_key(incident)
             .map_err(ComposeError::Invalid)?;
+        // Validated above; the parsed form has an internationalised domain in ASCII.
         let contact = incident
             .contact_email
             .as_deref()
-            .map(|c| c.trim().to_string());
+            .map(|c| address::parse(c).unwrap_or_else(|_| c.trim().to_string()));
         Ok(Email {
             label: incident.label(),
             // What the incident says, not the rendered email or the settings: a new
@@ -179,16 +181,17 @@ impl Composer {
     /// `--idempotency-key`, else the configured pattern, else the guide's
     /// `botpress-<conversationId>-incident`, else `incident-<digest>`.
     fn idempotency_key(&self, incident: &Incident) -> Result<String, String> {
-        if let Some(key) = &self.fixed_key {
-            return Ok(key.clone());
-        }
-        if let Some(pattern) = &self.key_pattern {
-            return expand_pattern(pattern, incident, &self.to);
-        }
-        Ok(match &incident.conversation_id {
-            Some(conv) => format!("botpress-{conv}-incident"),
-            None => format!("incident-{}", incident.digest(&self.to)),
-        })
+        let key = if let Some(key) = &self.fixed_key {
+            key.clone()
+        } else if let Some(pattern) = &self.key_pattern {
+            expand_pattern(pattern, incident, &self.to)?
+        } else {
+            match &incident.conversation_id {
+                Some(conv) => format!("botpress-{conv}-incident"),
+                None => format!("incident-{}", incident.digest(&self.to)),
+            }
+        };
+        Ok(bounded_key(key))
     }
 }
 
@@ -205,45 +208,162 @@ const PLACEHOLDERS: [&str; 10] = [
     "digest",
 ];
 
-fn placeholders(pattern: &str) -> impl Iterator<Item = &str> {
-    pattern
-        .split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+/// The longest idempotency key sent. A longer key, or one with a character outside
+/// printable ASCII, is sent as its printable ASCII prefix, `~` and a digest of the whole.
+pub const MAX_KEY_BYTES: usize = 256;
+
+/// One piece of a key pattern: text as written, or a `{name}` placeholder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece<'p> {
+    Text(&'p str),
+    Placeholder(&'p str),
+}
+
+/// The pattern in pieces, read once from left to right. `{` that does not open a
+/// `{name}` (no `}` before the next `{`) is text.
+fn pieces(pattern: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut text_start = 0;
+    let mut at = 0;
+    while let Some(open) = pattern[at..].find('{').map(|i| at + i) {
+        let after = &pattern[open + 1..];
+        match after.find(['{', '}']) {
+            Some(close) if after.as_bytes()[close] == b'}' => {
+                if open > text_start {
+                    out.push(Piece::Text(&pattern[text_start..open]));
+                }
+                out.push(Piece::Placeholder(&after[..close]));
+                text_start = open + close + 2;
+                at = text_start;
+            }
+            _ => at = open + 1,
+        }
+    }
+    if text_start < pattern.len() {
+        out.push(Piece::Text(&pattern[text_start..]));
+    }
+    out
 }
 
 fn check_pattern(pattern: &str) -> Result<()> {
-    for name in placeholders(pattern) {
-        if !PLACEHOLDERS.contains(&name) {
+    let pieces = pieces(pattern);
+    for piece in &pieces {
+        if let Piece::Placeholder(name) = piece {
+            if !PLACEHOLDERS.contains(name) {
+                return Err(Failure::new(
+                    Exit::Config,
+                    format!(
+                        "idempotency_key pattern {pattern:?} has an unknown placeholder {{{name}}}"
+                    ),
+                )
+                .hint(format!("placeholders: {{{}}}", PLACEHOLDERS.join("}, {")))
+                .into());
+            }
+        }
+    }
+    for pair in pieces.windows(2) {
+        if let [Piece::Placeholder(a), Piece::Placeholder(b)] = pair {
             return Err(Failure::new(
                 Exit::Config,
                 format!(
-                    "idempotency_key pattern {pattern:?} has an unknown placeholder {{{name}}}"
+                    "idempotency_key pattern {pattern:?} has {{{a}}}{{{b}}} with nothing between them, so two incidents could get one key"
                 ),
             )
-            .hint(format!("placeholders: {{{}}}", PLACEHOLDERS.join("}, {")))
+            .hint(format!("put a separator between them: {{{a}}}-{{{b}}}"))
             .into());
         }
     }
     Ok(())
 }
 
-fn expand_pattern(pattern: &str, incident: &Incident, to: &str) -> Result<String, String> {
-    let mut key = pattern.to_string();
-    for name in placeholders(pattern) {
-        let value = if name == "digest" {
-            incident.digest(to)
+/// The characters a value must not hold as they are: `%` (the escape) and each
+/// character of the text between two placeholders (the separators).
+fn separators(pieces: &[Piece]) -> Vec<char> {
+    let mut special = vec!['%'];
+    let inner = pieces.len().saturating_sub(1);
+    for (i, piece) in pieces.iter().enumerate() {
+        let between = i > 0
+            && i < inner
+            && matches!(pieces[i - 1], Piece::Placeholder(_))
+            && matches!(pieces[i + 1], Piece::Placeholder(_));
+        if let (true, Piece::Text(text)) = (between, piece) {
+            special.extend(text.chars());
+        }
+    }
+    special
+}
+
+/// The value with each special character written as `%XX` per UTF-8 byte.
+fn escape_value(value: &str, special: &[char]) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if special.contains(&c) {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
         } else {
-            incident
-                .placeholder(name)
-                .map(str::to_string)
-                .ok_or_else(|| {
-                    format!("the idempotency key pattern needs {{{name}}}, which this record lacks")
-                })?
-        };
-        key = key.replace(&format!("{{{name}}}"), &value);
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// One pass over the pattern: each placeholder is replaced by its value, and a value
+/// is never read again for placeholders. With two or more placeholders, values are
+/// escaped so that distinct values give distinct keys.
+fn expand_pattern(pattern: &str, incident: &Incident, to: &str) -> Result<String, String> {
+    let pieces = pieces(pattern);
+    let placeholders = pieces
+        .iter()
+        .filter(|p| matches!(p, Piece::Placeholder(_)))
+        .count();
+    let special = if placeholders > 1 {
+        separators(&pieces)
+    } else {
+        Vec::new()
+    };
+    let mut key = String::with_capacity(pattern.len());
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => key.push_str(text),
+            Piece::Placeholder(name) => {
+                let value = if name == "digest" {
+                    incident.digest(to)
+                } else {
+                    incident
+                        .placeholder(name)
+                        .map(str::to_string)
+                        .ok_or_else(|| {
+                            format!(
+                            "the idempotency key pattern needs {{{name}}}, which this record lacks"
+                        )
+                        })?
+                };
+                key.push_str(&escape_value(&value, &special));
+            }
+        }
     }
     Ok(key)
+}
+
+/// The key as sent: as made when it is at most 256 bytes of printable ASCII; otherwise
+/// its printable ASCII prefix (at most 223 bytes), `~` and 32 hex digits of SHA-256 over
+/// the whole key, so that no control character reaches the key and distinct keys stay
+/// distinct.
+pub fn bounded_key(key: String) -> String {
+    let printable = |c: &char| (' '..='~').contains(c);
+    if key.len() <= MAX_KEY_BYTES && key.chars().all(|c| printable(&c)) {
+        return key;
+    }
+    let prefix: String = key
+        .chars()
+        .take_while(printable)
+        .take(MAX_KEY_BYTES - 33)
+        .collect();
+    let hash = Sha256::digest(key.as_bytes());
+    let digest: String = hash.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("{prefix}~{digest}")
 }
 
 #[cfg(test)]
@@ -333,5 +453,77 @@ mod tests {
         assert!(key.starts_with("incident-") && key.len() == 41, "{key}");
         i.location = Some("x".repeat(1000));
         assert!(matches!(c.compose(&i), Err(ComposeError::Invalid(_))));
+    }
+
+    fn key_with(pattern: &str, incident: &Incident) -> String {
+        let mut s = settings();
+        s.idempotency_pattern = Some(pattern.into());
+        Composer::new(&s)
+            .unwrap()
+            .compose(incident)
+            .unwrap()
+            .body
+            .idempotency_key
+    }
+
+    #[test]
+    fn a_placeholder_inside_a_value_is_not_expanded_again() {
+        let mut a = incident();
+        a.contact_email = Some("{code}@example.com".into());
+        let mut b = incident();
+        b.contact_email = Some("5859@example.com".into());
+        let pattern = "mail-{contactEmail}-{code}";
+        assert_eq!(key_with(pattern, &a), "mail-{code}@example.com-5859");
+        assert_ne!(key_with(pattern, &a), key_with(pattern, &b));
+        let mut c = incident();
+        c.description = Some("{digest}{location}".into());
+        assert_eq!(key_with("d-{description}", &c), "d-{digest}{location}");
+    }
+
+    #[test]
+    fn values_holding_the_separator_give_distinct_keys() {
+        let with = |code: &str, kind: &str| {
+            let mut i = incident();
+            i.code = Some(code.into());
+            i.incident_type = Some(kind.into());
+            key_with("k-{code}-{type}", &i)
+        };
+        assert_ne!(with("a-b", "c"), with("a", "b-c"));
+        assert_eq!(with("a-b", "c"), "k-a%2Db-c");
+        assert_ne!(with("a%2Db", "c"), with("a-b", "c"));
+        // One placeholder: the value goes in as it is (the guide's form stays the same).
+        assert_eq!(
+            key_with("botpress-{conversationId}-incident", &incident()),
+            "botpress-conv_abc123-incident"
+        );
+        let mut s = settings();
+        s.idempotency_pattern = Some("{code}{type}".into());
+        assert!(Composer::new(&s).is_err());
+    }
+
+    #[test]
+    fn long_or_unprintable_keys_become_a_prefix_and_a_digest() {
+        let mut long = incident();
+        long.conversation_id = Some("c".repeat(100_000));
+        let c = Composer::new(&settings()).unwrap();
+        let key = c.compose(&long).unwrap().body.idempotency_key;
+        assert!(key.len() <= MAX_KEY_BYTES, "{}", key.len());
+        assert!(key.starts_with("botpress-ccc"), "{key}");
+        let mut longer = long.clone();
+        longer.conversation_id = Some("c".repeat(100_001));
+        assert_ne!(key, c.compose(&longer).unwrap().body.idempotency_key);
+        for hostile in ["conv\x1b[2J", "conv\r\nX", "conv\u{9b}1m", "conv\u{e9}"] {
+            let mut i = incident();
+            i.conversation_id = Some(hostile.into());
+            let key = c.compose(&i).unwrap().body.idempotency_key;
+            assert!(key.chars().all(|ch| (' '..='~').contains(&ch)), "{key:?}");
+            assert!(
+                key.starts_with("botpress-conv~") && key.len() == 14 + 32,
+                "{key:?}"
+            );
+        }
+        assert_eq!(bounded_key("x".repeat(256)), "x".repeat(256));
+        assert_ne!(bounded_key("x".repeat(257)), "x".repeat(257));
+        assert_eq!(bounded_key("x".repeat(257)).len(), 256);
     }
 }

@@ -12,6 +12,16 @@ use serde_json::{Map, Value};
 pub const MAX_RECORD_BYTES: usize = 1 << 20;
 /// A single top-level JSON document (a Tables page, say) may be this large.
 const MAX_DOCUMENT_BYTES: usize = 64 << 20;
+/// Past its limit, a record is skipped up to its end, but no further than this: a record
+/// that runs on longer (`/dev/zero`, a binary file) ends the reading of its file.
+const MAX_SKIP_BYTES: usize = 64 << 20;
+
+fn runaway() -> io::Error {
+    io::Error::other(format!(
+        "a record runs on for more than {} MiB without ending (is this a text document?); the rest of the file is not read",
+        MAX_SKIP_BYTES >> 20
+    ))
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -131,11 +141,83 @@ struct Document {
     /// Records unpacked from a wrapper (`{"rows": [...]}`), waiting to be handed out.
     pending: VecDeque<(String, Result<Value, String>)>,
     csv: Option<CsvState>,
+    parser: CsvParser,
 }
 
 struct CsvState {
-    reader: csv::Reader<BufReader<Box<dyn Read>>>,
     headers: Vec<String>,
+}
+
+/// Parses the records `csv_chunk` splits off, one at a time, with buffers kept for the
+/// whole file.
+struct CsvParser {
+    core: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl CsvParser {
+    fn new() -> CsvParser {
+        CsvParser {
+            core: csv_core::Reader::new(),
+            out: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    /// The fields of the one record in `bytes`; `None` for a blank line.
+    fn row(&mut self, bytes: &[u8]) -> Result<Option<Vec<String>>, String> {
+        use csv_core::ReadRecordResult;
+        self.core.reset();
+        // No field is longer than its input, and there are no more fields than bytes.
+        self.out.clear();
+        self.out.resize(bytes.len() + 1, 0);
+        self.ends.clear();
+        self.ends.resize(bytes.len() + 2, 0);
+        let (mut input, mut at_out, mut at_end) = (bytes, 0, 0);
+        let mut eof = false;
+        loop {
+            let (result, nin, nout, nend) =
+                self.core
+                    .read_record(input, &mut self.out[at_out..], &mut self.ends[at_end..]);
+            input = &input[nin..];
+            at_out += nout;
+            at_end += nend;
+            match result {
+                ReadRecordResult::Record => break,
+                ReadRecordResult::End => return Ok(None),
+                // All of it given: say so with an empty input, which ends the record.
+                ReadRecordResult::InputEmpty if !eof => eof = true,
+                _ => return Err("the row cannot be parsed".into()),
+            }
+        }
+        let mut fields = Vec::with_capacity(at_end);
+        let mut start = 0;
+        for &end in &self.ends[..at_end] {
+            let field = std::str::from_utf8(&self.out[start..end])
+                .map_err(|_| "invalid UTF-8 in the row".to_string())?;
+            fields.push(field.to_string());
+            start = end;
+        }
+        Ok(Some(fields))
+    }
+}
+
+/// One CSV record's raw bytes as split off the input, before parsing.
+enum CsvChunk {
+    Complete(Vec<u8>),
+    TooLarge,
+    End,
+}
+
+/// Where the CSV splitter is in a record, as the csv crate's own reader sees it
+/// (`"` opens a quoted field only at the start of a field; `""` inside is a quote).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CsvAt {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
 }
 
 impl Document {
@@ -175,6 +257,7 @@ impl Document {
             array_index: 0,
             pending: VecDeque::new(),
             csv: None,
+            parser: CsvParser::new(),
         }
     }
 
@@ -209,6 +292,10 @@ impl Document {
 
     /// Skip a BOM and white space, then decide the format from the first byte.
     fn start(&mut self) -> io::Result<Option<(String, Result<Value, String>)>> {
+        if let Some(error) = not_text(&self.head(8)?) {
+            self.mode = Mode::Done;
+            return Ok(Some((self.origin(1), Err(error.into()))));
+        }
         self.skip_bom()?;
         if self.forced == Format::Csv {
             return self.begin_csv();
@@ -247,6 +334,34 @@ impl Document {
             }
             (Some(_), _) => self.begin_csv(),
         }
+    }
+
+    /// The first `n` bytes (fewer at the end of the input), not consumed, however few
+    /// bytes each read of the source gives.
+    fn head(&mut self, n: usize) -> io::Result<Vec<u8>> {
+        let buf = self.reader.fill_buf()?;
+        if buf.len() >= n || buf.is_empty() {
+            return Ok(buf[..buf.len().min(n)].to_vec());
+        }
+        let mut head = Vec::with_capacity(n);
+        while head.len() < n {
+            let buf = self.reader.fill_buf()?;
+            if buf.is_empty() {
+                break;
+            }
+            let k = buf.len().min(n - head.len());
+            head.extend_from_slice(&buf[..k]);
+            self.reader.consume(k);
+        }
+        let rest = std::mem::replace(
+            &mut self.reader,
+            BufReader::new(Box::new(io::empty()) as Box<dyn Read>),
+        );
+        self.reader = BufReader::with_capacity(
+            64 * 1024,
+            Box::new(io::Cursor::new(head.clone()).chain(rest)),
+        );
+        Ok(head)
     }
 
     /// Consume a UTF-8 BOM, even one that a pipe hands out a byte at a time; true if
@@ -374,25 +489,31 @@ impl Document {
     }
 
     fn begin_csv(&mut self) -> io::Result<Option<(String, Result<Value, String>)>> {
-        // The csv crate drops a BOM only when its first read holds all of it: drop them here.
         while self.skip_bom()? {}
-        let source: Box<dyn Read> = Box::new(std::mem::replace(
-            &mut self.reader,
-            BufReader::new(Box::new(io::empty())),
-        ));
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(BufReader::new(source));
-        let headers: Vec<String> = match reader.headers() {
-            Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-            Err(e) => {
-                self.mode = Mode::Done;
-                return Ok(Some((
-                    self.origin(1),
-                    Err(format!("CSV header row: {}", csv_error(&e))),
-                )));
+        let header = loop {
+            match self.csv_chunk()? {
+                CsvChunk::End => {
+                    self.mode = Mode::Done;
+                    return Ok(None);
+                }
+                CsvChunk::TooLarge => {
+                    self.mode = Mode::Done;
+                    return Ok(Some((
+                        self.origin(1),
+                        Err(format!("CSV header row: {}", too_large())),
+                    )));
+                }
+                CsvChunk::Complete(bytes) => match self.parser.row(&bytes) {
+                    Ok(None) => continue,
+                    Ok(Some(row)) => break row,
+                    Err(e) => {
+                        self.mode = Mode::Done;
+                        return Ok(Some((self.origin(1), Err(format!("CSV header row: {e}")))));
+                    }
+                },
             }
         };
+        let headers: Vec<String> = header.iter().map(|s| s.trim().to_string()).collect();
         if headers.iter().any(|h| h.contains('\n')) {
             // Nothing after an open quote in the header would be read.
             self.mode = Mode::Done;
@@ -403,47 +524,130 @@ impl Document {
                 ),
             )));
         }
-        self.csv = Some(CsvState { reader, headers });
+        if let [only] = headers.as_slice() {
+            for (sep, name) in [(';', "semicolons"), ('\t', "tabs")] {
+                if only.contains(sep) {
+                    self.mode = Mode::Done;
+                    return Ok(Some((
+                        self.origin(1),
+                        Err(format!(
+                            "CSV header row: one column whose name holds {name}: the file looks separated by {name}, \
+                             but mcnotify reads comma-separated CSV; export it with commas (or as JSON)"
+                        )),
+                    )));
+                }
+            }
+        }
+        self.csv = Some(CsvState { headers });
         self.mode = Mode::Csv;
         Ok(None)
     }
 
     fn next_csv(&mut self) -> io::Result<Option<(String, Result<Value, String>)>> {
-        let name = &self.name;
-        let origin_of = |line: usize| format!("{name}:{line}");
-        let state = self.csv.as_mut().expect("csv mode has a reader");
-        let mut row = csv::StringRecord::new();
-        let line = state.reader.position().line() as usize;
-        match state.reader.read_record(&mut row) {
-            Ok(false) => {
-                self.mode = Mode::Done;
-                Ok(None)
-            }
-            Ok(true) => {
-                let line = row.position().map(|p| p.line() as usize).unwrap_or(line);
-                let origin = origin_of(line);
-                let size: usize = row.iter().map(str::len).sum();
-                if size > MAX_RECORD_BYTES {
-                    return Ok(Some((origin, Err(too_large()))));
+        loop {
+            let line = self.line;
+            let bytes = match self.csv_chunk()? {
+                CsvChunk::End => {
+                    self.mode = Mode::Done;
+                    return Ok(None);
                 }
-                let mut map = Map::new();
-                for (header, value) in state.headers.iter().zip(row.iter()) {
-                    map.insert(header.clone(), Value::String(value.to_string()));
-                }
-                Ok(Some((origin, Ok(Value::Object(map)))))
-            }
-            Err(e) => {
-                if let csv::ErrorKind::Io(_) = e.kind() {
-                    return Err(io::Error::other(csv_error(&e)));
-                }
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(line);
-                let mut error = csv_error(&e);
-                if matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. })
-                    && row.iter().any(|field| field.contains('\n'))
-                {
+                CsvChunk::TooLarge => return Ok(Some((self.origin(line), Err(too_large())))),
+                CsvChunk::Complete(bytes) => bytes,
+            };
+            let origin = self.origin(line);
+            let row = match self.parser.row(&bytes) {
+                Ok(None) => continue,
+                Ok(Some(row)) => row,
+                Err(e) => return Ok(Some((origin, Err(e)))),
+            };
+            let state = self.csv.as_ref().expect("csv mode has headers");
+            if row.len() != state.headers.len() {
+                let mut error = format!(
+                    "the row has {} fields; the header has {}",
+                    row.len(),
+                    state.headers.len()
+                );
+                if row.iter().any(|field| field.contains('\n')) {
                     error.push_str(" (a quoted field runs across lines: is a quote left open?)");
                 }
-                Ok(Some((origin_of(line), Err(error))))
+                return Ok(Some((origin, Err(error))));
+            }
+            let mut map = Map::new();
+            for (header, value) in state.headers.iter().zip(row.iter()) {
+                map.insert(header.clone(), Value::String(value.to_string()));
+            }
+            return Ok(Some((origin, Ok(Value::Object(map)))));
+        }
+    }
+
+    /// Split off one CSV record: a `\n`, then its bytes up to and including its terminator (`\n`,
+    /// `\r` or `\r\n` outside quotes), at most `MAX_RECORD_BYTES` of them kept; a
+    /// longer record is skipped to its end.
+    fn csv_chunk(&mut self) -> io::Result<CsvChunk> {
+        // A blank line first: the csv crate drops a BOM at the start of what it reads, and
+        // here that would be a value (a field starting with U+FEFF), not a file's BOM.
+        let mut out = vec![b'\n'];
+        let mut over = false;
+        let mut total = 0usize;
+        let mut at = CsvAt::FieldStart;
+        loop {
+            let buf = self.reader.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(match (total, over) {
+                    (0, _) => CsvChunk::End,
+                    (_, true) => CsvChunk::TooLarge,
+                    (_, false) => CsvChunk::Complete(out),
+                });
+            }
+            let mut used = 0;
+            let mut end = None;
+            for &b in buf {
+                used += 1;
+                if b == b'\n' {
+                    self.line += 1;
+                }
+                at = match (at, b) {
+                    (CsvAt::Quoted, b'"') => CsvAt::QuoteInQuoted,
+                    (CsvAt::Quoted, _) => CsvAt::Quoted,
+                    (CsvAt::QuoteInQuoted, b'"') => CsvAt::Quoted,
+                    (CsvAt::FieldStart, b'"') => CsvAt::Quoted,
+                    (_, b',') => CsvAt::FieldStart,
+                    (_, b'\n' | b'\r') => {
+                        end = Some(b);
+                        at
+                    }
+                    _ => CsvAt::Unquoted,
+                };
+                if end.is_some() {
+                    break;
+                }
+            }
+            let taken = &buf[..used];
+            total += used;
+            if !over && out.len() + used > MAX_RECORD_BYTES + 3 {
+                over = true;
+                out = Vec::new();
+            }
+            if !over {
+                out.extend_from_slice(taken);
+            }
+            self.reader.consume(used);
+            if let Some(last) = end {
+                if last == b'\r' && self.reader.fill_buf()?.first() == Some(&b'\n') {
+                    self.reader.consume(1);
+                    self.line += 1;
+                    if !over {
+                        out.push(b'\n');
+                    }
+                }
+                return Ok(if over {
+                    CsvChunk::TooLarge
+                } else {
+                    CsvChunk::Complete(out)
+                });
+            }
+            if total > MAX_RECORD_BYTES + MAX_SKIP_BYTES {
+                return Err(runaway());
             }
         }
     }
@@ -501,6 +705,7 @@ impl Document {
         let mut in_string = false;
         let mut escaped = false;
         let mut first: Option<u8> = None;
+        let mut total = 0usize;
         loop {
             let buf = self.reader.fill_buf()?;
             if buf.is_empty() {
@@ -554,12 +759,16 @@ impl Document {
                 }
             }
             self.reader.consume(used);
+            total += used;
             if done {
                 return Ok(if over {
                     Scanned::TooLarge
                 } else {
                     Scanned::Complete(out)
                 });
+            }
+            if total > cap + MAX_SKIP_BYTES {
+                return Err(runaway());
             }
         }
     }
@@ -645,6 +854,33 @@ fn truncation(bytes: &[u8]) -> Option<String> {
             "the input ends before the {what} that starts at line {line} column {column} of the record is closed"
         )
     })
+}
+
+/// Why a document that starts with `head` is no text mcnotify reads: another encoding,
+/// a compressed file or binary data.
+fn not_text(head: &[u8]) -> Option<&'static str> {
+    let pairs = head.len() / 2;
+    let every_other = |text: usize| {
+        pairs >= 2
+            && head
+                .chunks_exact(2)
+                .all(|pair| pair[1 - text] == 0 && pair[text] != 0 && pair[text].is_ascii())
+    };
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        Some("the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8")
+    } else if every_other(0) || every_other(1) {
+        Some("the file looks like UTF-16 without a byte order mark (every other byte is NUL); save it as UTF-8")
+    } else if head.starts_with(b"\x1F\x8B") {
+        Some(
+            "the file is gzip-compressed; decompress it first (zcat FILE | mcnotify send --file -)",
+        )
+    } else if head.starts_with(b"PK\x03\x04") {
+        Some("the file is a ZIP archive (a spreadsheet workbook?); export it as CSV or JSON")
+    } else if head.first() == Some(&0) {
+        Some("the file starts with a NUL byte: it is binary data, not a text document")
+    } else {
+        None
+    }
 }
 
 /// The bytes of one value as scanned.
@@ -755,18 +991,6 @@ fn json_kind(value: &Value) -> &'static str {
     }
 }
 
-fn csv_error(err: &csv::Error) -> String {
-    match err.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!("the row has {len} fields; the header has {expected_len}")
-        }
-        csv::ErrorKind::Utf8 { .. } => "invalid UTF-8 in the row".into(),
-        _ => err.to_string(),
-    }
-}
-
 /// Read up to and including `\n`; past `cap` bytes, keep reading but not storing.
 fn read_line_capped(
     reader: &mut impl BufRead,
@@ -797,6 +1021,9 @@ fn read_line_capped(
         total += n;
         if found {
             return Ok(total);
+        }
+        if total > cap + MAX_SKIP_BYTES {
+            return Err(runaway());
         }
     }
 }

@@ -1,6 +1,7 @@
 //! What the user sees: results on stdout (human lines or JSON Lines), everything else
 //! on stderr, under `-q`, `-v` and `--color`.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -143,18 +144,19 @@ impl Printer {
     /// A human result line on stdout (hidden by `-q` and `--json`).
     pub fn human(&self, text: &str) {
         if !self.quiet && !self.json {
-            self.out(text);
+            self.out(&for_terminal(text, true));
         }
     }
 
     pub fn error(&self, text: &str) {
+        let text = for_terminal(text, true);
         if let Some(held) = self
             .held_errors
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .as_mut()
         {
-            held.push(text.to_string());
+            held.push(text.into_owned());
             return;
         }
         self.eprint(&format!("{}{text}", self.paint("mcnotify: error: ", "31")));
@@ -176,6 +178,7 @@ impl Printer {
 
     pub fn hint(&self, text: &str) {
         if !self.quiet {
+            let text = for_terminal(text, true);
             self.eprint(&format!("{}{text}", self.paint("hint: ", "36")));
         }
     }
@@ -194,6 +197,7 @@ impl Printer {
 
     pub fn warn(&self, text: &str) {
         if !self.quiet {
+            let text = for_terminal(text, true);
             self.eprint(&format!(
                 "{}{text}",
                 self.paint("mcnotify: warning: ", "33")
@@ -204,14 +208,14 @@ impl Printer {
     /// Progress and notes on stderr, shown by default but not under `-q`.
     pub fn note(&self, text: &str) {
         if !self.quiet {
-            self.eprint(&format!("mcnotify: {text}"));
+            self.eprint(&format!("mcnotify: {}", for_terminal(text, true)));
         }
     }
 
     /// Details shown from `-v` (level 1) or `-vv` (level 2).
     pub fn detail(&self, level: u8, text: &str) {
         if self.verbose >= level {
-            self.eprint(&format!("mcnotify: {text}"));
+            self.eprint(&format!("mcnotify: {}", for_terminal(text, true)));
         }
     }
 
@@ -230,5 +234,48 @@ impl Printer {
         } else {
             text.to_string()
         }
+    }
+}
+
+/// Text as it may reach a terminal: every control character (C0, DEL and C1; with
+/// `multi_line`, line feed and tab are kept) is written as an escape (`\r`, `\x1b`,
+/// `\x08`, `\x7f`, `\u{9b}`), as `ls` and `git` do, so that incident data cannot move
+/// the cursor, recolour, rewrite or hide a line. Printable Unicode is kept. Human output
+/// only: `--json` stays exact.
+pub fn for_terminal(text: &str, multi_line: bool) -> Cow<'_, str> {
+    let escaped = |c: char| c.is_control() && !(multi_line && matches!(c, '\n' | '\t'));
+    if !text.chars().any(escaped) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if !escaped(c) => out.push(c),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::for_terminal;
+
+    #[test]
+    fn control_characters_are_escaped_and_printable_text_kept() {
+        assert_eq!(
+            for_terminal("a\x1b[2Jb\rc\x08d\x07e\x7ff\u{9b}g", true),
+            "a\\x1b[2Jb\\rc\\x08d\\x07e\\x7ff\\u{9b}g"
+        );
+        assert_eq!(for_terminal("línea\n\tdos ✓", true), "línea\n\tdos ✓");
+        assert_eq!(for_terminal("one\ntwo\t", false), "one\\ntwo\\t");
+        assert!(matches!(
+            for_terminal("plain", false),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -1048,3 +1048,614 @@ fn a_million_records_on_stdin_keep_memory_flat() {
         "memory grew from {small} KiB to {large} KiB"
     );
 }
+
+/// Incidents whose keys used to collide (a `{code}` typed inside a value, a separator
+/// inside a value, 30-digit conversation ids read through a float) each get their own
+/// key and their own email; a huge or control-laden conversation id gives a short,
+/// printable key.
+#[test]
+fn incidents_whose_keys_used_to_collide_each_get_an_email() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let config = env.write(
+        "config.toml",
+        "idempotency_key = \"mail-{contactEmail}-{code}\"\n",
+    );
+    let records = [
+        json!({"code": "5859", "type": "t", "description": "d", "contactEmail": "{code}@example.com"}),
+        json!({"code": "5859", "type": "t", "description": "d", "contactEmail": "5859@example.com"}),
+        json!({"code": "b-5859", "type": "t", "description": "d", "contactEmail": "a@example.com"}),
+        json!({"code": "5859", "type": "t", "description": "d", "contactEmail": "a-b@example.com"}),
+    ];
+    let file = env.write(
+        "collide.ndjson",
+        &records.iter().map(|r| format!("{r}\n")).collect::<String>(),
+    );
+    let r = run(env
+        .cmd(&server.url())
+        .arg("--config")
+        .arg(&config)
+        .args(["send", "--file"])
+        .arg(&file));
+    assert_eq!(r.code, 0, "{}", r.all());
+    let keys = server.accepted_by_key();
+    assert_eq!(keys.len(), 4, "{keys:?}");
+    assert!(keys.values().all(|&n| n == 1), "{keys:?}");
+
+    // Numbers as written: no float in between.
+    let server = StandIn::start();
+    let numbers = concat!(
+        "{\"conversationId\": 123456789012345678901234567890, \"type\": \"t\", \"description\": \"d\", \"contactEmail\": \"a@example.com\"}\n",
+        "{\"conversationId\": 123456789012345678901234567891, \"type\": \"t\", \"description\": \"d\", \"contactEmail\": \"a@example.com\"}\n",
+        "{\"conversationId\": 1.2345678901234568e+29, \"type\": \"t\", \"description\": \"d\", \"contactEmail\": \"a@example.com\"}\n",
+    );
+    let file = env.write("numbers.ndjson", numbers);
+    let r = run(env.cmd(&server.url()).args(["send", "--file"]).arg(&file));
+    assert_eq!(r.code, 0, "{}", r.all());
+    let keys: Vec<String> = server.accepted_by_key().into_keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "botpress-1.2345678901234568e+29-incident",
+            "botpress-123456789012345678901234567890-incident",
+            "botpress-123456789012345678901234567891-incident",
+        ]
+    );
+    let ids: Vec<String> = server
+        .accepted()
+        .iter()
+        .map(|a| {
+            a.body["metadata"]["conversationId"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(
+        ids.contains(&"123456789012345678901234567891".to_string()),
+        "{ids:?}"
+    );
+
+    // A 100 000-character id and an id with ESC and CR/LF: bounded, printable keys.
+    let server = StandIn::start();
+    let long = "c".repeat(100_000);
+    let r = run(env.cmd(&server.url()).args([
+        "send",
+        "--type",
+        "t",
+        "--description",
+        "d",
+        "--contact-email",
+        "a@example.com",
+        "--conversation-id",
+        &long,
+    ]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    let r = run(env.cmd(&server.url()).args([
+        "send",
+        "--type",
+        "t",
+        "--description",
+        "d",
+        "--contact-email",
+        "a@example.com",
+        "--conversation-id",
+        "conv\x1b[2J\r\nX",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    let keys: Vec<String> = server.accepted_by_key().into_keys().collect();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    for key in keys {
+        assert!(key.len() <= 256, "{} bytes", key.len());
+        assert!(key.chars().all(|c| (' '..='~').contains(&c)), "{key:?}");
+    }
+}
+
+/// The binary with `args` against `server`, stdin and stderr piped.
+#[cfg(target_os = "linux")]
+fn spawn_piped(env: &TestEnv, server: &StandIn, args: &[&str]) -> std::process::Child {
+    use std::process::{Command, Stdio};
+    Command::new(env!("CARGO_BIN_EXE_mcnotify"))
+        .env_clear()
+        .env("HOME", env.home())
+        .env("XDG_CONFIG_HOME", env.home().join(".config"))
+        .env("XDG_STATE_HOME", env.home().join(".local/state"))
+        .env("MAILINGCORE_BASE_URL", server.url())
+        .env("MAILINGCORE_API_KEY", KEY)
+        .env("MCNOTIFY_TO", HELPDESK)
+        .args(args)
+        .current_dir(env.dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// On a thread: write `head`, `body` `times` times, then `tail` (a write error ends the
+/// writing: the process stopped reading); the open stdin is handed back.
+#[cfg(target_os = "linux")]
+fn feed(
+    mut stdin: std::process::ChildStdin,
+    head: String,
+    times: usize,
+    tail: String,
+) -> std::thread::JoinHandle<std::process::ChildStdin> {
+    use std::io::Write;
+    static CHUNK: [u8; 1 << 16] = [b'x'; 1 << 16];
+    std::thread::spawn(move || {
+        let _ = (|| -> std::io::Result<()> {
+            stdin.write_all(head.as_bytes())?;
+            for _ in 0..times {
+                stdin.write_all(&CHUNK)?;
+            }
+            stdin.write_all(tail.as_bytes())?;
+            stdin.flush()
+        })();
+        stdin
+    })
+}
+
+/// A 40 MiB single-row CSV between two good rows: refused as over 1 MiB and read
+/// through without holding it, so peak memory stays a small multiple of the limit.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_huge_csv_row_is_refused_in_bounded_memory() {
+    use std::time::{Duration, Instant};
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let mut child = spawn_piped(
+        &env,
+        &server,
+        &["send", "--file", "-", "--format-in", "csv"],
+    );
+    let head = format!("{CSV_HEADER}{}good-9,hardware,", csv_row(1));
+    let tail = format!(",ana@example.com\n{}", csv_row(2));
+    let writer = feed(child.stdin.take().unwrap(), head, 640, tail);
+    // good-2 comes after the big row: once it is sent, the big one has been read.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server.accepted().len() < 2 {
+        assert!(Instant::now() < deadline, "good-2 was not sent");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let peak = peak_kib(child.id());
+    drop(writer.join().unwrap());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("peak memory after a 40 MiB CSV row: {peak} KiB");
+    assert_eq!(out.status.code(), Some(65), "{stderr}");
+    assert!(
+        stderr.contains("-:3: the record is larger than 1 MiB"),
+        "{stderr}"
+    );
+    assert_eq!(sent_codes(&server), goods(&[1, 2]));
+    assert!(peak < 32 * 1024, "peak memory {peak} KiB for a 40 MiB row");
+}
+
+/// A record that does not end (`x` for 200 MiB, in each format) stops the reading of its
+/// file 64 MiB past the record limit, with memory flat; the record before it is sent and
+/// the next file is read. Memory is read while the process waits on that next file (a
+/// FIFO).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_record_that_does_not_end_stops_its_file_in_bounded_memory() {
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::time::{Duration, Instant};
+    // A top-level JSON document (a Tables page) may be held up to 64 MiB; a record 1 MiB.
+    for (format, head, limit_mib) in [
+        ("csv", format!("{CSV_HEADER}{}x", csv_row(1)), 32),
+        ("ndjson", format!("{}\n{{\"description\": \"", line(1)), 32),
+        ("json", format!("[{},\n{{\"description\": \"", line(1)), 32),
+        (
+            "json",
+            format!("{}\n{{\"description\": \"", line(1)),
+            64 + 32,
+        ),
+    ] {
+        let server = StandIn::start();
+        let env = TestEnv::new();
+        let fifo = env.dir.path().join("next.fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success(), "mkfifo");
+        let args = [
+            "send",
+            "--file",
+            "-",
+            "--file",
+            fifo.to_str().unwrap(),
+            "--format-in",
+            format,
+        ];
+        let mut child = spawn_piped(&env, &server, &args);
+        let writer = feed(child.stdin.take().unwrap(), head, 3200, String::new());
+        // A writer can open the FIFO without blocking once the process is opening it.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let next = loop {
+            let open = fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(&fifo);
+            if let Ok(file) = open {
+                break file;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{format}: the next file was not reached"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let peak = peak_kib(child.id());
+        drop(next);
+        let out = child.wait_with_output().unwrap();
+        drop(writer.join().unwrap());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        println!("{format}: peak memory {peak} KiB");
+        assert_eq!(out.status.code(), Some(66), "{format}: {stderr}");
+        assert!(
+            stderr.contains("cannot read -: a record runs on for more than 64 MiB"),
+            "{format}: {stderr}"
+        );
+        assert_eq!(sent_codes(&server), goods(&[1]), "{format}");
+        assert!(peak < limit_mib * 1024, "{format}: peak memory {peak} KiB");
+    }
+}
+
+/// `/dev/zero` as the input, in every format: refused at once as binary data.
+#[test]
+fn dev_zero_as_input_is_refused_at_once_in_every_format() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    for format in ["auto", "json", "ndjson", "csv"] {
+        let started = std::time::Instant::now();
+        let mut cmd = env.cmd(&server.url());
+        cmd.args(["send", "--file", "/dev/zero"]);
+        if format != "auto" {
+            cmd.args(["--format-in", format]);
+        }
+        let r = run(cmd.timeout(std::time::Duration::from_secs(30)));
+        assert_eq!(r.code, 65, "{format}: {}", r.all());
+        assert!(
+            r.stderr
+                .contains("/dev/zero:1: the file starts with a NUL byte"),
+            "{format}: {}",
+            r.stderr
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{format}"
+        );
+    }
+    assert!(server.requests().is_empty());
+}
+
+/// No control character but line feed and tab in `text`, and the escaped form of ESC
+/// shows where one was.
+fn assert_no_raw_controls(what: &str, text: &str) {
+    let raw: Vec<char> = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+        .collect();
+    assert!(raw.is_empty(), "{what}: raw {raw:?} in {text:?}");
+}
+
+/// ESC sequences, CR, backspace, BEL, DEL and a C1 CSI in every field and in a file
+/// name reach no terminal raw: send lines, errors, `-v` notes, `outbox list/show`,
+/// `preview --format text/html` and the check-quota line escape them; `--json` and
+/// `preview --format json` keep them exactly.
+#[test]
+fn control_characters_in_incident_data_are_escaped_on_the_terminal() {
+    let hostile = |name: &str| format!("{name}\x1b[2J\x1b]0;owned\x07\rfake\x08\x7f\u{9b}31m");
+    let record = json!({
+        "code": hostile("5859"),
+        "type": hostile("hardware"),
+        "location": hostile("Mall"),
+        "description": hostile("Card reader"),
+        "contactEmail": "ana@example.com",
+        "contactName": hostile("Ana"),
+        "conversationId": hostile("conv"),
+        "floor": hostile("2"),
+    });
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let name = "in\x1b[31m\r.ndjson";
+    let file = env.write(name, &format!("{record}\n{{\"code\": \"x\"}}\n"));
+    let fast = ["--retries", "0", "--timeout", "2", "--retry-max-time", "2"];
+
+    let r = run(env
+        .cmd(&server.url())
+        .args(["send", "-v", "--file"])
+        .arg(&file));
+    assert_eq!(r.code, 65, "{}", r.all());
+    assert_eq!(server.accepted().len(), 1);
+    assert!(r.stdout.contains("sent 5859\\x1b[2J"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("in\\x1b[31m\\r.ndjson:2: "),
+        "{}",
+        r.stderr
+    );
+    assert_no_raw_controls("send", &r.all());
+
+    let r = run(env
+        .cmd(&server.url())
+        .args(["send", "--json", "--dry-run", "--file"])
+        .arg(&file));
+    let first = &support::harness::json_lines(r.stdout.as_bytes())[0];
+    assert_eq!(
+        first["request"]["metadata"]["incidentCode"],
+        hostile("5859")
+    );
+    assert!(first["origin"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("{name}:1")));
+
+    for format in ["text", "html"] {
+        let r = run(env
+            .cmd(&server.url())
+            .args(["preview", "--format", format, "--file"])
+            .arg(&file));
+        assert!(r.stdout.contains("\\x1b[2J"), "{format}: {}", r.stdout);
+        assert_no_raw_controls(format, &r.all());
+    }
+    let r = run(env
+        .cmd(&server.url())
+        .args(["preview", "--format", "json", "--file"])
+        .arg(&file));
+    assert!(r.stdout.contains('\u{7f}') && r.stdout.contains('\u{9b}'));
+
+    // Kept in the outbox: list and show escape, `--json` does not.
+    let down = StandIn::start();
+    down.set_down(true);
+    let r = run(env
+        .cmd(&down.url())
+        .args(["send"])
+        .args(fast)
+        .arg("--file")
+        .arg(&file));
+    assert_eq!(r.code, 65, "{}", r.all());
+    assert_eq!(env.outbox_entries().len(), 1, "{}", r.all());
+    assert_no_raw_controls("deferred send", &r.all());
+    let r = run(env.cmd(&down.url()).args(["outbox", "list"]));
+    assert!(r.stdout.contains("\\x1b[2J"), "{}", r.stdout);
+    assert_no_raw_controls("outbox list", &r.all());
+    let r = run(env.cmd(&down.url()).args(["outbox", "list", "--json"]));
+    let listed = support::harness::json_lines(r.stdout.as_bytes());
+    let id = listed[0]["id"].as_str().unwrap().to_string();
+    assert!(listed[0]["subject"].as_str().unwrap().contains('\x1b'));
+    let r = run(env.cmd(&down.url()).args(["outbox", "show", &id]));
+    assert!(r.stdout.contains("\\u{9b}"), "{}", r.stdout);
+    assert_no_raw_controls("outbox show", &r.all());
+
+    // The check-quota line names the tenant it looked for.
+    let r = run(env.cmd(&support::harness::closed_port()).args([
+        "--tenant-id",
+        &hostile("t"),
+        "check-quota",
+        "--timeout",
+        "1",
+    ]));
+    assert_eq!(r.code, 3, "{}", r.all());
+    assert!(r.stdout.contains("t\\x1b[2J"), "{}", r.stdout);
+    assert_no_raw_controls("check-quota", &r.all());
+}
+
+/// An internationalised domain is sent in its ASCII form; a local part outside ASCII
+/// (which needs SMTPUTF8, not documented by MailingCore) is refused naming the field.
+#[test]
+fn internationalised_addresses_send_the_domain_in_ascii_and_refuse_a_non_ascii_local_part() {
+    let mut idn = good(1);
+    idn["contactEmail"] = json!("ana@bücher.example");
+    let mut local = good(9);
+    local["contactEmail"] = json!("josé@example.com");
+    let doc = format!("{idn}\n{local}\n{}\n", line(2));
+    let (r, server) = send_file("idn.ndjson", doc.as_bytes(), &[]);
+    assert_eq!(r.code, 65, "{}", r.all());
+    let errors = errors(&r);
+    assert_eq!(errors.len(), 1, "{}", r.stderr);
+    assert!(
+        errors[0].starts_with("idn.ndjson:2: contact email \"josé@example.com\"")
+            && errors[0].contains("not ASCII"),
+        "{}",
+        errors[0]
+    );
+    assert_eq!(sent_codes(&server), goods(&[1, 2]));
+    let first = server
+        .accepted()
+        .into_iter()
+        .find(|a| a.body["metadata"]["incidentCode"] == "good-1")
+        .unwrap();
+    assert_eq!(first.body["replyTo"], "ana@xn--bcher-kva.example");
+}
+
+/// Template syntax typed into values is data: printed as typed, never evaluated.
+#[test]
+fn template_syntax_inside_values_is_printed_literally() {
+    let typed = "{{ 7*7 }} {% raw %}x{% endraw %} {# c #} {{ to }}";
+    let mut record = good(1);
+    record["description"] = json!(typed);
+    record["location"] = json!("{{ 7*7 }}");
+    record["floor"] = json!("{% if true %}yes{% endif %}");
+    let (r, server) = send_file("tpl.ndjson", format!("{record}\n").as_bytes(), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let body = &server.accepted()[0].body;
+    let text = body["textBody"].as_str().unwrap();
+    let html = body["htmlBody"].as_str().unwrap();
+    for part in [text, html] {
+        assert!(part.contains(typed), "{part}");
+        assert!(part.contains("{% if true %}yes{% endif %}"), "{part}");
+        assert!(!part.contains("49"), "{part}");
+    }
+    assert_eq!(body["subject"], "[Incident] Code good-1 — {{ 7*7 }}");
+}
+
+/// 3 000 `--field` and 3 000 `--tag` flags: all of them go out, in order, quickly.
+#[test]
+fn thousands_of_field_and_tag_flags_all_go_out() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let mut cmd = env.cmd(&server.url());
+    cmd.args([
+        "send",
+        "--type",
+        "hardware",
+        "--description",
+        "d",
+        "--contact-email",
+        "ana@example.com",
+    ]);
+    for i in 0..3000 {
+        cmd.arg("--field").arg(format!("k{i}=v{i}"));
+        cmd.arg("--tag").arg(format!("t{i}"));
+    }
+    let started = std::time::Instant::now();
+    let r = run(&mut cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    let body = &server.accepted()[0].body;
+    let tags = body["tags"].as_array().unwrap();
+    assert_eq!(tags.len(), 3000);
+    assert_eq!(tags[2999], "t2999");
+    let text = body["textBody"].as_str().unwrap();
+    assert!(text.contains("k0") && text.contains("v2999"), "{text}");
+}
+
+/// Files that are not UTF-8 text of a format mcnotify reads: a `;`-separated CSV,
+/// UTF-16 with and without a BOM, gzip and ZIP. Each is named with what it is.
+#[test]
+fn other_encodings_compressed_files_and_semicolon_csv_are_named() {
+    let utf16 = |text: &str, big: bool, bom: bool| -> Vec<u8> {
+        let mut out = Vec::new();
+        if bom {
+            out.extend(if big { [0xFE, 0xFF] } else { [0xFF, 0xFE] });
+        }
+        for unit in text.encode_utf16() {
+            out.extend(if big {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        out
+    };
+    let ndjson = format!("{}\n{}\n", line(1), line(2));
+    let csv = format!("{CSV_HEADER}{}", csv_row(1));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "semi.csv",
+            "code;type;description;contactEmail\ngood-1;hardware;d;ana@example.com\n".into(),
+            "looks separated by semicolons",
+        ),
+        (
+            "tabs.txt",
+            "code\ttype\tdescription\tcontactEmail\ngood-1\thardware\td\tana@example.com\n".into(),
+            "looks separated by tabs",
+        ),
+        ("le-bom.ndjson", utf16(&ndjson, false, true), "is UTF-16"),
+        ("be-bom.csv", utf16(&csv, true, true), "is UTF-16"),
+        (
+            "le.json",
+            utf16(&ndjson, false, false),
+            "looks like UTF-16 without a byte order mark",
+        ),
+        (
+            "be.csv",
+            utf16(&csv, true, false),
+            "looks like UTF-16 without a byte order mark",
+        ),
+        (
+            "export.ndjson.gz",
+            b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xab\x56\x4a".to_vec(),
+            "gzip-compressed",
+        ),
+        (
+            "export.xlsx",
+            b"PK\x03\x04\x14\x00\x06\x00".to_vec(),
+            "ZIP archive",
+        ),
+    ];
+    for (name, bytes, words) in cases {
+        let (r, server) = send_file(name, &bytes, &[]);
+        assert_eq!(r.code, 65, "{name}: {}", r.all());
+        let errors = errors(&r);
+        assert_eq!(errors.len(), 1, "{name}: {}", r.stderr);
+        assert!(
+            errors[0].starts_with(&format!("{name}:1: ")) && errors[0].contains(words),
+            "{name}: {}",
+            errors[0]
+        );
+        assert!(server.requests().is_empty(), "{name}");
+    }
+}
+
+/// A config path that is a directory (or a FIFO) stops the run with 78 naming it.
+#[test]
+fn a_config_path_that_is_a_directory_exits_78_naming_it() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let dir = env.dir.path().join("conf.d");
+    fs::create_dir(&dir).unwrap();
+    let fifo = env.dir.path().join("conf.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+    for (path, kind) in [(&dir, "a directory"), (&fifo, "a FIFO (named pipe)")] {
+        for args in [vec!["send", "--code", "1"], vec!["verify-key"]] {
+            let r = run(env
+                .cmd(&server.url())
+                .arg("--config")
+                .arg(path)
+                .args(&args)
+                .timeout(std::time::Duration::from_secs(20)));
+            assert_eq!(r.code, 78, "{args:?}: {}", r.all());
+            let words = format!("the config file {} is {kind}", path.display());
+            assert!(r.stderr.contains(&words), "{}", r.stderr);
+        }
+    }
+    assert!(server.requests().is_empty());
+}
+
+/// A journal that is a FIFO (nothing ever writes it) cannot hang `check-quota`: past
+/// `--timeout` and a second it answers UNKNOWN, in text and in JSON.
+#[cfg(unix)]
+#[test]
+fn check_quota_answers_unknown_within_its_timeout_whatever_hangs() {
+    use std::time::{Duration, Instant};
+    let env = TestEnv::new();
+    fs::create_dir_all(env.state_dir()).unwrap();
+    let journal = env.state_dir().join("journal.jsonl");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&journal)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+    for json in [false, true] {
+        let started = Instant::now();
+        let mut cmd = env.cmd(&support::harness::closed_port());
+        if json {
+            cmd.arg("--json");
+        }
+        let r = run(cmd
+            .args(["check-quota", "--timeout", "1"])
+            .timeout(Duration::from_secs(30)));
+        let took = started.elapsed();
+        assert_eq!(r.code, 3, "{}", r.all());
+        assert!(took < Duration::from_secs(5), "took {took:?}");
+        if json {
+            let report = &support::harness::json_lines(r.stdout.as_bytes())[0];
+            assert_eq!(report["state"], "UNKNOWN");
+            assert!(report["reason"].as_str().unwrap().contains("--timeout"));
+        } else {
+            assert!(
+                r.stdout
+                    .starts_with("QUOTA UNKNOWN - no answer within --timeout"),
+                "{}",
+                r.stdout
+            );
+        }
+    }
+}

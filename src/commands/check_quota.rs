@@ -1,6 +1,8 @@
 //! `mcnotify check-quota`: the monthly quota for monitoring systems (0 OK, 1 WARNING,
 //! 2 CRITICAL, 3 UNKNOWN), live from the API when it tells, else from the journal.
 
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use anyhow::Result;
@@ -14,7 +16,7 @@ use crate::config::Settings;
 use crate::exit::{fail, Exit};
 use crate::journal::{Journal, JournalEntry};
 use crate::outbox::now_rfc3339;
-use crate::output::Printer;
+use crate::output::{for_terminal, Printer};
 use crate::quota::{Quota, BLOCK_PERCENT};
 
 /// A monitoring-plugin state.
@@ -115,6 +117,11 @@ fn check(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Resul
         );
     }
 
+    watchdog(
+        settings.timeout + WATCHDOG_GRACE,
+        printer.json,
+        printer.quiet,
+    );
     let journal = Journal::new(&settings.state_dir);
     let base_url = match check_base_url(&settings.base_url) {
         Ok(url) => url.as_str().trim_end_matches('/').to_string(),
@@ -184,6 +191,12 @@ fn check(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Resul
         blocked,
         reason: reason.clone(),
     };
+    if !claim_the_answer() {
+        // The watchdog is answering UNKNOWN and ending the process.
+        loop {
+            std::thread::park();
+        }
+    }
     if printer.json {
         printer.json_line(&report);
     } else if !printer.quiet {
@@ -213,12 +226,59 @@ fn check(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Resul
                 reason.as_deref().unwrap_or("no quota figures"),
             )),
         }
-        printer.out(&line);
+        printer.out(&for_terminal(&line, false));
     }
     if source == Some("journal") {
         printer.detail(1, &format!("live probe: {why_not_live}"));
     }
     Ok(state.exit())
+}
+
+/// What the check may take beyond `--timeout` (the probe keeps within it) before the
+/// watchdog answers.
+const WATCHDOG_GRACE: Duration = Duration::from_secs(1);
+
+static ANSWERED: AtomicBool = AtomicBool::new(false);
+
+/// True for the one caller that gets to print the answer.
+fn claim_the_answer() -> bool {
+    !ANSWERED.swap(true, Ordering::SeqCst)
+}
+
+/// After `limit`, answer UNKNOWN and end the process, unless the check has answered:
+/// nothing the check does (reading the journal, the probe) may hang a monitoring check.
+fn watchdog(limit: Duration, json: bool, quiet: bool) {
+    std::thread::spawn(move || {
+        std::thread::sleep(limit);
+        if !claim_the_answer() {
+            return;
+        }
+        let reason = format!(
+            "no answer within --timeout and {}s more: something the check reads or writes is stuck",
+            WATCHDOG_GRACE.as_secs()
+        );
+        let line = if json {
+            serde_json::to_string(&Report {
+                source: None,
+                limit: None,
+                used: None,
+                percentage: None,
+                warning: false,
+                state: State::Unknown,
+                seen_at: None,
+                blocked: false,
+                reason: Some(reason),
+            })
+            .expect("the report serialises")
+        } else {
+            format!("QUOTA UNKNOWN - {reason}")
+        };
+        if json || !quiet {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{line}").and_then(|_| out.flush());
+        }
+        std::process::exit(3);
+    });
 }
 
 /// When settings cannot even be loaded, a monitoring check still answers UNKNOWN.
@@ -258,7 +318,8 @@ pub fn bad_arguments(error: &clap::Error, json: bool) {
 /// The text of a status line as monitoring systems read it: one line (the first line
 /// is the status, the rest long output), and no `|`, which starts the performance data.
 /// The source excerpt of a parse error (`1 | a = |x`, `  |     ^`) is left out (stderr
-/// has the whole error); line breaks and runs of blanks become one space, `|` a `/`.
+/// has the whole error); line breaks and runs of blanks become one space, `|` a `/`, and
+/// other control characters are escaped.
 pub fn status_text(text: &str) -> String {
     let excerpt = |line: &str| {
         let gutter = line
@@ -270,14 +331,14 @@ pub fn status_text(text: &str) -> String {
     let kept: Vec<&str> = text.lines().filter(|l| !excerpt(l)).collect();
     let kept = kept.join(" ");
     let mut out = String::with_capacity(text.len());
-    for word in kept.split(|c: char| c.is_whitespace() || c.is_control()) {
+    for word in kept.split(char::is_whitespace) {
         if word.is_empty() {
             continue;
         }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&word.replace('|', "/"));
+        out.push_str(&for_terminal(&word.replace('|', "/"), false));
     }
     out
 }

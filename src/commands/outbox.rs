@@ -19,7 +19,7 @@ use crate::dispatch::{self, Interrupt, Work};
 use crate::exit::{fail, Exit, Failure};
 use crate::journal::Journal;
 use crate::outbox::{read_entry, Entry, Outbox, Retried};
-use crate::output::Printer;
+use crate::output::{for_terminal, Printer};
 use crate::pacing::Pacer;
 use crate::state::private_dir;
 
@@ -135,7 +135,7 @@ fn list(outbox: &Outbox, args: &OutboxListArgs, printer: &Printer) -> Result<Exi
     ));
     for (_, e) in &entries {
         let error = one_line(e.last_error.as_deref().unwrap_or("-"));
-        printer.out(&format!(
+        let row = format!(
             "{:<16}  {:>5}  {:>8}  {:<subject_width$}  {}",
             e.id,
             age(&e.created_at)
@@ -147,7 +147,8 @@ fn list(outbox: &Outbox, args: &OutboxListArgs, printer: &Printer) -> Result<Exi
                 Some(w) => clip(&error, w),
                 None => error,
             }
-        ));
+        );
+        printer.out(&row);
     }
     Ok(Exit::Ok)
 }
@@ -190,7 +191,7 @@ fn show(outbox: &Outbox, args: &OutboxIdArgs, printer: &Printer) -> Result<Exit>
     let text = if printer.json {
         serde_json::to_string(&entry)?
     } else {
-        serde_json::to_string_pretty(&entry)?
+        for_terminal(&serde_json::to_string_pretty(&entry)?, true).into_owned()
     };
     printer.out(&text);
     Ok(Exit::Ok)
@@ -450,10 +451,9 @@ pub fn short_age(age: Duration) -> String {
 
 /// Text on one line: line breaks and other control characters become spaces, so an
 /// entry can never draw on the terminal.
+/// A value on one table row: control characters (line breaks included) escaped.
 fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    for_terminal(text, false).into_owned()
 }
 
 fn clip(text: &str, width: usize) -> String {

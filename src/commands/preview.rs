@@ -7,7 +7,7 @@ use crate::cli::{PreviewArgs, PreviewFormat};
 use crate::commands::send::{nothing_read, report_unsendable};
 use crate::config::Settings;
 use crate::exit::Exit;
-use crate::output::{Printer, RecordResult};
+use crate::output::{for_terminal, Printer, RecordResult};
 use crate::pipeline::{Pipeline, Prepared, Ready};
 
 pub fn run(args: &PreviewArgs, settings: &Settings, printer: &Printer) -> Result<Exit> {
@@ -50,7 +50,12 @@ pub fn run(args: &PreviewArgs, settings: &Settings, printer: &Printer) -> Result
         if shown > 0 && matches!(args.format, PreviewFormat::Text | PreviewFormat::Html) {
             printer.out("");
         }
-        printer.out(text.trim_end_matches('\n'));
+        let text = text.trim_end_matches('\n');
+        match args.format {
+            // Read on a terminal: control characters in incident data are escaped.
+            PreviewFormat::Text | PreviewFormat::Html => printer.out(&for_terminal(text, true)),
+            PreviewFormat::Json | PreviewFormat::Curl => printer.out(text),
+        }
         shown += 1;
     }
     Ok(nothing_read(records, exit, args.input.allow_empty, printer))
