@@ -7,6 +7,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::cli::{Cli, GenerateDocsArgs};
+use crate::commands::completions;
 use crate::exit::Exit;
 
 pub fn run(args: &GenerateDocsArgs) -> Result<Exit> {
@@ -15,15 +16,16 @@ pub fn run(args: &GenerateDocsArgs) -> Result<Exit> {
     for dir in [&completions, &man] {
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    for shell in [
-        Shell::Bash,
-        Shell::Zsh,
-        Shell::Fish,
-        Shell::Elvish,
-        Shell::PowerShell,
+    for (shell, name) in [
+        (Shell::Bash, "mcnotify.bash"),
+        (Shell::Zsh, "_mcnotify"),
+        (Shell::Fish, "mcnotify.fish"),
+        (Shell::Elvish, "mcnotify.elv"),
+        (Shell::PowerShell, "_mcnotify.ps1"),
     ] {
-        clap_complete::generate_to(shell, &mut Cli::command(), "mcnotify", &completions)
-            .with_context(|| format!("cannot write {shell} completions"))?;
+        let path = completions.join(name);
+        fs::write(&path, completions::script(shell)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     clap_mangen::generate_to(Cli::command(), &man).context("cannot write the man pages")?;
     Ok(Exit::Ok)
