@@ -40,12 +40,11 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send incidents to the helpdesk through MailingCore')
-            [CompletionResult]::new('preview', 'preview', [CompletionResultType]::ParameterValue, 'Render incidents without a key or network: what `send` would POST')
             [CompletionResult]::new('check-quota', 'check-quota', [CompletionResultType]::ParameterValue, 'Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)')
             [CompletionResult]::new('verify-key', 'verify-key', [CompletionResultType]::ParameterValue, 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'List, show, drop or send again the requests kept in the outbox')
+            [CompletionResult]::new('preview', 'preview', [CompletionResultType]::ParameterValue, 'Render incidents without a key or network: what `send` would POST')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write completions and man pages into a directory')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -85,51 +84,6 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('--allow-empty', '--allow-empty', [CompletionResultType]::ParameterName, 'Succeed when the input holds no incident (an export that may be empty); without it such a run exits 65')
             [CompletionResult]::new('--no-outbox', '--no-outbox', [CompletionResultType]::ParameterName, 'Save nothing in the outbox when a send fails')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Do everything but the network: print what would be sent')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'mcnotify;preview' {
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read incidents from a document (repeatable; `-` reads stdin)')
-            [CompletionResult]::new('--format-in', '--format-in', [CompletionResultType]::ParameterName, 'The documents'' format instead of detecting it from their content')
-            [CompletionResult]::new('--code', '--code', [CompletionResultType]::ParameterName, 'Machine or incident code')
-            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Incident type (required)')
-            [CompletionResult]::new('--location', '--location', [CompletionResultType]::ParameterName, 'Where the incident happened')
-            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'What happened (required)')
-            [CompletionResult]::new('--contact-email', '--contact-email', [CompletionResultType]::ParameterName, 'Contact email of the person reporting (required)')
-            [CompletionResult]::new('--contact-name', '--contact-name', [CompletionResultType]::ParameterName, 'Contact name')
-            [CompletionResult]::new('--conversation-id', '--conversation-id', [CompletionResultType]::ParameterName, 'Botpress conversation id (makes the idempotency key)')
-            [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'Botpress user id')
-            [CompletionResult]::new('--locale', '--locale', [CompletionResultType]::ParameterName, 'Locale of the email (en, es)')
-            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Extra field shown in the email (repeatable)')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Helpdesk address the email goes to')
-            [CompletionResult]::new('--from-email', '--from-email', [CompletionResultType]::ParameterName, 'Sender address (its domain must be verified in MailingCore)')
-            [CompletionResult]::new('--from-name', '--from-name', [CompletionResultType]::ParameterName, 'Sender display name')
-            [CompletionResult]::new('--reply-to', '--reply-to', [CompletionResultType]::ParameterName, 'Reply-to address [default: the contact email]')
-            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Tag for the send logs (repeatable) [default: botpress, helpdesk, incident]')
-            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'metadata.source of the email [default: botpress]')
-            [CompletionResult]::new('--template-dir', '--template-dir', [CompletionResultType]::ParameterName, 'Directory of templates: subject.txt, body.html, body.txt (optionally per locale)')
-            [CompletionResult]::new('--template-version-id', '--template-version-id', [CompletionResultType]::ParameterName, 'Send this published MailingCore template version (a rendered body goes as fallback)')
-            [CompletionResult]::new('--idempotency-key', '--idempotency-key', [CompletionResultType]::ParameterName, 'Idempotency key of the email (one incident only)')
-            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Subject line instead of the template''s')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'What to print')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: ~/.config/mcnotify/config.toml]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
-            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
-            [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')
-            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id sent as X-Tenant-Id')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds one HTTP attempt may take [default: 30]')
-            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
-            [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
-            [CompletionResult]::new('--allow-empty', '--allow-empty', [CompletionResultType]::ParameterName, 'Succeed when the input holds no incident (an export that may be empty); without it such a run exits 65')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
@@ -322,16 +276,40 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
         'mcnotify;outbox;help;help' {
             break
         }
-        'mcnotify;completions' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: ~/.config/mcnotify/config.toml]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
-            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
+        'mcnotify;preview' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read incidents from a document (repeatable; `-` reads stdin)')
+            [CompletionResult]::new('--format-in', '--format-in', [CompletionResultType]::ParameterName, 'The documents'' format instead of detecting it from their content')
+            [CompletionResult]::new('--code', '--code', [CompletionResultType]::ParameterName, 'Machine or incident code')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Incident type (required)')
+            [CompletionResult]::new('--location', '--location', [CompletionResultType]::ParameterName, 'Where the incident happened')
+            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'What happened (required)')
+            [CompletionResult]::new('--contact-email', '--contact-email', [CompletionResultType]::ParameterName, 'Contact email of the person reporting (required)')
+            [CompletionResult]::new('--contact-name', '--contact-name', [CompletionResultType]::ParameterName, 'Contact name')
+            [CompletionResult]::new('--conversation-id', '--conversation-id', [CompletionResultType]::ParameterName, 'Botpress conversation id (makes the idempotency key)')
+            [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'Botpress user id')
+            [CompletionResult]::new('--locale', '--locale', [CompletionResultType]::ParameterName, 'Locale of the email (en, es)')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Extra field shown in the email (repeatable)')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Helpdesk address the email goes to')
+            [CompletionResult]::new('--from-email', '--from-email', [CompletionResultType]::ParameterName, 'Sender address (its domain must be verified in MailingCore)')
+            [CompletionResult]::new('--from-name', '--from-name', [CompletionResultType]::ParameterName, 'Sender display name')
+            [CompletionResult]::new('--reply-to', '--reply-to', [CompletionResultType]::ParameterName, 'Reply-to address [default: the contact email]')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Tag for the send logs (repeatable) [default: botpress, helpdesk, incident]')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'metadata.source of the email [default: botpress]')
+            [CompletionResult]::new('--template-dir', '--template-dir', [CompletionResultType]::ParameterName, 'Directory of templates: subject.txt, body.html, body.txt (optionally per locale)')
+            [CompletionResult]::new('--template-version-id', '--template-version-id', [CompletionResultType]::ParameterName, 'Send this published MailingCore template version (a rendered body goes as fallback)')
+            [CompletionResult]::new('--idempotency-key', '--idempotency-key', [CompletionResultType]::ParameterName, 'Idempotency key of the email (one incident only)')
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Subject line instead of the template''s')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'What to print')
             [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')
-            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id sent as X-Tenant-Id')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds one HTTP attempt may take [default: 30]')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
             [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: ~/.config/mcnotify/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id sent as X-Tenant-Id')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('--allow-empty', '--allow-empty', [CompletionResultType]::ParameterName, 'Succeed when the input holds no incident (an export that may be empty); without it such a run exits 65')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
@@ -343,8 +321,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'mcnotify;generate-docs' {
-            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Directory that receives completions/ and man/')
+        'mcnotify;completions' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: ~/.config/mcnotify/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
@@ -367,19 +344,15 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
         }
         'mcnotify;help' {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send incidents to the helpdesk through MailingCore')
-            [CompletionResult]::new('preview', 'preview', [CompletionResultType]::ParameterValue, 'Render incidents without a key or network: what `send` would POST')
             [CompletionResult]::new('check-quota', 'check-quota', [CompletionResultType]::ParameterValue, 'Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)')
             [CompletionResult]::new('verify-key', 'verify-key', [CompletionResultType]::ParameterValue, 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'List, show, drop or send again the requests kept in the outbox')
+            [CompletionResult]::new('preview', 'preview', [CompletionResultType]::ParameterValue, 'Render incidents without a key or network: what `send` would POST')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write completions and man pages into a directory')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'mcnotify;help;send' {
-            break
-        }
-        'mcnotify;help;preview' {
             break
         }
         'mcnotify;help;check-quota' {
@@ -407,10 +380,10 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
         'mcnotify;help;outbox;flush' {
             break
         }
-        'mcnotify;help;completions' {
+        'mcnotify;help;preview' {
             break
         }
-        'mcnotify;help;generate-docs' {
+        'mcnotify;help;completions' {
             break
         }
         'mcnotify;help;help' {

@@ -22,9 +22,6 @@ _mcnotify() {
             mcnotify,completions)
                 cmd="mcnotify__subcmd__completions"
                 ;;
-            mcnotify,generate-docs)
-                cmd="mcnotify__subcmd__generate__subcmd__docs"
-                ;;
             mcnotify,help)
                 cmd="mcnotify__subcmd__help"
                 ;;
@@ -45,9 +42,6 @@ _mcnotify() {
                 ;;
             mcnotify__subcmd__help,completions)
                 cmd="mcnotify__subcmd__help__subcmd__completions"
-                ;;
-            mcnotify__subcmd__help,generate-docs)
-                cmd="mcnotify__subcmd__help__subcmd__generate__subcmd__docs"
                 ;;
             mcnotify__subcmd__help,help)
                 cmd="mcnotify__subcmd__help__subcmd__help"
@@ -113,7 +107,7 @@ _mcnotify() {
 
     case "${cmd}" in
         mcnotify)
-            opts="-q -v -h -V --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version send preview check-quota verify-key outbox completions generate-docs help"
+            opts="-q -v -h -V --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version send check-quota verify-key outbox preview completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -270,62 +264,8 @@ _mcnotify() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        mcnotify__subcmd__generate__subcmd__docs)
-            opts="-q -v -h -V --out-dir --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --out-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --base-url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --api-key-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --tenant-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --retries)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --retry-max-time)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         mcnotify__subcmd__help)
-            opts="send preview check-quota verify-key outbox completions generate-docs help"
+            opts="send check-quota verify-key outbox preview completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -353,20 +293,6 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__help__subcmd__completions)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        mcnotify__subcmd__help__subcmd__generate__subcmd__docs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -845,7 +771,7 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__preview)
-            opts="-q -v -h -V --file --format-in --allow-empty --code --type --location --description --contact-email --contact-name --conversation-id --user-id --locale --field --to --from-email --from-name --reply-to --tag --source --template-dir --template-version-id --idempotency-key --subject --format --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --file --format-in --allow-empty --code --type --location --description --contact-email --contact-name --conversation-id --user-id --locale --field --to --from-email --from-name --reply-to --tag --source --template-dir --template-version-id --idempotency-key --subject --format --api-key-file --timeout --retries --retry-max-time --config --profile --base-url --tenant-id --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -943,23 +869,7 @@ _mcnotify() {
                     COMPREPLY=($(compgen -W "text html json curl" -- "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --base-url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --api-key-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --tenant-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -972,6 +882,22 @@ _mcnotify() {
                     return 0
                     ;;
                 --retry-max-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tenant-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -37,12 +37,11 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand send 'Send incidents to the helpdesk through MailingCore'
-            cand preview 'Render incidents without a key or network: what `send` would POST'
             cand check-quota 'Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
             cand verify-key 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
             cand outbox 'List, show, drop or send again the requests kept in the outbox'
+            cand preview 'Render incidents without a key or network: what `send` would POST'
             cand completions 'Print a shell completion script'
-            cand generate-docs 'Write completions and man pages into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mcnotify;send'= {
@@ -81,50 +80,6 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --allow-empty 'Succeed when the input holds no incident (an export that may be empty); without it such a run exits 65'
             cand --no-outbox 'Save nothing in the outbox when a send fails'
             cand --dry-run 'Do everything but the network: print what would be sent'
-            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
-            cand -q 'Print errors only (and --json lines)'
-            cand --quiet 'Print errors only (and --json lines)'
-            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'mcnotify;preview'= {
-            cand --file 'Read incidents from a document (repeatable; `-` reads stdin)'
-            cand --format-in 'The documents'' format instead of detecting it from their content'
-            cand --code 'Machine or incident code'
-            cand --type 'Incident type (required)'
-            cand --location 'Where the incident happened'
-            cand --description 'What happened (required)'
-            cand --contact-email 'Contact email of the person reporting (required)'
-            cand --contact-name 'Contact name'
-            cand --conversation-id 'Botpress conversation id (makes the idempotency key)'
-            cand --user-id 'Botpress user id'
-            cand --locale 'Locale of the email (en, es)'
-            cand --field 'Extra field shown in the email (repeatable)'
-            cand --to 'Helpdesk address the email goes to'
-            cand --from-email 'Sender address (its domain must be verified in MailingCore)'
-            cand --from-name 'Sender display name'
-            cand --reply-to 'Reply-to address [default: the contact email]'
-            cand --tag 'Tag for the send logs (repeatable) [default: botpress, helpdesk, incident]'
-            cand --source 'metadata.source of the email [default: botpress]'
-            cand --template-dir 'Directory of templates: subject.txt, body.html, body.txt (optionally per locale)'
-            cand --template-version-id 'Send this published MailingCore template version (a rendered body goes as fallback)'
-            cand --idempotency-key 'Idempotency key of the email (one incident only)'
-            cand --subject 'Subject line instead of the template''s'
-            cand --format 'What to print'
-            cand --config 'Config file [default: ~/.config/mcnotify/config.toml]'
-            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
-            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
-            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
-            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
-            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
-            cand --retries 'Retries of one request after a transient failure [default: 4]'
-            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
-            cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --allow-empty 'Succeed when the input holds no incident (an export that may be empty); without it such a run exits 65'
             cand --json 'Print one JSON object per result on stdout (JSON Lines)'
             cand -q 'Print errors only (and --json lines)'
             cand --quiet 'Print errors only (and --json lines)'
@@ -303,16 +258,40 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
         }
         &'mcnotify;outbox;help;help'= {
         }
-        &'mcnotify;completions'= {
-            cand --config 'Config file [default: ~/.config/mcnotify/config.toml]'
-            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
-            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
+        &'mcnotify;preview'= {
+            cand --file 'Read incidents from a document (repeatable; `-` reads stdin)'
+            cand --format-in 'The documents'' format instead of detecting it from their content'
+            cand --code 'Machine or incident code'
+            cand --type 'Incident type (required)'
+            cand --location 'Where the incident happened'
+            cand --description 'What happened (required)'
+            cand --contact-email 'Contact email of the person reporting (required)'
+            cand --contact-name 'Contact name'
+            cand --conversation-id 'Botpress conversation id (makes the idempotency key)'
+            cand --user-id 'Botpress user id'
+            cand --locale 'Locale of the email (en, es)'
+            cand --field 'Extra field shown in the email (repeatable)'
+            cand --to 'Helpdesk address the email goes to'
+            cand --from-email 'Sender address (its domain must be verified in MailingCore)'
+            cand --from-name 'Sender display name'
+            cand --reply-to 'Reply-to address [default: the contact email]'
+            cand --tag 'Tag for the send logs (repeatable) [default: botpress, helpdesk, incident]'
+            cand --source 'metadata.source of the email [default: botpress]'
+            cand --template-dir 'Directory of templates: subject.txt, body.html, body.txt (optionally per locale)'
+            cand --template-version-id 'Send this published MailingCore template version (a rendered body goes as fallback)'
+            cand --idempotency-key 'Idempotency key of the email (one incident only)'
+            cand --subject 'Subject line instead of the template''s'
+            cand --format 'What to print'
             cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
-            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
             cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
             cand --retries 'Retries of one request after a transient failure [default: 4]'
             cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
+            cand --config 'Config file [default: ~/.config/mcnotify/config.toml]'
+            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
+            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
+            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
             cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --allow-empty 'Succeed when the input holds no incident (an export that may be empty); without it such a run exits 65'
             cand --json 'Print one JSON object per result on stdout (JSON Lines)'
             cand -q 'Print errors only (and --json lines)'
             cand --quiet 'Print errors only (and --json lines)'
@@ -323,8 +302,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'mcnotify;generate-docs'= {
-            cand --out-dir 'Directory that receives completions/ and man/'
+        &'mcnotify;completions'= {
             cand --config 'Config file [default: ~/.config/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
@@ -346,17 +324,14 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
         }
         &'mcnotify;help'= {
             cand send 'Send incidents to the helpdesk through MailingCore'
-            cand preview 'Render incidents without a key or network: what `send` would POST'
             cand check-quota 'Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
             cand verify-key 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
             cand outbox 'List, show, drop or send again the requests kept in the outbox'
+            cand preview 'Render incidents without a key or network: what `send` would POST'
             cand completions 'Print a shell completion script'
-            cand generate-docs 'Write completions and man pages into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mcnotify;help;send'= {
-        }
-        &'mcnotify;help;preview'= {
         }
         &'mcnotify;help;check-quota'= {
         }
@@ -376,9 +351,9 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
         }
         &'mcnotify;help;outbox;flush'= {
         }
-        &'mcnotify;help;completions'= {
+        &'mcnotify;help;preview'= {
         }
-        &'mcnotify;help;generate-docs'= {
+        &'mcnotify;help;completions'= {
         }
         &'mcnotify;help;help'= {
         }

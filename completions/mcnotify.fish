@@ -7,8 +7,9 @@ function __fish_mcnotify_needs_command
     # Figure out if the current invocation already has a command.
     set -l cmd (commandline -opc)
     set -e cmd[1]
+    # A global option still waiting for its value: no subcommand yet.
     argparse -s (__fish_mcnotify_global_optspecs) -- $cmd 2>/dev/null
-    or return
+    or return 0
     if set -q argv[1]
         # Also print the command, so this can be used to figure out what it is.
         echo $argv[1]
@@ -41,12 +42,11 @@ complete -c mcnotify -n "__fish_mcnotify_needs_command" -s v -l verbose -d 'Prin
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -s V -l version -d 'Print version'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "send" -d 'Send incidents to the helpdesk through MailingCore'
-complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "preview" -d 'Render incidents without a key or network: what `send` would POST'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "check-quota" -d 'Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "verify-key" -d 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "outbox" -d 'List, show, drop or send again the requests kept in the outbox'
+complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "preview" -d 'Render incidents without a key or network: what `send` would POST'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "generate-docs" -d 'Write completions and man pages into a directory'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l file -d 'Read incidents from a document (repeatable; `-` reads stdin)' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l format-in -d 'The documents\' format instead of detecting it from their content' -r -f -a "json\t'JSON values: an object, an array of objects, or objects one after another'
@@ -92,51 +92,6 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -s q -l quiet -d
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -s V -l version -d 'Print version'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l file -d 'Read incidents from a document (repeatable; `-` reads stdin)' -r -F
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l format-in -d 'The documents\' format instead of detecting it from their content' -r -f -a "json\t'JSON values: an object, an array of objects, or objects one after another'
-ndjson\t'One JSON object per line'
-csv\t'A header row, then one incident per row'"
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l code -d 'Machine or incident code' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l type -d 'Incident type (required)' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l location -d 'Where the incident happened' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l description -d 'What happened (required)' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l contact-email -d 'Contact email of the person reporting (required)' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l contact-name -d 'Contact name' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l conversation-id -d 'Botpress conversation id (makes the idempotency key)' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l user-id -d 'Botpress user id' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l locale -d 'Locale of the email (en, es)' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l field -d 'Extra field shown in the email (repeatable)' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l to -d 'Helpdesk address the email goes to' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l from-email -d 'Sender address (its domain must be verified in MailingCore)' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l from-name -d 'Sender display name' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l reply-to -d 'Reply-to address [default: the contact email]' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l tag -d 'Tag for the send logs (repeatable) [default: botpress, helpdesk, incident]' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l source -d 'metadata.source of the email [default: botpress]' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l template-dir -d 'Directory of templates: subject.txt, body.html, body.txt (optionally per locale)' -r -F
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l template-version-id -d 'Send this published MailingCore template version (a rendered body goes as fallback)' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l idempotency-key -d 'Idempotency key of the email (one incident only)' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l subject -d 'Subject line instead of the template\'s' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l format -d 'What to print' -r -f -a "text\t'A header summary and the text body'
-html\t'The HTML body'
-json\t'The exact JSON body `send` would POST'
-curl\t'A runnable curl command reading the key from $MAILINGCORE_API_KEY'"
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l config -d 'Config file [default: ~/.config/mcnotify/config.toml]' -r -F
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l tenant-id -d 'Tenant id sent as X-Tenant-Id' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l timeout -d 'Seconds one HTTP attempt may take [default: 30]' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l retries -d 'Retries of one request after a transient failure [default: 4]' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l retry-max-time -d 'Seconds one request may spend retrying in total [default: 30]' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l allow-empty -d 'Succeed when the input holds no incident (an export that may be empty); without it such a run exits 65'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -s q -l quiet -d 'Print errors only (and --json lines)'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -s V -l version -d 'Print version'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand check-quota" -l warn -d 'Usage (percent of the plan) from which the state is WARNING' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand check-quota" -l critical -d 'Usage (percent of the plan) from which the state is CRITICAL' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand check-quota" -l config -d 'Config file [default: ~/.config/mcnotify/config.toml]' -r -F
@@ -265,6 +220,51 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_see
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "drop" -d 'Delete one kept request without sending it'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "flush" -d 'Send every kept request again, with its original body and idempotency key'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l file -d 'Read incidents from a document (repeatable; `-` reads stdin)' -r -F
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l format-in -d 'The documents\' format instead of detecting it from their content' -r -f -a "json\t'JSON values: an object, an array of objects, or objects one after another'
+ndjson\t'One JSON object per line'
+csv\t'A header row, then one incident per row'"
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l code -d 'Machine or incident code' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l type -d 'Incident type (required)' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l location -d 'Where the incident happened' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l description -d 'What happened (required)' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l contact-email -d 'Contact email of the person reporting (required)' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l contact-name -d 'Contact name' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l conversation-id -d 'Botpress conversation id (makes the idempotency key)' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l user-id -d 'Botpress user id' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l locale -d 'Locale of the email (en, es)' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l field -d 'Extra field shown in the email (repeatable)' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l to -d 'Helpdesk address the email goes to' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l from-email -d 'Sender address (its domain must be verified in MailingCore)' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l from-name -d 'Sender display name' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l reply-to -d 'Reply-to address [default: the contact email]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l tag -d 'Tag for the send logs (repeatable) [default: botpress, helpdesk, incident]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l source -d 'metadata.source of the email [default: botpress]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l template-dir -d 'Directory of templates: subject.txt, body.html, body.txt (optionally per locale)' -r -F
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l template-version-id -d 'Send this published MailingCore template version (a rendered body goes as fallback)' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l idempotency-key -d 'Idempotency key of the email (one incident only)' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l subject -d 'Subject line instead of the template\'s' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l format -d 'What to print' -r -f -a "text\t'A header summary and the text body'
+html\t'The HTML body'
+json\t'The exact JSON body `send` would POST'
+curl\t'A runnable curl command that reads the key from the environment variable MAILINGCORE_API_KEY'"
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l timeout -d 'Seconds one HTTP attempt may take [default: 30]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l retries -d 'Retries of one request after a transient failure [default: 4]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l retry-max-time -d 'Seconds one request may spend retrying in total [default: 30]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l config -d 'Config file [default: ~/.config/mcnotify/config.toml]' -r -F
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l tenant-id -d 'Tenant id sent as X-Tenant-Id' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l allow-empty -d 'Succeed when the input holds no incident (an export that may be empty); without it such a run exits 65'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -s q -l quiet -d 'Print errors only (and --json lines)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -s V -l version -d 'Print version'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -l config -d 'Config file [default: ~/.config/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
@@ -281,32 +281,16 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -s q -l q
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand generate-docs" -l out-dir -d 'Directory that receives completions/ and man/' -r -F
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand generate-docs" -l config -d 'Config file [default: ~/.config/mcnotify/config.toml]' -r -F
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand generate-docs" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand generate-docs" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand generate-docs" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand generate-docs" -l tenant-id -d 'Tenant id sent as X-Tenant-Id' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand generate-docs" -l timeout -d 'Seconds one HTTP attempt may take [default: 30]' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand generate-docs" -l retries -d 'Retries of one request after a transient failure [default: 4]' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand generate-docs" -l retry-max-time -d 'Seconds one request may spend retrying in total [default: 30]' -r
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand generate-docs" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand generate-docs" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand generate-docs" -s q -l quiet -d 'Print errors only (and --json lines)'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand generate-docs" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand generate-docs" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send preview check-quota verify-key outbox completions generate-docs help" -f -a "send" -d 'Send incidents to the helpdesk through MailingCore'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send preview check-quota verify-key outbox completions generate-docs help" -f -a "preview" -d 'Render incidents without a key or network: what `send` would POST'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send preview check-quota verify-key outbox completions generate-docs help" -f -a "check-quota" -d 'Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send preview check-quota verify-key outbox completions generate-docs help" -f -a "verify-key" -d 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send preview check-quota verify-key outbox completions generate-docs help" -f -a "outbox" -d 'List, show, drop or send again the requests kept in the outbox'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send preview check-quota verify-key outbox completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send preview check-quota verify-key outbox completions generate-docs help" -f -a "generate-docs" -d 'Write completions and man pages into a directory'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send preview check-quota verify-key outbox completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox preview completions help" -f -a "send" -d 'Send incidents to the helpdesk through MailingCore'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox preview completions help" -f -a "check-quota" -d 'Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox preview completions help" -f -a "verify-key" -d 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox preview completions help" -f -a "outbox" -d 'List, show, drop or send again the requests kept in the outbox'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox preview completions help" -f -a "preview" -d 'Render incidents without a key or network: what `send` would POST'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox preview completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox preview completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "list" -d 'List the kept requests: id, age, attempts, last error, subject'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "show" -d 'Print one kept request (the exact body, never the key)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "drop" -d 'Delete one kept request without sending it'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "flush" -d 'Send every kept request again, with its original body and idempotency key'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -f
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions; and not __fish_seen_subcommand_from bash elvish fish powershell zsh" -f -a "bash elvish fish powershell zsh"

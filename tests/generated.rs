@@ -2,6 +2,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 mod support;
 
@@ -22,6 +23,128 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .unwrap_or_default();
     out.sort();
     out
+}
+
+/// The pages `generate-docs` writes, in a fresh directory.
+fn fresh_man_pages(env: &TestEnv) -> Vec<(String, String)> {
+    let out = env.dir.path().join("generated");
+    env.bare()
+        .args(["generate-docs", "--out-dir"])
+        .arg(&out)
+        .assert()
+        .success();
+    files(&out.join("man"))
+        .into_iter()
+        .map(|(name, bytes)| (name, String::from_utf8(bytes).unwrap()))
+        .collect()
+}
+
+/// The `.SH` headings of a page, in order.
+fn sections(page: &str) -> Vec<String> {
+    page.lines()
+        .filter_map(|l| l.strip_prefix(".SH "))
+        .map(|h| h.trim_matches('"').to_string())
+        .collect()
+}
+
+#[test]
+fn man_pages_pass_mandoc_lint_with_all_warnings() {
+    let have = Command::new("mandoc")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("mandoc is missing; .ci/run installs it (apt-get install mandoc)");
+        }
+        eprintln!("skipped: mandoc is not installed");
+        return;
+    }
+    let env = TestEnv::new();
+    let pages = fresh_man_pages(&env);
+    assert!(pages.len() >= 12, "{pages:?}");
+    let dir = env.dir.path().join("generated/man");
+    for (name, _) in &pages {
+        let out = Command::new("mandoc")
+            .args(["-Tlint", "-W", "all"])
+            .arg(dir.join(name))
+            .output()
+            .unwrap();
+        let messages = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && messages.trim().is_empty(),
+            "{name}: mandoc -Tlint -W all says:\n{messages}"
+        );
+    }
+}
+
+#[test]
+fn man_pages_have_the_conventional_sections_and_a_config_page() {
+    let env = TestEnv::new();
+    let pages = fresh_man_pages(&env);
+    let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+    for name in [
+        "mcnotify.1",
+        "mcnotify-send.1",
+        "mcnotify-preview.1",
+        "mcnotify-check-quota.1",
+        "mcnotify-verify-key.1",
+        "mcnotify-outbox.1",
+        "mcnotify-outbox-flush.1",
+        "mcnotify-completions.1",
+        "mcnotify-config.5",
+    ] {
+        assert!(names.contains(&name), "{name} missing: {names:?}");
+    }
+    assert!(
+        !names.iter().any(|n| n.contains("generate-docs")),
+        "{names:?}"
+    );
+    for (name, page) in &pages {
+        let got = sections(page);
+        assert!(!got.contains(&"EXTRA".to_string()), "{name}: {got:?}");
+        let mut want = vec!["NAME", "SYNOPSIS", "DESCRIPTION", "EXAMPLES", "SEE ALSO"];
+        if name.ends_with(".1") {
+            want.push("EXIT STATUS");
+        }
+        if name.ends_with(".1") && name != "mcnotify-completions.1" {
+            want.extend(["OPTIONS", "ENVIRONMENT", "FILES"]);
+        }
+        for section in want {
+            assert!(
+                got.iter().any(|s| s == section),
+                "{name}: no {section} in {got:?}"
+            );
+        }
+        assert!(
+            page.contains("mcnotify\\-config\\fR(5)") || name == "mcnotify-config.5",
+            "{name} does not point at mcnotify-config(5)"
+        );
+    }
+    let page = |n: &str| &pages.iter().find(|(name, _)| name == n).unwrap().1;
+    // Exit codes are a section of their own, with each code a tagged paragraph.
+    let send = page("mcnotify-send.1");
+    assert!(
+        send.contains(".TP\n\\fB75\\fR\nTemporary failure"),
+        "{send}"
+    );
+    assert!(page("mcnotify-check-quota.1").contains(".TP\n\\fB3\\fR\nUNKNOWN"));
+    // Global options are a subsection after the command's own.
+    let own = send.find("\\fB\\-\\-dry\\-run\\fR").unwrap();
+    let global = send.find(".SS \"Global options\"").unwrap();
+    assert!(own < global, "--dry-run comes after the global options");
+    let config = page("mcnotify-config.5");
+    for needle in [
+        "/etc/mcnotify/config.toml",
+        "~/.config/mcnotify/config.toml",
+        ".SH KEYS",
+        ".SH FIELDS",
+        "[profile.NAME]",
+        ".B retry_max_time",
+    ] {
+        assert!(config.contains(needle), "mcnotify-config(5) lacks {needle}");
+    }
 }
 
 #[test]

@@ -10,6 +10,8 @@ use crate::cli::{Cli, GenerateDocsArgs};
 use crate::commands::completions;
 use crate::exit::Exit;
 
+mod man;
+
 pub fn run(args: &GenerateDocsArgs) -> Result<Exit> {
     let completions = args.out_dir.join("completions");
     let man = args.out_dir.join("man");
@@ -27,6 +29,9 @@ pub fn run(args: &GenerateDocsArgs) -> Result<Exit> {
         fs::write(&path, completions::script(shell)?)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    clap_mangen::generate_to(Cli::command(), &man).context("cannot write the man pages")?;
+    for (name, text) in man::pages(&Cli::command()) {
+        let path = man.join(name);
+        fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    }
     Ok(Exit::Ok)
 }
