@@ -148,6 +148,84 @@ fn man_pages_have_the_conventional_sections_and_a_config_page() {
     }
 }
 
+/// The names a config error lists after `marker`, e.g. "expected one of `a`, `b`".
+fn names_listed(message: &str, marker: &str) -> Vec<String> {
+    let tail =
+        &message[message.find(marker).unwrap_or_else(|| panic!("{message}")) + marker.len()..];
+    let tail = tail.lines().next().unwrap();
+    let mut names: Vec<String> = tail
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names
+}
+
+/// The tags (`.TP` then `.B name` or `.BR a ", " b`, or `.BR name ,` in a list) of one
+/// `.SH` section of a roff page.
+fn names_in_section(page: &str, section: &str, list: bool) -> Vec<String> {
+    let body = page.split(&format!(".SH {section}\n")).nth(1).unwrap();
+    let body = body.split("\n.SH ").next().unwrap();
+    let lines: Vec<&str> = body.lines().collect();
+    let mut names = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let tagged = i > 0 && lines[i - 1] == ".TP";
+        if !(tagged || list) || !(line.starts_with(".B ") || line.starts_with(".BR ")) {
+            continue;
+        }
+        let words = line.split_once(' ').unwrap().1;
+        if list && !tagged {
+            // `.BR code ,` in a sentence listing field names.
+            let word = words.split(' ').next().unwrap();
+            if word.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                names.push(word.to_string());
+            }
+            continue;
+        }
+        for word in words.split([' ', '"', ',']) {
+            if !word.is_empty() {
+                names.push(word.to_string());
+            }
+        }
+    }
+    names.sort();
+    names
+}
+
+#[test]
+fn the_config_page_documents_every_key_and_field_the_config_file_accepts() {
+    let env = TestEnv::new();
+    let pages = fresh_man_pages(&env);
+    let page = &pages
+        .iter()
+        .find(|(n, _)| n == "mcnotify-config.5")
+        .expect("mcnotify-config.5")
+        .1;
+    let refused = |toml: &str| {
+        let config = env.write("probe.toml", toml);
+        let out = env
+            .bare()
+            .arg("--config")
+            .arg(&config)
+            .args(["preview", "--to", "helpdesk@example.com", "--type", "t"])
+            .args(["--description", "d", "--contact-email", "ana@example.com"])
+            .assert()
+            .code(78);
+        String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+    };
+    let keys = names_listed(&refused("no_such_key = 1\n"), "expected one of");
+    assert_eq!(
+        names_in_section(page, "KEYS", false),
+        keys,
+        "KEYS of mcnotify-config(5)"
+    );
+    let fields = names_listed(&refused("[fields]\nno_such_field = [\"/x\"]\n"), "(fields:");
+    let mut documented = names_in_section(page, "FIELDS", true);
+    documented.retain(|n| n != "paths" && n != "default");
+    assert_eq!(documented, fields, "FIELDS of mcnotify-config(5)");
+}
+
 #[test]
 fn completions_and_man_pages_are_up_to_date() {
     let env = TestEnv::new();

@@ -12,7 +12,8 @@ const MANUAL: &str = "mcnotify manual";
 /// The longest input line mandoc's style check accepts.
 const WIDTH: usize = 80;
 
-/// The config file page, written by hand in roff.
+/// The config file page, written by hand in roff; `@DATE@`, `@VERSION@` and `@MANUAL@`
+/// are filled in.
 const CONFIG_PAGE: &str = include_str!("mcnotify-config.5");
 
 /// Variables read by mcnotify itself rather than through an option's `env`.
@@ -37,7 +38,11 @@ pub fn pages(cmd: &Command) -> Vec<(String, String)> {
     cmd.build();
     let mut out = Vec::new();
     collect(&cmd, &[], &mut out);
-    out.push(("mcnotify-config.5".to_string(), CONFIG_PAGE.to_string()));
+    let config = CONFIG_PAGE
+        .replace("@DATE@", DATE)
+        .replace("@VERSION@", cmd.get_version().unwrap_or_default())
+        .replace("@MANUAL@", MANUAL);
+    out.push(("mcnotify-config.5".to_string(), config));
     out
 }
 
