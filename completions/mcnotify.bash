@@ -22,8 +22,8 @@ _mcnotify() {
             mcnotify,completions)
                 cmd="mcnotify__subcmd__completions"
                 ;;
-            mcnotify,generate-docs)
-                cmd="mcnotify__subcmd__generate__subcmd__docs"
+            mcnotify,config)
+                cmd="mcnotify__subcmd__config"
                 ;;
             mcnotify,help)
                 cmd="mcnotify__subcmd__help"
@@ -40,14 +40,26 @@ _mcnotify() {
             mcnotify,verify-key)
                 cmd="mcnotify__subcmd__verify__subcmd__key"
                 ;;
+            mcnotify__subcmd__config,help)
+                cmd="mcnotify__subcmd__config__subcmd__help"
+                ;;
+            mcnotify__subcmd__config,show)
+                cmd="mcnotify__subcmd__config__subcmd__show"
+                ;;
+            mcnotify__subcmd__config__subcmd__help,help)
+                cmd="mcnotify__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            mcnotify__subcmd__config__subcmd__help,show)
+                cmd="mcnotify__subcmd__config__subcmd__help__subcmd__show"
+                ;;
             mcnotify__subcmd__help,check-quota)
                 cmd="mcnotify__subcmd__help__subcmd__check__subcmd__quota"
                 ;;
             mcnotify__subcmd__help,completions)
                 cmd="mcnotify__subcmd__help__subcmd__completions"
                 ;;
-            mcnotify__subcmd__help,generate-docs)
-                cmd="mcnotify__subcmd__help__subcmd__generate__subcmd__docs"
+            mcnotify__subcmd__help,config)
+                cmd="mcnotify__subcmd__help__subcmd__config"
                 ;;
             mcnotify__subcmd__help,help)
                 cmd="mcnotify__subcmd__help__subcmd__help"
@@ -64,6 +76,9 @@ _mcnotify() {
             mcnotify__subcmd__help,verify-key)
                 cmd="mcnotify__subcmd__help__subcmd__verify__subcmd__key"
                 ;;
+            mcnotify__subcmd__help__subcmd__config,show)
+                cmd="mcnotify__subcmd__help__subcmd__config__subcmd__show"
+                ;;
             mcnotify__subcmd__help__subcmd__outbox,drop)
                 cmd="mcnotify__subcmd__help__subcmd__outbox__subcmd__drop"
                 ;;
@@ -72,6 +87,9 @@ _mcnotify() {
                 ;;
             mcnotify__subcmd__help__subcmd__outbox,list)
                 cmd="mcnotify__subcmd__help__subcmd__outbox__subcmd__list"
+                ;;
+            mcnotify__subcmd__help__subcmd__outbox,retry)
+                cmd="mcnotify__subcmd__help__subcmd__outbox__subcmd__retry"
                 ;;
             mcnotify__subcmd__help__subcmd__outbox,show)
                 cmd="mcnotify__subcmd__help__subcmd__outbox__subcmd__show"
@@ -88,6 +106,9 @@ _mcnotify() {
             mcnotify__subcmd__outbox,list)
                 cmd="mcnotify__subcmd__outbox__subcmd__list"
                 ;;
+            mcnotify__subcmd__outbox,retry)
+                cmd="mcnotify__subcmd__outbox__subcmd__retry"
+                ;;
             mcnotify__subcmd__outbox,show)
                 cmd="mcnotify__subcmd__outbox__subcmd__show"
                 ;;
@@ -103,6 +124,9 @@ _mcnotify() {
             mcnotify__subcmd__outbox__subcmd__help,list)
                 cmd="mcnotify__subcmd__outbox__subcmd__help__subcmd__list"
                 ;;
+            mcnotify__subcmd__outbox__subcmd__help,retry)
+                cmd="mcnotify__subcmd__outbox__subcmd__help__subcmd__retry"
+                ;;
             mcnotify__subcmd__outbox__subcmd__help,show)
                 cmd="mcnotify__subcmd__outbox__subcmd__help__subcmd__show"
                 ;;
@@ -113,16 +137,12 @@ _mcnotify() {
 
     case "${cmd}" in
         mcnotify)
-            opts="-q -v -h -V --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version send preview check-quota verify-key outbox completions generate-docs help"
+            opts="-q -v -h -V --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version send check-quota verify-key outbox config preview completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -155,6 +175,10 @@ _mcnotify() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -163,7 +187,7 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__check__subcmd__quota)
-            opts="-q -v -h -V --warn --critical --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --warn --critical --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -177,10 +201,6 @@ _mcnotify() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -211,6 +231,10 @@ _mcnotify() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -270,18 +294,142 @@ _mcnotify() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        mcnotify__subcmd__generate__subcmd__docs)
-            opts="-q -v -h -V --out-dir --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
+        mcnotify__subcmd__config)
+            opts="-q -v -h -V --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --out-dir)
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tenant-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-max-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcnotify__subcmd__config__subcmd__help)
+            opts="show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcnotify__subcmd__config__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcnotify__subcmd__config__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcnotify__subcmd__config__subcmd__show)
+            opts="-q -v -h -V --to --from-email --from-name --reply-to --tag --source --template-dir --template-version-id --idempotency-key --subject --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reply-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template-version-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idempotency-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subject)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -317,6 +465,10 @@ _mcnotify() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -325,7 +477,7 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__help)
-            opts="send preview check-quota verify-key outbox completions generate-docs help"
+            opts="send check-quota verify-key outbox config preview completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -366,9 +518,23 @@ _mcnotify() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        mcnotify__subcmd__help__subcmd__generate__subcmd__docs)
-            opts=""
+        mcnotify__subcmd__help__subcmd__config)
+            opts="show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcnotify__subcmd__help__subcmd__config__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -395,7 +561,7 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__help__subcmd__outbox)
-            opts="list show drop flush"
+            opts="list show drop flush retry"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -437,6 +603,20 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__help__subcmd__outbox__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcnotify__subcmd__help__subcmd__outbox__subcmd__retry)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -507,16 +687,12 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__outbox)
-            opts="-q -v -h -V --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version list show drop flush help"
+            opts="-q -v -h -V --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version list show drop flush retry help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -547,6 +723,10 @@ _mcnotify() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -557,16 +737,12 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__outbox__subcmd__drop)
-            opts="-q -v -h -V --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -597,6 +773,10 @@ _mcnotify() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -607,17 +787,13 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__outbox__subcmd__flush)
-            opts="-q -v -h -V --jobs --wait --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --jobs --wait --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --jobs)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -653,6 +829,10 @@ _mcnotify() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -661,7 +841,7 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__outbox__subcmd__help)
-            opts="list show drop flush help"
+            opts="list show drop flush retry help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -730,6 +910,20 @@ _mcnotify() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mcnotify__subcmd__outbox__subcmd__help__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mcnotify__subcmd__outbox__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -745,16 +939,12 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__outbox__subcmd__list)
-            opts="-q -v -h -V --failed --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --failed --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -785,6 +975,60 @@ _mcnotify() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcnotify__subcmd__outbox__subcmd__retry)
+            opts="-q -v -h -V --all --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tenant-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-max-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -795,16 +1039,12 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__outbox__subcmd__show)
-            opts="-q -v -h -V --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -837,6 +1077,10 @@ _mcnotify() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -845,7 +1089,7 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__preview)
-            opts="-q -v -h -V --file --format-in --allow-empty --code --type --location --description --contact-email --contact-name --conversation-id --user-id --locale --field --to --from-email --from-name --reply-to --tag --source --template-dir --template-version-id --idempotency-key --subject --format --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --file --format-in --allow-empty --code --type --location --description --contact-email --contact-name --conversation-id --user-id --locale --field --to --from-email --from-name --reply-to --tag --source --template-dir --template-version-id --idempotency-key --subject --format --api-key-file --timeout --retries --retry-max-time --profile --base-url --tenant-id --json --quiet --verbose --color --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -943,23 +1187,7 @@ _mcnotify() {
                     COMPREPLY=($(compgen -W "text html json curl" -- "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --base-url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --api-key-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --tenant-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -975,8 +1203,24 @@ _mcnotify() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tenant-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -987,7 +1231,7 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__send)
-            opts="-q -v -h -V --file --format-in --allow-empty --code --type --location --description --contact-email --contact-name --conversation-id --user-id --locale --field --to --from-email --from-name --reply-to --tag --source --template-dir --template-version-id --idempotency-key --subject --jobs --no-outbox --dry-run --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --file --format-in --allow-empty --code --type --location --description --contact-email --contact-name --conversation-id --user-id --locale --field --to --from-email --from-name --reply-to --tag --source --template-dir --template-version-id --idempotency-key --subject --jobs --no-outbox --dry-run --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1085,10 +1329,6 @@ _mcnotify() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1119,6 +1359,10 @@ _mcnotify() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1129,17 +1373,13 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__verify__subcmd__key)
-            opts="-q -v -h -V --send-test --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --send-test --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --send-test)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1173,6 +1413,10 @@ _mcnotify() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -18,7 +18,6 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
     }
     var completions = [
         &'mcnotify'= {
-            cand --config 'Config file [default: ~/.config/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
             cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
@@ -27,6 +26,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --retries 'Retries of one request after a transient failure [default: 4]'
             cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
             cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --json 'Print one JSON object per result on stdout (JSON Lines)'
             cand -q 'Print errors only (and --json lines)'
             cand --quiet 'Print errors only (and --json lines)'
@@ -37,12 +37,12 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand send 'Send incidents to the helpdesk through MailingCore'
-            cand preview 'Render incidents without a key or network: what `send` would POST'
             cand check-quota 'Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
             cand verify-key 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
             cand outbox 'List, show, drop or send again the requests kept in the outbox'
+            cand config 'Show the effective settings and where each came from'
+            cand preview 'Render incidents without a key or network: what `send` would POST'
             cand completions 'Print a shell completion script'
-            cand generate-docs 'Write completions and man pages into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mcnotify;send'= {
@@ -69,7 +69,6 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --idempotency-key 'Idempotency key of the email (one incident only)'
             cand --subject 'Subject line instead of the template''s'
             cand --jobs 'Requests in flight at once [default: 4]'
-            cand --config 'Config file [default: ~/.config/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
             cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
@@ -78,6 +77,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --retries 'Retries of one request after a transient failure [default: 4]'
             cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
             cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --allow-empty 'Succeed when the input holds no incident (an export that may be empty); without it such a run exits 65'
             cand --no-outbox 'Save nothing in the outbox when a send fails'
             cand --dry-run 'Do everything but the network: print what would be sent'
@@ -90,6 +90,259 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'mcnotify;check-quota'= {
+            cand --warn 'Usage (percent of the plan) from which the state is WARNING'
+            cand --critical 'Usage (percent of the plan) from which the state is CRITICAL'
+            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
+            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
+            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
+            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
+            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
+            cand --retries 'Retries of one request after a transient failure [default: 4]'
+            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
+            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
+            cand -q 'Print errors only (and --json lines)'
+            cand --quiet 'Print errors only (and --json lines)'
+            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcnotify;verify-key'= {
+            cand --send-test 'Also send one short test email to ADDRESS (spends one email of quota)'
+            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
+            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
+            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
+            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
+            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
+            cand --retries 'Retries of one request after a transient failure [default: 4]'
+            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
+            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
+            cand -q 'Print errors only (and --json lines)'
+            cand --quiet 'Print errors only (and --json lines)'
+            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcnotify;outbox'= {
+            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
+            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
+            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
+            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
+            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
+            cand --retries 'Retries of one request after a transient failure [default: 4]'
+            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
+            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
+            cand -q 'Print errors only (and --json lines)'
+            cand --quiet 'Print errors only (and --json lines)'
+            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List the kept requests: id, age, attempts, last error, subject'
+            cand show 'Print one kept request (the exact body, never the key)'
+            cand drop 'Delete one kept request without sending it'
+            cand flush 'Send every kept request again, with its original body and idempotency key'
+            cand retry 'Put requests the API refused (outbox/failed/) back in the outbox, history kept'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcnotify;outbox;list'= {
+            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
+            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
+            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
+            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
+            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
+            cand --retries 'Retries of one request after a transient failure [default: 4]'
+            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
+            cand --failed 'List the requests the API refused for good (outbox/failed/)'
+            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
+            cand -q 'Print errors only (and --json lines)'
+            cand --quiet 'Print errors only (and --json lines)'
+            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcnotify;outbox;show'= {
+            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
+            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
+            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
+            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
+            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
+            cand --retries 'Retries of one request after a transient failure [default: 4]'
+            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
+            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
+            cand -q 'Print errors only (and --json lines)'
+            cand --quiet 'Print errors only (and --json lines)'
+            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcnotify;outbox;drop'= {
+            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
+            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
+            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
+            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
+            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
+            cand --retries 'Retries of one request after a transient failure [default: 4]'
+            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
+            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
+            cand -q 'Print errors only (and --json lines)'
+            cand --quiet 'Print errors only (and --json lines)'
+            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcnotify;outbox;flush'= {
+            cand --jobs 'Requests in flight at once'
+            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
+            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
+            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
+            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
+            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
+            cand --retries 'Retries of one request after a transient failure [default: 4]'
+            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
+            cand --wait 'Wait for another running flush to finish (the default exits 75 at once)'
+            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
+            cand -q 'Print errors only (and --json lines)'
+            cand --quiet 'Print errors only (and --json lines)'
+            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcnotify;outbox;retry'= {
+            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
+            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
+            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
+            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
+            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
+            cand --retries 'Retries of one request after a transient failure [default: 4]'
+            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
+            cand --all 'Every entry in outbox/failed/'
+            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
+            cand -q 'Print errors only (and --json lines)'
+            cand --quiet 'Print errors only (and --json lines)'
+            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcnotify;outbox;help'= {
+            cand list 'List the kept requests: id, age, attempts, last error, subject'
+            cand show 'Print one kept request (the exact body, never the key)'
+            cand drop 'Delete one kept request without sending it'
+            cand flush 'Send every kept request again, with its original body and idempotency key'
+            cand retry 'Put requests the API refused (outbox/failed/) back in the outbox, history kept'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcnotify;outbox;help;list'= {
+        }
+        &'mcnotify;outbox;help;show'= {
+        }
+        &'mcnotify;outbox;help;drop'= {
+        }
+        &'mcnotify;outbox;help;flush'= {
+        }
+        &'mcnotify;outbox;help;retry'= {
+        }
+        &'mcnotify;outbox;help;help'= {
+        }
+        &'mcnotify;config'= {
+            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
+            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
+            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
+            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
+            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
+            cand --retries 'Retries of one request after a transient failure [default: 4]'
+            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
+            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
+            cand -q 'Print errors only (and --json lines)'
+            cand --quiet 'Print errors only (and --json lines)'
+            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand show 'Print each setting with its source (flag, environment variable, config file and line, or default), the key redacted, and the state directory with its permissions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcnotify;config;show'= {
+            cand --to 'Helpdesk address the email goes to'
+            cand --from-email 'Sender address (its domain must be verified in MailingCore)'
+            cand --from-name 'Sender display name'
+            cand --reply-to 'Reply-to address [default: the contact email]'
+            cand --tag 'Tag for the send logs (repeatable) [default: botpress, helpdesk, incident]'
+            cand --source 'metadata.source of the email [default: botpress]'
+            cand --template-dir 'Directory of templates: subject.txt, body.html, body.txt (optionally per locale)'
+            cand --template-version-id 'Send this published MailingCore template version (a rendered body goes as fallback)'
+            cand --idempotency-key 'Idempotency key of the email (one incident only)'
+            cand --subject 'Subject line instead of the template''s'
+            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
+            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
+            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
+            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
+            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
+            cand --retries 'Retries of one request after a transient failure [default: 4]'
+            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
+            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
+            cand -q 'Print errors only (and --json lines)'
+            cand --quiet 'Print errors only (and --json lines)'
+            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcnotify;config;help'= {
+            cand show 'Print each setting with its source (flag, environment variable, config file and line, or default), the key redacted, and the state directory with its permissions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcnotify;config;help;show'= {
+        }
+        &'mcnotify;config;help;help'= {
         }
         &'mcnotify;preview'= {
             cand --file 'Read incidents from a document (repeatable; `-` reads stdin)'
@@ -115,15 +368,15 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --idempotency-key 'Idempotency key of the email (one incident only)'
             cand --subject 'Subject line instead of the template''s'
             cand --format 'What to print'
-            cand --config 'Config file [default: ~/.config/mcnotify/config.toml]'
-            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
-            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
             cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
-            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
             cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
             cand --retries 'Retries of one request after a transient failure [default: 4]'
             cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
+            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
+            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
+            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
             cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --allow-empty 'Succeed when the input holds no incident (an export that may be empty); without it such a run exits 65'
             cand --json 'Print one JSON object per result on stdout (JSON Lines)'
             cand -q 'Print errors only (and --json lines)'
@@ -135,197 +388,8 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'mcnotify;check-quota'= {
-            cand --warn 'Usage (percent of the plan) from which the state is WARNING'
-            cand --critical 'Usage (percent of the plan) from which the state is CRITICAL'
-            cand --config 'Config file [default: ~/.config/mcnotify/config.toml]'
-            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
-            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
-            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
-            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
-            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
-            cand --retries 'Retries of one request after a transient failure [default: 4]'
-            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
-            cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
-            cand -q 'Print errors only (and --json lines)'
-            cand --quiet 'Print errors only (and --json lines)'
-            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'mcnotify;verify-key'= {
-            cand --send-test 'Also send one short test email to ADDRESS (spends one email of quota)'
-            cand --config 'Config file [default: ~/.config/mcnotify/config.toml]'
-            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
-            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
-            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
-            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
-            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
-            cand --retries 'Retries of one request after a transient failure [default: 4]'
-            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
-            cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
-            cand -q 'Print errors only (and --json lines)'
-            cand --quiet 'Print errors only (and --json lines)'
-            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'mcnotify;outbox'= {
-            cand --config 'Config file [default: ~/.config/mcnotify/config.toml]'
-            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
-            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
-            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
-            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
-            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
-            cand --retries 'Retries of one request after a transient failure [default: 4]'
-            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
-            cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
-            cand -q 'Print errors only (and --json lines)'
-            cand --quiet 'Print errors only (and --json lines)'
-            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-            cand list 'List the kept requests: id, age, attempts, last error, subject'
-            cand show 'Print one kept request (the exact body, never the key)'
-            cand drop 'Delete one kept request without sending it'
-            cand flush 'Send every kept request again, with its original body and idempotency key'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'mcnotify;outbox;list'= {
-            cand --config 'Config file [default: ~/.config/mcnotify/config.toml]'
-            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
-            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
-            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
-            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
-            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
-            cand --retries 'Retries of one request after a transient failure [default: 4]'
-            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
-            cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --failed 'List the requests the API refused for good (outbox/failed/)'
-            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
-            cand -q 'Print errors only (and --json lines)'
-            cand --quiet 'Print errors only (and --json lines)'
-            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'mcnotify;outbox;show'= {
-            cand --config 'Config file [default: ~/.config/mcnotify/config.toml]'
-            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
-            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
-            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
-            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
-            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
-            cand --retries 'Retries of one request after a transient failure [default: 4]'
-            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
-            cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
-            cand -q 'Print errors only (and --json lines)'
-            cand --quiet 'Print errors only (and --json lines)'
-            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'mcnotify;outbox;drop'= {
-            cand --config 'Config file [default: ~/.config/mcnotify/config.toml]'
-            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
-            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
-            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
-            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
-            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
-            cand --retries 'Retries of one request after a transient failure [default: 4]'
-            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
-            cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
-            cand -q 'Print errors only (and --json lines)'
-            cand --quiet 'Print errors only (and --json lines)'
-            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'mcnotify;outbox;flush'= {
-            cand --jobs 'Requests in flight at once'
-            cand --config 'Config file [default: ~/.config/mcnotify/config.toml]'
-            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
-            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
-            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
-            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
-            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
-            cand --retries 'Retries of one request after a transient failure [default: 4]'
-            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
-            cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --wait 'Wait for another running flush to finish (the default exits 75 at once)'
-            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
-            cand -q 'Print errors only (and --json lines)'
-            cand --quiet 'Print errors only (and --json lines)'
-            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'mcnotify;outbox;help'= {
-            cand list 'List the kept requests: id, age, attempts, last error, subject'
-            cand show 'Print one kept request (the exact body, never the key)'
-            cand drop 'Delete one kept request without sending it'
-            cand flush 'Send every kept request again, with its original body and idempotency key'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'mcnotify;outbox;help;list'= {
-        }
-        &'mcnotify;outbox;help;show'= {
-        }
-        &'mcnotify;outbox;help;drop'= {
-        }
-        &'mcnotify;outbox;help;flush'= {
-        }
-        &'mcnotify;outbox;help;help'= {
-        }
         &'mcnotify;completions'= {
-            cand --config 'Config file [default: ~/.config/mcnotify/config.toml]'
-            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
-            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
-            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
-            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
-            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
-            cand --retries 'Retries of one request after a transient failure [default: 4]'
-            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
-            cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
-            cand -q 'Print errors only (and --json lines)'
-            cand --quiet 'Print errors only (and --json lines)'
-            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'mcnotify;generate-docs'= {
-            cand --out-dir 'Directory that receives completions/ and man/'
-            cand --config 'Config file [default: ~/.config/mcnotify/config.toml]'
+            cand --config 'Config file [default: the first found of /tmp/.tmp7dtIfR/home/.config/mcnotify/config.toml, /tmp/.tmp7dtIfR/etc/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
             cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
@@ -346,17 +410,15 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
         }
         &'mcnotify;help'= {
             cand send 'Send incidents to the helpdesk through MailingCore'
-            cand preview 'Render incidents without a key or network: what `send` would POST'
             cand check-quota 'Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
             cand verify-key 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
             cand outbox 'List, show, drop or send again the requests kept in the outbox'
+            cand config 'Show the effective settings and where each came from'
+            cand preview 'Render incidents without a key or network: what `send` would POST'
             cand completions 'Print a shell completion script'
-            cand generate-docs 'Write completions and man pages into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mcnotify;help;send'= {
-        }
-        &'mcnotify;help;preview'= {
         }
         &'mcnotify;help;check-quota'= {
         }
@@ -367,6 +429,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand show 'Print one kept request (the exact body, never the key)'
             cand drop 'Delete one kept request without sending it'
             cand flush 'Send every kept request again, with its original body and idempotency key'
+            cand retry 'Put requests the API refused (outbox/failed/) back in the outbox, history kept'
         }
         &'mcnotify;help;outbox;list'= {
         }
@@ -376,9 +439,16 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
         }
         &'mcnotify;help;outbox;flush'= {
         }
-        &'mcnotify;help;completions'= {
+        &'mcnotify;help;outbox;retry'= {
         }
-        &'mcnotify;help;generate-docs'= {
+        &'mcnotify;help;config'= {
+            cand show 'Print each setting with its source (flag, environment variable, config file and line, or default), the key redacted, and the state directory with its permissions'
+        }
+        &'mcnotify;help;config;show'= {
+        }
+        &'mcnotify;help;preview'= {
+        }
+        &'mcnotify;help;completions'= {
         }
         &'mcnotify;help;help'= {
         }

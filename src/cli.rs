@@ -1,8 +1,9 @@
 //! Command-line definitions (clap derive); no logic lives here.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -19,9 +20,145 @@ Exit codes:
   130  interrupted (Ctrl-C); in-flight requests finished, the rest reported
   143  terminated (SIGTERM); in-flight requests finished, the rest reported";
 
+const QUOTA_EXIT_CODES: &str = "\
+Exit codes:
+  0    OK: usage below --warn
+  1    WARNING: usage at or above --warn
+  2    CRITICAL: usage at or above --critical, or the tenant is blocked
+  3    UNKNOWN: no figures, a bad argument or a configuration error";
+
+const COMPLETIONS_EXIT_CODES: &str = "\
+Exit codes:
+  0    the script was printed
+  64   usage error (a shell mcnotify has no script for)";
+
+const MAIN_EXAMPLES: &str = "\
+Examples:
+  # Render the guide's incident: no key, no config, no network
+  mcnotify preview --file examples/incidents/guide.json --to helpdesk@example.com
+
+  # Check the key, then send an incident document from a Botpress bridge
+  mcnotify verify-key
+  mcnotify send --file - --json < incident.json";
+
+const SEND_EXAMPLES: &str = "\
+Examples:
+  # One incident typed by an operator
+  mcnotify send --code 5859 --type hardware --location 'Albacenter Mall' \\
+      --description 'Card reader rejects every card' \\
+      --contact-email ana.perez@example.com --to helpdesk@example.com
+
+  # A Botpress document on stdin, one JSON result line for the script
+  mcnotify send --file - --json < incident.json
+
+  # Replay an export; what cannot be delivered now waits in the outbox
+  mcnotify send --file exports.ndjson";
+
+const PREVIEW_EXAMPLES: &str = "\
+Examples:
+  # The email the guide's incident becomes
+  mcnotify preview --file examples/incidents/guide.json --to helpdesk@example.com
+
+  # The exact JSON body, or a curl command that posts it
+  mcnotify preview --file incident.json --format json
+  mcnotify preview --file incident.json --format curl";
+
+const CHECK_QUOTA_EXAMPLES: &str = "\
+Examples:
+  # As a Nagios or Icinga plugin
+  mcnotify check-quota --warn 80 --critical 100
+
+  # The figures as one JSON object
+  mcnotify check-quota --json";
+
+const VERIFY_KEY_EXAMPLES: &str = "\
+Examples:
+  # Check the key the config file or MAILINGCORE_API_KEY holds
+  mcnotify verify-key
+
+  # Also prove the key may send (spends one email of the quota)
+  mcnotify verify-key --send-test you@example.com";
+
+const OUTBOX_EXAMPLES: &str = "\
+Examples:
+  # What waits, then send it all again
+  mcnotify outbox list
+  mcnotify outbox flush";
+
+const OUTBOX_LIST_EXAMPLES: &str = "\
+Examples:
+  # id, age, attempts, last error and subject of each kept request
+  mcnotify outbox list
+
+  # The requests the API refused for good, as JSON Lines
+  mcnotify outbox list --failed --json";
+
+const OUTBOX_SHOW_EXAMPLES: &str = "\
+Examples:
+  # The stored request with the id `outbox list` printed
+  mcnotify outbox show 3f2a9c1e";
+
+const OUTBOX_DROP_EXAMPLES: &str = "\
+Examples:
+  # Forget a request that must not be sent
+  mcnotify outbox drop 3f2a9c1e";
+
+const OUTBOX_FLUSH_EXAMPLES: &str = "\
+Examples:
+  # Send what waits, printing errors only (for cron)
+  mcnotify outbox flush -q
+
+  # Wait for a flush already running instead of exiting 75
+  mcnotify outbox flush --wait";
+
+const OUTBOX_RETRY_EXAMPLES: &str = "\
+Examples:
+  # After fixing what the API refused (a tenant, a sender domain): back, then send
+  mcnotify outbox retry 3f2a9c1e
+  mcnotify outbox flush
+
+  # Every refused request at once
+  mcnotify outbox retry --all";
+
+const CONFIG_EXAMPLES: &str = "\
+Examples:
+  # Which file, key and settings a command would use, and where each came from
+  mcnotify config show
+
+  # The same for a profile and a flag, as JSON
+  mcnotify --profile night config show --to oncall@example.com --json";
+
+const CONFIG_EXIT_CODES: &str = "\
+Exit codes:
+  0    the settings were printed (also without a key: the key line says why)
+  64   usage error
+  78   configuration error (a config file that cannot be read or parsed)";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  # bash (with bash-completion), for the current user
+  mcnotify completions bash > ~/.local/share/bash-completion/completions/mcnotify
+
+  # zsh: a file named _mcnotify in a directory of $fpath
+  mcnotify completions zsh > ~/.zfunc/_mcnotify
+
+  # fish
+  mcnotify completions fish > ~/.config/fish/completions/mcnotify.fish";
+
+/// The network options, which `preview` shows only as far as `--format curl` uses them.
+const UNUSED_BY_PREVIEW: [&str; 4] = ["api_key_file", "timeout", "retries", "retry_max_time"];
+
 /// Send helpdesk incidents as MailingCore transactional emails, exactly once.
 #[derive(Debug, Parser)]
-#[command(name = "mcnotify", version, propagate_version = true, after_long_help = EXIT_CODES)]
+#[command(
+    name = "mcnotify",
+    version,
+    propagate_version = true,
+    after_help = MAIN_EXAMPLES,
+    after_long_help = format!("{MAIN_EXAMPLES}\n\n{EXIT_CODES}"),
+    mut_subcommand("preview", |cmd| hide_global_options(cmd, &UNUSED_BY_PREVIEW)),
+    mut_subcommand("completions", |cmd| hide_global_options(cmd, &[])),
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -31,6 +168,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Config file [default: the first found of the user's and the system-wide one]
     #[arg(long, global = true, value_name = "PATH", env = "MCNOTIFY_CONFIG", help = config_help())]
@@ -115,33 +253,48 @@ pub enum Command {
     /// Incidents come from --file documents and/or the incident flags; flags override
     /// the fields of every document record. A request that still fails after its
     /// retries is saved in the outbox (exit 75).
+    #[command(after_help = SEND_EXAMPLES, after_long_help = format!("{SEND_EXAMPLES}\n\n{EXIT_CODES}"))]
     Send(SendArgs),
 
     /// Render incidents without a key or network: what `send` would POST
+    #[command(after_help = PREVIEW_EXAMPLES, after_long_help = format!("{PREVIEW_EXAMPLES}\n\n{EXIT_CODES}"))]
     Preview(PreviewArgs),
 
     /// Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
     ///
     /// Probes GET /emails/logs for live X-Quota-* figures; without them, reports the
     /// last figures the journal recorded from a real send, with their age.
+    #[command(
+        after_help = CHECK_QUOTA_EXAMPLES,
+        after_long_help = format!("{CHECK_QUOTA_EXAMPLES}\n\n{QUOTA_EXIT_CODES}")
+    )]
     CheckQuota(CheckQuotaArgs),
 
     /// Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network
+    #[command(
+        after_help = VERIFY_KEY_EXAMPLES,
+        after_long_help = format!("{VERIFY_KEY_EXAMPLES}\n\n{EXIT_CODES}")
+    )]
     VerifyKey(VerifyKeyArgs),
 
     /// List, show, drop or send again the requests kept in the outbox
-    #[command(subcommand)]
+    #[command(subcommand, after_help = OUTBOX_EXAMPLES, after_long_help = format!("{OUTBOX_EXAMPLES}\n\n{EXIT_CODES}"))]
     Outbox(OutboxCommand),
 
     /// Show the effective settings and where each came from
-    #[command(subcommand)]
+    #[command(subcommand, after_help = CONFIG_EXAMPLES, after_long_help = format!("{CONFIG_EXAMPLES}\n\n{CONFIG_EXIT_CODES}"))]
     Config(ConfigCommand),
 
     /// Print a shell completion script
+    #[command(
+        after_help = COMPLETIONS_EXAMPLES,
+        after_long_help = format!("{COMPLETIONS_EXAMPLES}\n\n{COMPLETIONS_EXIT_CODES}")
+    )]
     Completions(CompletionsArgs),
 
-    /// Write completions and man pages into a directory
-    #[command(hide = true)]
+    /// Write completions and man pages into a directory: left out of `Cli::command()`, so
+    /// that no completion script, help or man page offers it; `parse` adds it
+    #[command(skip)]
     GenerateDocs(GenerateDocsArgs),
 }
 
@@ -157,15 +310,15 @@ pub struct SendArgs {
     pub email: EmailArgs,
 
     /// Requests in flight at once [default: 4]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help_heading = None::<&str>)]
     pub jobs: Option<usize>,
 
     /// Save nothing in the outbox when a send fails
-    #[arg(long)]
+    #[arg(long, help_heading = None::<&str>)]
     pub no_outbox: bool,
 
     /// Do everything but the network: print what would be sent
-    #[arg(long)]
+    #[arg(long, help_heading = None::<&str>)]
     pub dry_run: bool,
 }
 
@@ -181,7 +334,7 @@ pub struct PreviewArgs {
     pub email: EmailArgs,
 
     /// What to print
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = PreviewFormat::Text)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = PreviewFormat::Text, help_heading = None::<&str>)]
     pub format: PreviewFormat,
 }
 
@@ -193,7 +346,7 @@ pub enum PreviewFormat {
     Html,
     /// The exact JSON body `send` would POST
     Json,
-    /// A runnable curl command reading the key from $MAILINGCORE_API_KEY
+    /// A runnable curl command that reads the key from the environment variable MAILINGCORE_API_KEY
     Curl,
 }
 
@@ -337,18 +490,23 @@ pub struct VerifyKeyArgs {
 #[derive(Debug, Subcommand)]
 pub enum OutboxCommand {
     /// List the kept requests: id, age, attempts, last error, subject
+    #[command(after_help = OUTBOX_LIST_EXAMPLES, after_long_help = format!("{OUTBOX_LIST_EXAMPLES}\n\n{EXIT_CODES}"))]
     List(OutboxListArgs),
 
     /// Print one kept request (the exact body, never the key)
+    #[command(after_help = OUTBOX_SHOW_EXAMPLES, after_long_help = format!("{OUTBOX_SHOW_EXAMPLES}\n\n{EXIT_CODES}"))]
     Show(OutboxIdArgs),
 
     /// Delete one kept request without sending it
+    #[command(after_help = OUTBOX_DROP_EXAMPLES, after_long_help = format!("{OUTBOX_DROP_EXAMPLES}\n\n{EXIT_CODES}"))]
     Drop(OutboxIdArgs),
 
     /// Send every kept request again, with its original body and idempotency key
+    #[command(after_help = OUTBOX_FLUSH_EXAMPLES, after_long_help = format!("{OUTBOX_FLUSH_EXAMPLES}\n\n{EXIT_CODES}"))]
     Flush(OutboxFlushArgs),
 
     /// Put requests the API refused (outbox/failed/) back in the outbox, history kept
+    #[command(after_help = OUTBOX_RETRY_EXAMPLES, after_long_help = format!("{OUTBOX_RETRY_EXAMPLES}\n\n{EXIT_CODES}"))]
     Retry(OutboxRetryArgs),
 }
 
@@ -396,6 +554,7 @@ pub struct OutboxFlushArgs {
 pub enum ConfigCommand {
     /// Print each setting with its source (flag, environment variable, config file and
     /// line, or default), the key redacted, and the state directory with its permissions
+    #[command(after_help = CONFIG_EXAMPLES, after_long_help = format!("{CONFIG_EXAMPLES}\n\n{CONFIG_EXIT_CODES}"))]
     Show(ConfigShowArgs),
 }
 
@@ -417,4 +576,69 @@ pub struct GenerateDocsArgs {
     /// Directory that receives completions/ and man/
     #[arg(long, value_name = "DIR")]
     pub out_dir: PathBuf,
+}
+
+/// `cmd` with the global options named in `ids` (all of them when `ids` is empty) hidden from
+/// its help: they still parse there, before or after the subcommand, but do nothing.
+fn hide_global_options(cmd: clap::Command, ids: &[&str]) -> clap::Command {
+    let globals = GlobalArgs::augment_args(clap::Command::new("global options"));
+    globals
+        .get_arguments()
+        .filter(|arg| ids.is_empty() || ids.contains(&arg.get_id().as_str()))
+        .fold(cmd, |cmd, arg| cmd.arg(arg.clone().hide(true)))
+}
+
+/// The hidden `generate-docs` subcommand.
+fn generate_docs_command() -> clap::Command {
+    GenerateDocsArgs::augment_args(
+        clap::Command::new("generate-docs")
+            .about("Write completions and man pages into a directory")
+            .hide(true),
+    )
+}
+
+/// The `--color` choice of a command line, found before clap parses it, so that clap's own
+/// help and error messages obey it too (`NO_COLOR` is left to clap's `auto`).
+pub fn color_from_args(args: &[OsString]) -> clap::ColorChoice {
+    let mut choice = clap::ColorChoice::Auto;
+    let mut words = args.iter().skip(1).map(|a| a.to_str().unwrap_or(""));
+    while let Some(word) = words.next() {
+        let value = match word {
+            "--" => break,
+            "--color" => words.next().unwrap_or(""),
+            _ => match word.strip_prefix("--color=") {
+                Some(value) => value,
+                None => continue,
+            },
+        };
+        choice = match value {
+            "always" => clap::ColorChoice::Always,
+            "never" => clap::ColorChoice::Never,
+            _ => clap::ColorChoice::Auto,
+        };
+    }
+    choice
+}
+
+/// Parse the process's command line.
+pub fn parse() -> Result<Cli, clap::Error> {
+    parse_from(std::env::args_os().collect())
+}
+
+/// Parse `args` (program name first) with clap's colours set by `--color`.
+pub fn parse_from(args: Vec<OsString>) -> Result<Cli, clap::Error> {
+    let mut cmd = Cli::command()
+        .color(color_from_args(&args))
+        .subcommand(generate_docs_command());
+    let matches = cmd.try_get_matches_from_mut(args)?;
+    if let Some(("generate-docs", sub)) = matches.subcommand() {
+        let parsed = GlobalArgs::from_arg_matches(&matches).and_then(|global| {
+            Ok(Cli {
+                global,
+                command: Command::GenerateDocs(GenerateDocsArgs::from_arg_matches(sub)?),
+            })
+        });
+        return parsed.map_err(|e| e.format(&mut cmd));
+    }
+    Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
 }

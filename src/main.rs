@@ -25,8 +25,6 @@ mod template;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::exit::{classify, is_broken_pipe, Exit};
 use crate::output::Printer;
 
@@ -41,7 +39,7 @@ fn subcommand_named() -> Option<String> {
 }
 
 fn main() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();

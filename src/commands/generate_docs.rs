@@ -7,7 +7,10 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::cli::{Cli, GenerateDocsArgs, CONFIG_HELP_DOCS};
+use crate::commands::completions;
 use crate::exit::Exit;
+
+mod man;
 
 pub fn run(args: &GenerateDocsArgs) -> Result<Exit> {
     // The live help names this machine's paths; the committed files must not.
@@ -17,16 +20,20 @@ pub fn run(args: &GenerateDocsArgs) -> Result<Exit> {
     for dir in [&completions, &man] {
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    for shell in [
-        Shell::Bash,
-        Shell::Zsh,
-        Shell::Fish,
-        Shell::Elvish,
-        Shell::PowerShell,
+    for (shell, name) in [
+        (Shell::Bash, "mcnotify.bash"),
+        (Shell::Zsh, "_mcnotify"),
+        (Shell::Fish, "mcnotify.fish"),
+        (Shell::Elvish, "mcnotify.elv"),
+        (Shell::PowerShell, "_mcnotify.ps1"),
     ] {
-        clap_complete::generate_to(shell, &mut command(), "mcnotify", &completions)
-            .with_context(|| format!("cannot write {shell} completions"))?;
+        let path = completions.join(name);
+        fs::write(&path, completions::script(shell, command())?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    clap_mangen::generate_to(command(), &man).context("cannot write the man pages")?;
+    for (name, text) in man::pages(&command()) {
+        let path = man.join(name);
+        fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    }
     Ok(Exit::Ok)
 }
