@@ -21,6 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'mcnotify' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
             [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')
@@ -29,7 +30,6 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
             [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
@@ -73,6 +73,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('--idempotency-key', '--idempotency-key', [CompletionResultType]::ParameterName, 'Idempotency key of the email (one incident only)')
             [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Subject line instead of the template''s')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Requests in flight at once [default: 4]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
             [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')
@@ -81,7 +82,6 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
             [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--allow-empty', '--allow-empty', [CompletionResultType]::ParameterName, 'Succeed when the input holds no incident (an export that may be empty); without it such a run exits 65')
             [CompletionResult]::new('--no-outbox', '--no-outbox', [CompletionResultType]::ParameterName, 'Save nothing in the outbox when a send fails')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Do everything but the network: print what would be sent')
@@ -99,6 +99,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
         'mcnotify;check-quota' {
             [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'Usage (percent of the plan) from which the state is WARNING')
             [CompletionResult]::new('--critical', '--critical', [CompletionResultType]::ParameterName, 'Usage (percent of the plan) from which the state is CRITICAL')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
             [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')
@@ -107,7 +108,6 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
             [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
@@ -121,6 +121,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
         }
         'mcnotify;verify-key' {
             [CompletionResult]::new('--send-test', '--send-test', [CompletionResultType]::ParameterName, 'Also send one short test email to ADDRESS (spends one email of quota)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
             [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')
@@ -129,7 +130,6 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
             [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
@@ -142,6 +142,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             break
         }
         'mcnotify;outbox' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
             [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')
@@ -150,7 +151,6 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
             [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
@@ -169,6 +169,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             break
         }
         'mcnotify;outbox;list' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
             [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')
@@ -177,7 +178,6 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
             [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--failed', '--failed', [CompletionResultType]::ParameterName, 'List the requests the API refused for good (outbox/failed/)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
@@ -191,6 +191,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             break
         }
         'mcnotify;outbox;show' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
             [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')
@@ -199,7 +200,6 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
             [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
@@ -212,6 +212,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             break
         }
         'mcnotify;outbox;drop' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
             [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')
@@ -220,7 +221,6 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
             [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
@@ -234,6 +234,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
         }
         'mcnotify;outbox;flush' {
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Requests in flight at once')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
             [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')
@@ -242,7 +243,6 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
             [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for another running flush to finish (the default exits 75 at once)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
@@ -256,6 +256,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             break
         }
         'mcnotify;outbox;retry' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
             [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')
@@ -264,7 +265,6 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
             [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every entry in outbox/failed/')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
@@ -305,6 +305,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             break
         }
         'mcnotify;config' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
             [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')
@@ -313,7 +314,6 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
             [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
@@ -338,6 +338,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('--template-version-id', '--template-version-id', [CompletionResultType]::ParameterName, 'Send this published MailingCore template version (a rendered body goes as fallback)')
             [CompletionResult]::new('--idempotency-key', '--idempotency-key', [CompletionResultType]::ParameterName, 'Idempotency key of the email (one incident only)')
             [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Subject line instead of the template''s')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
             [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')
@@ -346,7 +347,6 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
             [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
@@ -397,11 +397,11 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds one HTTP attempt may take [default: 30]')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
             [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
             [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id sent as X-Tenant-Id')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--allow-empty', '--allow-empty', [CompletionResultType]::ParameterName, 'Succeed when the input holds no incident (an export that may be empty); without it such a run exits 65')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
@@ -415,7 +415,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             break
         }
         'mcnotify;completions' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of /tmp/.tmp7dtIfR/home/.config/mcnotify/config.toml, /tmp/.tmp7dtIfR/etc/mcnotify/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
             [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')

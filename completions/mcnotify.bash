@@ -137,12 +137,16 @@ _mcnotify() {
 
     case "${cmd}" in
         mcnotify)
-            opts="-q -v -h -V --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version send check-quota verify-key outbox config preview completions help"
+            opts="-q -v -h -V --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version send check-quota verify-key outbox config preview completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -175,10 +179,6 @@ _mcnotify() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -187,7 +187,7 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__check__subcmd__quota)
-            opts="-q -v -h -V --warn --critical --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version"
+            opts="-q -v -h -V --warn --critical --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -201,6 +201,10 @@ _mcnotify() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -231,10 +235,6 @@ _mcnotify() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -295,12 +295,16 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__config)
-            opts="-q -v -h -V --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version show help"
+            opts="-q -v -h -V --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -331,10 +335,6 @@ _mcnotify() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -387,7 +387,7 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__config__subcmd__show)
-            opts="-q -v -h -V --to --from-email --from-name --reply-to --tag --source --template-dir --template-version-id --idempotency-key --subject --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version"
+            opts="-q -v -h -V --to --from-email --from-name --reply-to --tag --source --template-dir --template-version-id --idempotency-key --subject --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -433,6 +433,10 @@ _mcnotify() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -463,10 +467,6 @@ _mcnotify() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -687,12 +687,16 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__outbox)
-            opts="-q -v -h -V --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version list show drop flush retry help"
+            opts="-q -v -h -V --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version list show drop flush retry help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -723,10 +727,6 @@ _mcnotify() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -737,12 +737,16 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__outbox__subcmd__drop)
-            opts="-q -v -h -V --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version"
+            opts="-q -v -h -V --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -773,10 +777,6 @@ _mcnotify() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -787,13 +787,17 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__outbox__subcmd__flush)
-            opts="-q -v -h -V --jobs --wait --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version"
+            opts="-q -v -h -V --jobs --wait --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -827,10 +831,6 @@ _mcnotify() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -939,12 +939,16 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__outbox__subcmd__list)
-            opts="-q -v -h -V --failed --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version"
+            opts="-q -v -h -V --failed --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -975,10 +979,6 @@ _mcnotify() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -989,12 +989,16 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__outbox__subcmd__retry)
-            opts="-q -v -h -V --all --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version"
+            opts="-q -v -h -V --all --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1025,10 +1029,6 @@ _mcnotify() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1039,12 +1039,16 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__outbox__subcmd__show)
-            opts="-q -v -h -V --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version"
+            opts="-q -v -h -V --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1077,10 +1081,6 @@ _mcnotify() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1089,7 +1089,7 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__preview)
-            opts="-q -v -h -V --file --format-in --allow-empty --code --type --location --description --contact-email --contact-name --conversation-id --user-id --locale --field --to --from-email --from-name --reply-to --tag --source --template-dir --template-version-id --idempotency-key --subject --format --api-key-file --timeout --retries --retry-max-time --profile --base-url --tenant-id --json --quiet --verbose --color --config --help --version"
+            opts="-q -v -h -V --file --format-in --allow-empty --code --type --location --description --contact-email --contact-name --conversation-id --user-id --locale --field --to --from-email --from-name --reply-to --tag --source --template-dir --template-version-id --idempotency-key --subject --format --api-key-file --timeout --retries --retry-max-time --config --profile --base-url --tenant-id --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1203,6 +1203,10 @@ _mcnotify() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1219,10 +1223,6 @@ _mcnotify() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1231,7 +1231,7 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__send)
-            opts="-q -v -h -V --file --format-in --allow-empty --code --type --location --description --contact-email --contact-name --conversation-id --user-id --locale --field --to --from-email --from-name --reply-to --tag --source --template-dir --template-version-id --idempotency-key --subject --jobs --no-outbox --dry-run --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version"
+            opts="-q -v -h -V --file --format-in --allow-empty --code --type --location --description --contact-email --contact-name --conversation-id --user-id --locale --field --to --from-email --from-name --reply-to --tag --source --template-dir --template-version-id --idempotency-key --subject --jobs --no-outbox --dry-run --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1329,6 +1329,10 @@ _mcnotify() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1359,10 +1363,6 @@ _mcnotify() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1373,13 +1373,17 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__verify__subcmd__key)
-            opts="-q -v -h -V --send-test --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --config --help --version"
+            opts="-q -v -h -V --send-test --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --send-test)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1413,10 +1417,6 @@ _mcnotify() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -18,6 +18,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
     }
     var completions = [
         &'mcnotify'= {
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
             cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
@@ -26,7 +27,6 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --retries 'Retries of one request after a transient failure [default: 4]'
             cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
             cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --json 'Print one JSON object per result on stdout (JSON Lines)'
             cand -q 'Print errors only (and --json lines)'
             cand --quiet 'Print errors only (and --json lines)'
@@ -69,6 +69,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --idempotency-key 'Idempotency key of the email (one incident only)'
             cand --subject 'Subject line instead of the template''s'
             cand --jobs 'Requests in flight at once [default: 4]'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
             cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
@@ -77,7 +78,6 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --retries 'Retries of one request after a transient failure [default: 4]'
             cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
             cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --allow-empty 'Succeed when the input holds no incident (an export that may be empty); without it such a run exits 65'
             cand --no-outbox 'Save nothing in the outbox when a send fails'
             cand --dry-run 'Do everything but the network: print what would be sent'
@@ -94,6 +94,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
         &'mcnotify;check-quota'= {
             cand --warn 'Usage (percent of the plan) from which the state is WARNING'
             cand --critical 'Usage (percent of the plan) from which the state is CRITICAL'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
             cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
@@ -102,7 +103,6 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --retries 'Retries of one request after a transient failure [default: 4]'
             cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
             cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --json 'Print one JSON object per result on stdout (JSON Lines)'
             cand -q 'Print errors only (and --json lines)'
             cand --quiet 'Print errors only (and --json lines)'
@@ -115,6 +115,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
         }
         &'mcnotify;verify-key'= {
             cand --send-test 'Also send one short test email to ADDRESS (spends one email of quota)'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
             cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
@@ -123,7 +124,6 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --retries 'Retries of one request after a transient failure [default: 4]'
             cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
             cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --json 'Print one JSON object per result on stdout (JSON Lines)'
             cand -q 'Print errors only (and --json lines)'
             cand --quiet 'Print errors only (and --json lines)'
@@ -135,6 +135,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --version 'Print version'
         }
         &'mcnotify;outbox'= {
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
             cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
@@ -143,7 +144,6 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --retries 'Retries of one request after a transient failure [default: 4]'
             cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
             cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --json 'Print one JSON object per result on stdout (JSON Lines)'
             cand -q 'Print errors only (and --json lines)'
             cand --quiet 'Print errors only (and --json lines)'
@@ -161,6 +161,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mcnotify;outbox;list'= {
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
             cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
@@ -169,7 +170,6 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --retries 'Retries of one request after a transient failure [default: 4]'
             cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
             cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --failed 'List the requests the API refused for good (outbox/failed/)'
             cand --json 'Print one JSON object per result on stdout (JSON Lines)'
             cand -q 'Print errors only (and --json lines)'
@@ -182,6 +182,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --version 'Print version'
         }
         &'mcnotify;outbox;show'= {
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
             cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
@@ -190,7 +191,6 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --retries 'Retries of one request after a transient failure [default: 4]'
             cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
             cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --json 'Print one JSON object per result on stdout (JSON Lines)'
             cand -q 'Print errors only (and --json lines)'
             cand --quiet 'Print errors only (and --json lines)'
@@ -202,6 +202,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --version 'Print version'
         }
         &'mcnotify;outbox;drop'= {
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
             cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
@@ -210,7 +211,6 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --retries 'Retries of one request after a transient failure [default: 4]'
             cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
             cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --json 'Print one JSON object per result on stdout (JSON Lines)'
             cand -q 'Print errors only (and --json lines)'
             cand --quiet 'Print errors only (and --json lines)'
@@ -223,6 +223,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
         }
         &'mcnotify;outbox;flush'= {
             cand --jobs 'Requests in flight at once'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
             cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
@@ -231,7 +232,6 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --retries 'Retries of one request after a transient failure [default: 4]'
             cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
             cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --wait 'Wait for another running flush to finish (the default exits 75 at once)'
             cand --json 'Print one JSON object per result on stdout (JSON Lines)'
             cand -q 'Print errors only (and --json lines)'
@@ -244,6 +244,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --version 'Print version'
         }
         &'mcnotify;outbox;retry'= {
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
             cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
@@ -252,7 +253,6 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --retries 'Retries of one request after a transient failure [default: 4]'
             cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
             cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --all 'Every entry in outbox/failed/'
             cand --json 'Print one JSON object per result on stdout (JSON Lines)'
             cand -q 'Print errors only (and --json lines)'
@@ -285,6 +285,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
         &'mcnotify;outbox;help;help'= {
         }
         &'mcnotify;config'= {
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
             cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
@@ -293,7 +294,6 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --retries 'Retries of one request after a transient failure [default: 4]'
             cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
             cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --json 'Print one JSON object per result on stdout (JSON Lines)'
             cand -q 'Print errors only (and --json lines)'
             cand --quiet 'Print errors only (and --json lines)'
@@ -317,6 +317,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --template-version-id 'Send this published MailingCore template version (a rendered body goes as fallback)'
             cand --idempotency-key 'Idempotency key of the email (one incident only)'
             cand --subject 'Subject line instead of the template''s'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
             cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
@@ -325,7 +326,6 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --retries 'Retries of one request after a transient failure [default: 4]'
             cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
             cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --json 'Print one JSON object per result on stdout (JSON Lines)'
             cand -q 'Print errors only (and --json lines)'
             cand --quiet 'Print errors only (and --json lines)'
@@ -372,11 +372,11 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
             cand --retries 'Retries of one request after a transient failure [default: 4]'
             cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
             cand --tenant-id 'Tenant id sent as X-Tenant-Id'
             cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --allow-empty 'Succeed when the input holds no incident (an export that may be empty); without it such a run exits 65'
             cand --json 'Print one JSON object per result on stdout (JSON Lines)'
             cand -q 'Print errors only (and --json lines)'
@@ -389,7 +389,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand --version 'Print version'
         }
         &'mcnotify;completions'= {
-            cand --config 'Config file [default: the first found of /tmp/.tmp7dtIfR/home/.config/mcnotify/config.toml, /tmp/.tmp7dtIfR/etc/mcnotify/config.toml]'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
             cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'

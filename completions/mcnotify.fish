@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mcnotify_global_optspecs
-    string join \n profile= base-url= api-key-file= tenant-id= timeout= retries= retry-max-time= json q/quiet v/verbose color= config= h/help V/version
+    string join \n config= profile= base-url= api-key-file= tenant-id= timeout= retries= retry-max-time= json q/quiet v/verbose color= h/help V/version
 end
 
 function __fish_mcnotify_needs_command
@@ -25,6 +25,7 @@ function __fish_mcnotify_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c mcnotify -n "__fish_mcnotify_needs_command" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F
@@ -35,7 +36,6 @@ complete -c mcnotify -n "__fish_mcnotify_needs_command" -l retry-max-time -d 'Se
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mcnotify -n "__fish_mcnotify_needs_command" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -s q -l quiet -d 'Print errors only (and --json lines)'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
@@ -74,6 +74,7 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l template-vers
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l idempotency-key -d 'Idempotency key of the email (one incident only)' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l subject -d 'Subject line instead of the template\'s' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l jobs -d 'Requests in flight at once [default: 4]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F
@@ -84,7 +85,6 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l retry-max-tim
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l allow-empty -d 'Succeed when the input holds no incident (an export that may be empty); without it such a run exits 65'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l no-outbox -d 'Save nothing in the outbox when a send fails'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -l dry-run -d 'Do everything but the network: print what would be sent'
@@ -95,6 +95,7 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -s h -l help -d 
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand send" -s V -l version -d 'Print version'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand check-quota" -l warn -d 'Usage (percent of the plan) from which the state is WARNING' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand check-quota" -l critical -d 'Usage (percent of the plan) from which the state is CRITICAL' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand check-quota" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand check-quota" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand check-quota" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand check-quota" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F
@@ -105,13 +106,13 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand check-quota" -l retry-
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand check-quota" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand check-quota" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand check-quota" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand check-quota" -s q -l quiet -d 'Print errors only (and --json lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand check-quota" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand check-quota" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand check-quota" -s V -l version -d 'Print version'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand verify-key" -l send-test -d 'Also send one short test email to ADDRESS (spends one email of quota)' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand verify-key" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand verify-key" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand verify-key" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand verify-key" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F
@@ -122,12 +123,12 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand verify-key" -l retry-m
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand verify-key" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand verify-key" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand verify-key" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand verify-key" -s q -l quiet -d 'Print errors only (and --json lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand verify-key" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand verify-key" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand verify-key" -s V -l version -d 'Print version'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and not __fish_seen_subcommand_from list show drop flush retry help" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and not __fish_seen_subcommand_from list show drop flush retry help" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and not __fish_seen_subcommand_from list show drop flush retry help" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and not __fish_seen_subcommand_from list show drop flush retry help" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F
@@ -138,7 +139,6 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and not __fish
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and not __fish_seen_subcommand_from list show drop flush retry help" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and not __fish_seen_subcommand_from list show drop flush retry help" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and not __fish_seen_subcommand_from list show drop flush retry help" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and not __fish_seen_subcommand_from list show drop flush retry help" -s q -l quiet -d 'Print errors only (and --json lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and not __fish_seen_subcommand_from list show drop flush retry help" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
@@ -150,6 +150,7 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and not __fish
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and not __fish_seen_subcommand_from list show drop flush retry help" -f -a "flush" -d 'Send every kept request again, with its original body and idempotency key'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and not __fish_seen_subcommand_from list show drop flush retry help" -f -a "retry" -d 'Put requests the API refused (outbox/failed/) back in the outbox, history kept'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and not __fish_seen_subcommand_from list show drop flush retry help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from list" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from list" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from list" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F
@@ -160,13 +161,13 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_see
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from list" -l failed -d 'List the requests the API refused for good (outbox/failed/)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print errors only (and --json lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from show" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from show" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from show" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F
@@ -177,12 +178,12 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_see
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print errors only (and --json lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from drop" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from drop" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from drop" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from drop" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F
@@ -193,13 +194,13 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_see
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from drop" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from drop" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from drop" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from drop" -s q -l quiet -d 'Print errors only (and --json lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from drop" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from drop" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from drop" -s V -l version -d 'Print version'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l jobs -d 'Requests in flight at once' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F
@@ -210,13 +211,13 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_see
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l wait -d 'Wait for another running flush to finish (the default exits 75 at once)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from flush" -s q -l quiet -d 'Print errors only (and --json lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from flush" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from flush" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from flush" -s V -l version -d 'Print version'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from retry" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from retry" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from retry" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from retry" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F
@@ -227,7 +228,6 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_see
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from retry" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from retry" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from retry" -l all -d 'Every entry in outbox/failed/'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from retry" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from retry" -s q -l quiet -d 'Print errors only (and --json lines)'
@@ -240,6 +240,7 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_see
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "flush" -d 'Send every kept request again, with its original body and idempotency key'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "retry" -d 'Put requests the API refused (outbox/failed/) back in the outbox, history kept'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and not __fish_seen_subcommand_from show help" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and not __fish_seen_subcommand_from show help" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and not __fish_seen_subcommand_from show help" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and not __fish_seen_subcommand_from show help" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F
@@ -250,7 +251,6 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and not __fish
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and not __fish_seen_subcommand_from show help" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and not __fish_seen_subcommand_from show help" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and not __fish_seen_subcommand_from show help" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and not __fish_seen_subcommand_from show help" -s q -l quiet -d 'Print errors only (and --json lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and not __fish_seen_subcommand_from show help" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
@@ -268,6 +268,7 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and __fish_see
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and __fish_seen_subcommand_from show" -l template-version-id -d 'Send this published MailingCore template version (a rendered body goes as fallback)' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and __fish_seen_subcommand_from show" -l idempotency-key -d 'Idempotency key of the email (one incident only)' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and __fish_seen_subcommand_from show" -l subject -d 'Subject line instead of the template\'s' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and __fish_seen_subcommand_from show" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and __fish_seen_subcommand_from show" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F
@@ -278,7 +279,6 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and __fish_see
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print errors only (and --json lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
@@ -318,20 +318,20 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l api-key-fi
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l timeout -d 'Seconds one HTTP attempt may take [default: 30]' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l retries -d 'Retries of one request after a transient failure [default: 4]' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l retry-max-time -d 'Seconds one request may spend retrying in total [default: 30]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l tenant-id -d 'Tenant id sent as X-Tenant-Id' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l allow-empty -d 'Succeed when the input holds no incident (an export that may be empty); without it such a run exits 65'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -s q -l quiet -d 'Print errors only (and --json lines)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -s V -l version -d 'Print version'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -l config -d 'Config file [default: the first found of /tmp/.tmp7dtIfR/home/.config/mcnotify/config.toml, /tmp/.tmp7dtIfR/etc/mcnotify/config.toml]' -r -F
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F

@@ -3,7 +3,7 @@
 use std::fs;
 
 use anyhow::{Context, Result};
-use clap::CommandFactory;
+use clap::{Command, CommandFactory};
 use clap_complete::Shell;
 
 use crate::cli::{Cli, GenerateDocsArgs, CONFIG_HELP_DOCS};
@@ -13,8 +13,7 @@ use crate::exit::Exit;
 mod man;
 
 pub fn run(args: &GenerateDocsArgs) -> Result<Exit> {
-    // The live help names this machine's paths; the committed files must not.
-    let command = || Cli::command().mut_arg("config", |a| a.help(CONFIG_HELP_DOCS));
+    let command = || same_on_every_machine(Cli::command());
     let completions = args.out_dir.join("completions");
     let man = args.out_dir.join("man");
     for dir in [&completions, &man] {
@@ -36,4 +35,17 @@ pub fn run(args: &GenerateDocsArgs) -> Result<Exit> {
         fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(Exit::Ok)
+}
+
+/// The live `--config` help names this machine's paths, in every subcommand that carries
+/// its own copy of the global options; the committed files must not.
+fn same_on_every_machine(cmd: Command) -> Command {
+    cmd.mut_args(|arg| {
+        if arg.get_id() == "config" {
+            arg.help(CONFIG_HELP_DOCS)
+        } else {
+            arg
+        }
+    })
+    .mut_subcommands(same_on_every_machine)
 }
