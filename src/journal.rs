@@ -11,8 +11,8 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::api::{Exchange, Outcome};
+use crate::clock::now_rfc3339;
 use crate::delivery::outcome_name;
-use crate::outbox::now_rfc3339;
 use crate::quota::{Quota, RateLimit};
 use crate::state::private_dir;
 

@@ -4,6 +4,7 @@ mod address;
 mod api;
 mod app;
 mod cli;
+mod clock;
 mod commands;
 mod config;
 mod delivery;

@@ -3,19 +3,18 @@
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use anyhow::Result;
 use serde::Serialize;
 
 use crate::api::{check_base_url, Outcome, RetryPolicy};
 use crate::cli::CheckQuotaArgs;
-use crate::commands::outbox::short_age;
+use crate::clock::{ago, now_rfc3339};
 use crate::commands::send::{client_with, retry_policy};
 use crate::config::Settings;
 use crate::exit::{fail, Exit};
 use crate::journal::{Journal, JournalEntry};
-use crate::outbox::now_rfc3339;
 use crate::output::{for_terminal, Printer};
 use crate::quota::{Quota, BLOCK_PERCENT};
 
@@ -432,17 +431,4 @@ fn exact_percent(q: &Quota) -> Option<f64> {
         (Some(used), Some(limit)) if limit > 0 => Some(used as f64 * 100.0 / limit as f64),
         _ => q.percentage.map(|p| p as f64),
     }
-}
-
-/// `3h ago` for an RFC 3339 time from the journal.
-fn ago(time: &str) -> String {
-    humantime::parse_rfc3339_weak(time)
-        .ok()
-        .map(|then| {
-            SystemTime::now()
-                .duration_since(then)
-                .unwrap_or(Duration::ZERO)
-        })
-        .map(|age| format!("{} ago", short_age(age)))
-        .unwrap_or_else(|| format!("at {time}"))
 }

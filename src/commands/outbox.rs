@@ -6,12 +6,12 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result};
 use serde::Serialize;
 
 use crate::cli::{OutboxCommand, OutboxFlushArgs, OutboxIdArgs, OutboxListArgs, OutboxRetryArgs};
+use crate::clock::{age, short_age};
 use crate::commands::send::{client, destination, jobs, summarise};
 use crate::config::Settings;
 use crate::delivery::{Courier, Job};
@@ -431,22 +431,6 @@ fn retry(outbox: &Outbox, args: &OutboxRetryArgs, printer: &Printer) -> Result<E
         );
     }
     Ok(Exit::Ok)
-}
-
-fn age(rfc3339: &str) -> Option<Duration> {
-    let then = humantime::parse_rfc3339_weak(rfc3339).ok()?;
-    SystemTime::now().duration_since(then).ok()
-}
-
-/// `45s`, `12m`, `3h`, `2d`.
-pub fn short_age(age: Duration) -> String {
-    let s = age.as_secs();
-    match s {
-        0..60 => format!("{s}s"),
-        60..3600 => format!("{}m", s / 60),
-        3600..86400 => format!("{}h", s / 3600),
-        _ => format!("{}d", s / 86400),
-    }
 }
 
 /// Text on one line: line breaks and other control characters become spaces, so an

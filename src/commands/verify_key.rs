@@ -7,12 +7,12 @@ use serde::Serialize;
 use crate::address;
 use crate::api::{Client, Exchange, Outcome, RetryPolicy};
 use crate::cli::VerifyKeyArgs;
+use crate::clock::now_rfc3339;
 use crate::commands::send::retry_policy;
 use crate::config::Settings;
 use crate::email::{Metadata, SendBody};
 use crate::exit::{fail, Exit};
 use crate::journal::{Journal, JournalEntry};
-use crate::outbox::now_rfc3339;
 use crate::output::Printer;
 use crate::secret::{ApiKey, KEY_PREFIXES};
 
