@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::api::{Client, Exchange, Outcome};
 use crate::exit::Exit;
-use crate::journal::{Journal, JournalEntry, Replay};
+use crate::journal::{Journal, JournalEntry, Replay, Request};
 use crate::outbox::{Destination, Outbox, Pending};
 use crate::output::{Printer, RecordResult};
 
@@ -343,7 +343,7 @@ impl Courier<'_> {
 
     fn record(&self, parcel: &Job, exchange: &Exchange, replay: &Replay) {
         let mut entry = JournalEntry::of(
-            "send",
+            Request::Send,
             &self.destination.base_url,
             self.destination.tenant_id.as_deref(),
             Some(&parcel.key),
@@ -356,17 +356,6 @@ impl Courier<'_> {
         if let Err(e) = self.journal.append(&entry) {
             self.printer.warn(&format!("{e:#}"));
         }
-    }
-}
-
-pub fn outcome_name(outcome: &Outcome) -> &'static str {
-    match outcome {
-        Outcome::Accepted { .. } => crate::journal::SENT_OUTCOME,
-        Outcome::Rejected(_) => "rejected",
-        Outcome::Auth(_) => "auth",
-        Outcome::QuotaBlocked(_) => crate::journal::QUOTA_OUTCOME,
-        Outcome::Transient { .. } => "transient",
-        Outcome::Redirect { .. } => "redirect",
     }
 }
 

@@ -14,7 +14,7 @@ use crate::clock::{ago, now_rfc3339};
 use crate::commands::send::{client_with, retry_policy};
 use crate::config::Settings;
 use crate::exit::{fail, Exit};
-use crate::journal::{Journal, JournalEntry};
+use crate::journal::{Journal, JournalEntry, Request};
 use crate::output::{for_terminal, Printer};
 use crate::quota::{Quota, BLOCK_PERCENT};
 
@@ -356,7 +356,7 @@ fn probe(settings: &Settings, journal: &Journal, printer: &Printer) -> (Option<Q
     };
     let exchange = client.probe_logs(true);
     let entry = JournalEntry::of(
-        "probe",
+        Request::Probe,
         client.base_url(),
         settings.tenant_id.as_deref(),
         None,

@@ -12,7 +12,7 @@ use crate::commands::send::retry_policy;
 use crate::config::Settings;
 use crate::email::{Metadata, SendBody};
 use crate::exit::{fail, Exit};
-use crate::journal::{Journal, JournalEntry};
+use crate::journal::{Journal, JournalEntry, Request};
 use crate::output::Printer;
 use crate::secret::{ApiKey, KEY_PREFIXES};
 
@@ -197,7 +197,15 @@ fn verify(
     );
     let journal = Journal::new(&settings.state_dir);
     let probe = client.probe_logs(true);
-    journal_append(&journal, printer, "probe", &client, settings, None, &probe);
+    journal_append(
+        &journal,
+        printer,
+        Request::Probe,
+        &client,
+        settings,
+        None,
+        &probe,
+    );
     let tenant = settings.tenant_id.as_deref();
     let mut exit = Exit::Ok;
     let mut hint = None;
@@ -222,7 +230,15 @@ fn verify(
             // A 403 with X-Tenant-Id may be the tenant; ask again without it to tell.
             let tenant_at_fault = tenant.is_some() && {
                 let again = client.probe_logs(false);
-                journal_append(&journal, printer, "probe", &client, settings, None, &again);
+                journal_append(
+                    &journal,
+                    printer,
+                    Request::Probe,
+                    &client,
+                    settings,
+                    None,
+                    &again,
+                );
                 matches!(again.outcome, Outcome::Accepted { .. })
             };
             if tenant_at_fault {
@@ -331,7 +347,7 @@ fn verify(
     journal_append(
         &journal,
         printer,
-        "send",
+        Request::Send,
         &client,
         settings,
         Some(&body.idempotency_key),
@@ -426,14 +442,14 @@ fn test_email(settings: &Settings, to: &str, key: &ApiKey) -> SendBody {
 fn journal_append(
     journal: &Journal,
     printer: &Printer,
-    request: &str,
+    request: Request,
     client: &Client,
     settings: &Settings,
     key: Option<&str>,
     exchange: &Exchange,
 ) {
     // What was asked and answered, as `send -v` shows it.
-    let (method, path) = if request == "send" {
+    let (method, path) = if request == Request::Send {
         ("POST", "/emails/send")
     } else {
         ("GET", "/emails/logs?page=1&limit=1")
