@@ -10,6 +10,7 @@ use crate::api::{Client, Exchange, Outcome};
 use crate::exit::Exit;
 use crate::journal::{Journal, JournalEntry, Replay, Request};
 use crate::outbox::{Destination, Outbox, Pending};
+use crate::outcome::RecordOutcome;
 use crate::output::{Printer, RecordResult};
 
 /// One request to make: the exact body and what the output says about it.
@@ -44,7 +45,7 @@ impl Finished {
             result: Some(RecordResult {
                 record: job.number,
                 origin: job.origin.clone(),
-                outcome: "not-sent",
+                outcome: RecordOutcome::NotSent,
                 idempotency_key: Some(job.key.clone()),
                 error: Some("interrupted before it was sent".into()),
                 ..RecordResult::default()
@@ -106,7 +107,7 @@ impl Courier<'_> {
             ..RecordResult::default()
         };
         let Some(exchange) = exchange else {
-            result.outcome = "deferred";
+            result.outcome = RecordOutcome::Deferred;
             result.error =
                 Some("not sent: an earlier request of this run failed the same way".into());
             if let Some(entry) = &parcel.entry {
@@ -140,7 +141,7 @@ impl Courier<'_> {
             Outcome::Accepted {
                 id, status, note, ..
             } => {
-                result.outcome = "sent";
+                result.outcome = RecordOutcome::Sent;
                 result.id = id.clone();
                 result.status = status.clone();
                 result.replayed = Some(replay.replayed());
@@ -166,21 +167,21 @@ impl Courier<'_> {
                 return (result, Exit::Ok, Some(line));
             }
             Outcome::Rejected(_) => {
-                result.outcome = "rejected";
+                result.outcome = RecordOutcome::Rejected;
                 self.keep(parcel, result, Some(&exchange), exit)
             }
             Outcome::Auth(_) => {
-                result.outcome = "auth";
+                result.outcome = RecordOutcome::Auth;
                 self.halted.store(true, Ordering::Relaxed);
                 self.keep(parcel, result, Some(&exchange), exit)
             }
             Outcome::Redirect { .. } => {
-                result.outcome = "config";
+                result.outcome = RecordOutcome::Config;
                 self.halted.store(true, Ordering::Relaxed);
                 self.keep(parcel, result, Some(&exchange), exit)
             }
             Outcome::QuotaBlocked(_) | Outcome::Transient { .. } => {
-                result.outcome = "deferred";
+                result.outcome = RecordOutcome::Deferred;
                 self.halted.store(true, Ordering::Relaxed);
                 self.keep(parcel, result, Some(&exchange), exit)
             }

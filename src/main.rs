@@ -16,6 +16,7 @@ mod input;
 mod journal;
 mod mapping;
 mod outbox;
+mod outcome;
 mod output;
 mod pacing;
 mod pipeline;

@@ -19,6 +19,7 @@ use crate::dispatch::{self, Interrupt, Work};
 use crate::exit::{fail, Exit, Failure};
 use crate::journal::Journal;
 use crate::outbox::{read_entry, Entry, Outbox, Retried};
+use crate::outcome::RecordOutcome;
 use crate::output::{for_terminal, Printer};
 use crate::pacing::Pacer;
 use crate::state::private_dir;
@@ -361,7 +362,7 @@ fn entries_count(dir: &Path) -> usize {
 #[serde(rename_all = "camelCase")]
 struct RetriedLine<'a> {
     id: &'a str,
-    outcome: &'static str,
+    outcome: RecordOutcome,
     idempotency_key: &'a str,
     subject: &'a Option<String>,
     attempts: u32,
@@ -404,7 +405,7 @@ fn retry(outbox: &Outbox, args: &OutboxRetryArgs, printer: &Printer) -> Result<E
                 if printer.json {
                     printer.json_line(&RetriedLine {
                         id: &entry.id,
-                        outcome: "retried",
+                        outcome: RecordOutcome::Retried,
                         idempotency_key: &entry.idempotency_key,
                         subject: &entry.subject,
                         attempts: entry.attempts,

@@ -16,6 +16,7 @@ use crate::dispatch::{self, Interrupt, Tally, Work};
 use crate::exit::Exit;
 use crate::journal::Journal;
 use crate::outbox::{Destination, Outbox};
+use crate::outcome::RecordOutcome;
 use crate::output::{Printer, RecordResult};
 use crate::pacing::Pacer;
 use crate::pipeline::{Pipeline, Prepared};
@@ -70,7 +71,7 @@ fn nothing_sent(input: &InputArgs, records: usize, exit: Exit, printer: &Printer
         printer.json_line(&RecordResult {
             record: 0,
             origin,
-            outcome: "empty",
+            outcome: RecordOutcome::Empty,
             error: (code != Exit::Ok).then(|| NO_INCIDENT.to_string()),
             ..RecordResult::default()
         });
@@ -164,7 +165,7 @@ fn dry_run(
                     result: Some(RecordResult {
                         record: ready.number,
                         origin: ready.origin,
-                        outcome: "dry-run",
+                        outcome: RecordOutcome::DryRun,
                         idempotency_key: Some(body.idempotency_key.clone()),
                         to: Some(body.to.clone()),
                         subject: Some(body.subject.clone()),
@@ -238,7 +239,7 @@ pub fn report_unsendable(step: Prepared, printer: &Printer) -> Finished {
                 result: Some(RecordResult {
                     record: number,
                     origin,
-                    outcome: "invalid",
+                    outcome: RecordOutcome::Invalid,
                     error: Some(error),
                     ..RecordResult::default()
                 }),
