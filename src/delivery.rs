@@ -10,14 +10,14 @@ use crate::api::{Client, Exchange, Outcome};
 use crate::exit::Exit;
 use crate::journal::{Journal, JournalEntry, Replay, Request};
 use crate::outbox::{Destination, Outbox, Pending};
-use crate::outcome::RecordOutcome;
+use crate::outcome::{Origin, RecordOutcome};
 use crate::output::{Printer, RecordResult};
 
 /// One request to make: the exact body and what the output says about it.
 #[derive(Debug)]
 pub struct Job {
     pub number: usize,
-    pub origin: String,
+    pub origin: Origin,
     pub label: String,
     pub key: String,
     /// The exact JSON body POSTed.
@@ -211,6 +211,7 @@ impl Courier<'_> {
     ) -> (RecordResult, Exit) {
         let error = result.error.clone().unwrap_or_default();
         let mut exit = exit;
+        let origin = parcel.origin.to_string();
         let saved: Option<Result<PathBuf, anyhow::Error>> = self.outbox.map(|outbox| {
             let body: Value = serde_json::from_slice(&parcel.body).expect("bodies are JSON");
             let pending = Pending {
@@ -219,7 +220,7 @@ impl Courier<'_> {
                 attempts: exchange.map_or(0, |e| e.attempts),
                 error: result.error.clone(),
                 http: result.http,
-                origin: Some(&parcel.origin),
+                origin: Some(&origin),
                 label: Some(&parcel.label),
                 digest: parcel.digest.as_deref(),
                 destination: &self.destination,
@@ -234,11 +235,7 @@ impl Courier<'_> {
                 outbox.defer(pending)
             }
         });
-        let prefix = if parcel.origin == "flags" {
-            parcel.label.to_string()
-        } else {
-            format!("{}: {}", parcel.origin, parcel.label)
-        };
+        let prefix = parcel.origin.prefix(&parcel.label);
         // A record held after the failure that halted the run is reported with the others
         // (`held_report`); its own lines only at -v.
         let held = exchange.is_none();
@@ -323,11 +320,7 @@ impl Courier<'_> {
         let when = earlier
             .map(|e| format!(" at {}", e.time))
             .unwrap_or_default();
-        let prefix = if parcel.origin == "flags" {
-            parcel.label.to_string()
-        } else {
-            format!("{}: {}", parcel.origin, parcel.label)
-        };
+        let prefix = parcel.origin.prefix(&parcel.label);
         let text = format!(
             "NOT sent: the idempotency key {} was already used for a different incident, \
              so MailingCore answered with that earlier email (id={id}{when})",

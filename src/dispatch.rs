@@ -533,7 +533,7 @@ mod tests {
     fn job(n: usize) -> (usize, Job) {
         let job = Job {
             number: n,
-            origin: format!("test:{n}"),
+            origin: crate::outcome::Origin::Input(format!("test:{n}")),
             label: n.to_string(),
             key: format!("k{n}"),
             body: Vec::new(),

@@ -1,6 +1,56 @@
-//! How a record ended, as `--json` names it and the closing summary counts it.
+//! Where a record came from and how it ended, as `--json` and the messages name them,
+//! and as the closing summary counts them.
 
-use serde::Serialize;
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+/// Where a record came from: `origin` in `--json`, the prefix of its messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The incident given by flags alone, without an input file: `flags`.
+    Flags,
+    /// A place in the input files as the reader names it: `FILE:LINE`, `FILE:#N` inside a
+    /// JSON array, `FILE:LINE#N` for a row of a Tables page; for an input that held no
+    /// incident, the names of its files.
+    Input(String),
+    /// An outbox entry being flushed, by id: `outbox:ID`.
+    Outbox(String),
+}
+
+impl Origin {
+    /// A message about the record: `ORIGIN: text`, or the text alone for the flags
+    /// (they have no place to name).
+    pub fn prefix(&self, text: &str) -> String {
+        match self {
+            Origin::Flags => text.to_string(),
+            _ => format!("{self}: {text}"),
+        }
+    }
+}
+
+/// No place: what a result holds until it is filled in.
+impl Default for Origin {
+    fn default() -> Origin {
+        Origin::Input(String::new())
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Flags => f.write_str("flags"),
+            Origin::Input(place) => f.write_str(place),
+            Origin::Outbox(id) => write!(f, "outbox:{id}"),
+        }
+    }
+}
+
+impl Serialize for Origin {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
 
 /// The `outcome` of one `--json` result line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -37,6 +87,23 @@ pub enum RecordOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn origins_keep_their_json_names() {
+        let names = [
+            (Origin::Flags, "flags"),
+            (Origin::Input("in.ndjson:3".into()), "in.ndjson:3"),
+            (Origin::Outbox("ab12".into()), "outbox:ab12"),
+        ];
+        for (origin, name) in names {
+            assert_eq!(serde_json::to_value(&origin).unwrap(), name);
+        }
+        assert_eq!(Origin::Flags.prefix("bad"), "bad");
+        assert_eq!(
+            Origin::Input("in.json:#2".into()).prefix("bad"),
+            "in.json:#2: bad"
+        );
+    }
 
     #[test]
     fn outcomes_keep_their_json_names() {

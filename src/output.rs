@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cli::{ColorChoice, GlobalArgs};
-use crate::outcome::RecordOutcome;
+use crate::outcome::{Origin, RecordOutcome};
 use crate::quota::{Quota, RateLimit};
 
 /// One line of `--json` output: the result of one record.
@@ -20,7 +20,7 @@ use crate::quota::{Quota, RateLimit};
 #[serde(rename_all = "camelCase")]
 pub struct RecordResult {
     pub record: usize,
-    pub origin: String,
+    pub origin: Origin,
     pub outcome: RecordOutcome,
     pub id: Option<String>,
     pub status: Option<String>,

@@ -19,7 +19,7 @@ use crate::dispatch::{self, Interrupt, Work};
 use crate::exit::{fail, Exit, Failure};
 use crate::journal::Journal;
 use crate::outbox::{read_entry, Entry, Outbox, Retried};
-use crate::outcome::RecordOutcome;
+use crate::outcome::{Origin, RecordOutcome};
 use crate::output::{for_terminal, Printer};
 use crate::pacing::Pacer;
 use crate::state::private_dir;
@@ -299,7 +299,7 @@ fn flush(
     let work = entries.into_iter().enumerate().map(|(i, (path, entry))| {
         Ok(Work::Job(Job {
             number: i + 1,
-            origin: format!("outbox:{}", entry.id),
+            origin: Origin::Outbox(entry.id.clone()),
             label: entry
                 .label
                 .clone()
