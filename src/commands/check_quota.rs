@@ -49,12 +49,31 @@ impl State {
     }
 }
 
+/// Where the quota figures came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum Source {
+    /// The probe's answer.
+    Live,
+    /// The last real send in the journal.
+    Journal,
+}
+
+impl Source {
+    fn word(self) -> &'static str {
+        match self {
+            Source::Live => "live",
+            Source::Journal => "journal",
+        }
+    }
+}
+
 /// The `--json` report.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Report {
-    /// `live` (the probe's answer), `journal` (the last real send), or null.
-    source: Option<&'static str>,
+    /// Null when there are no figures.
+    source: Option<Source>,
     limit: Option<u64>,
     used: Option<u64>,
     percentage: Option<u64>,
@@ -143,9 +162,9 @@ fn check(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Resul
     };
 
     let (source, quota, seen_at) = match (live, &history.last_quota) {
-        (Some(q), _) => (Some("live"), Some(q), Some(now_rfc3339())),
+        (Some(q), _) => (Some(Source::Live), Some(q), Some(now_rfc3339())),
         (None, Some(entry)) => (
-            Some("journal"),
+            Some(Source::Journal),
             entry.quota.clone(),
             Some(entry.time.clone()),
         ),
@@ -204,10 +223,10 @@ fn check(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Resul
             Some(q) => {
                 line.push_str(&q.summary());
                 match (source, &seen_at) {
-                    (Some("journal"), Some(time)) => {
+                    (Some(Source::Journal), Some(time)) => {
                         line.push_str(&format!(", last seen {}", ago(time)))
                     }
-                    (Some(source), _) => line.push_str(&format!(" {source}")),
+                    (Some(source), _) => line.push_str(&format!(" {}", source.word())),
                     (None, _) => {}
                 }
                 if let Some(time) = &blocked_at {
@@ -227,7 +246,7 @@ fn check(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Resul
         }
         printer.out(&for_terminal(&line, false));
     }
-    if source == Some("journal") {
+    if source == Some(Source::Journal) {
         printer.detail(1, &format!("live probe: {why_not_live}"));
     }
     Ok(state.exit())
@@ -430,5 +449,18 @@ fn exact_percent(q: &Quota) -> Option<f64> {
     match (q.used, q.limit) {
         (Some(used), Some(limit)) if limit > 0 => Some(used as f64 * 100.0 / limit as f64),
         _ => q.percentage.map(|p| p as f64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_keep_their_names_in_json_and_text() {
+        for (source, name) in [(Source::Live, "live"), (Source::Journal, "journal")] {
+            assert_eq!(serde_json::to_value(source).unwrap(), name);
+            assert_eq!(source.word(), name);
+        }
     }
 }
