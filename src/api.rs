@@ -176,6 +176,38 @@ impl Outcome {
     }
 }
 
+impl Outcome {
+    /// What kind of answer this is, as the journal names it.
+    pub fn kind(&self) -> OutcomeKind {
+        match self {
+            Outcome::Accepted { .. } => OutcomeKind::Sent,
+            Outcome::Rejected(_) => OutcomeKind::Rejected,
+            Outcome::Auth(_) => OutcomeKind::Auth,
+            Outcome::QuotaBlocked(_) => OutcomeKind::Quota,
+            Outcome::Transient { .. } => OutcomeKind::Transient,
+            Outcome::Redirect { .. } => OutcomeKind::Redirect,
+        }
+    }
+}
+
+/// The kind of an `Outcome` without its details: the journal's `outcome`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutcomeKind {
+    /// Accepted (2xx).
+    Sent,
+    Rejected,
+    Auth,
+    /// Refused for the monthly quota.
+    Quota,
+    Transient,
+    Redirect,
+    /// A name this version does not know, read from a journal line written by another
+    /// version: the line is still read. Never written.
+    #[serde(other)]
+    Other,
+}
+
 /// The result of one request with what its responses said along the way.
 #[derive(Debug, Clone)]
 pub struct Exchange {

@@ -8,15 +8,16 @@ use serde_json::Value;
 
 use crate::api::{Client, Exchange, Outcome};
 use crate::exit::Exit;
-use crate::journal::{Journal, JournalEntry, Replay};
+use crate::journal::{Journal, JournalEntry, Replay, Request};
 use crate::outbox::{Destination, Outbox, Pending};
+use crate::outcome::{Origin, RecordOutcome};
 use crate::output::{Printer, RecordResult};
 
 /// One request to make: the exact body and what the output says about it.
 #[derive(Debug)]
 pub struct Job {
     pub number: usize,
-    pub origin: String,
+    pub origin: Origin,
     pub label: String,
     pub key: String,
     /// The exact JSON body POSTed.
@@ -44,7 +45,7 @@ impl Finished {
             result: Some(RecordResult {
                 record: job.number,
                 origin: job.origin.clone(),
-                outcome: "not-sent",
+                outcome: RecordOutcome::NotSent,
                 idempotency_key: Some(job.key.clone()),
                 error: Some("interrupted before it was sent".into()),
                 ..RecordResult::default()
@@ -106,7 +107,7 @@ impl Courier<'_> {
             ..RecordResult::default()
         };
         let Some(exchange) = exchange else {
-            result.outcome = "deferred";
+            result.outcome = RecordOutcome::Deferred;
             result.error =
                 Some("not sent: an earlier request of this run failed the same way".into());
             if let Some(entry) = &parcel.entry {
@@ -140,7 +141,7 @@ impl Courier<'_> {
             Outcome::Accepted {
                 id, status, note, ..
             } => {
-                result.outcome = "sent";
+                result.outcome = RecordOutcome::Sent;
                 result.id = id.clone();
                 result.status = status.clone();
                 result.replayed = Some(replay.replayed());
@@ -166,21 +167,21 @@ impl Courier<'_> {
                 return (result, Exit::Ok, Some(line));
             }
             Outcome::Rejected(_) => {
-                result.outcome = "rejected";
+                result.outcome = RecordOutcome::Rejected;
                 self.keep(parcel, result, Some(&exchange), exit)
             }
             Outcome::Auth(_) => {
-                result.outcome = "auth";
+                result.outcome = RecordOutcome::Auth;
                 self.halted.store(true, Ordering::Relaxed);
                 self.keep(parcel, result, Some(&exchange), exit)
             }
             Outcome::Redirect { .. } => {
-                result.outcome = "config";
+                result.outcome = RecordOutcome::Config;
                 self.halted.store(true, Ordering::Relaxed);
                 self.keep(parcel, result, Some(&exchange), exit)
             }
             Outcome::QuotaBlocked(_) | Outcome::Transient { .. } => {
-                result.outcome = "deferred";
+                result.outcome = RecordOutcome::Deferred;
                 self.halted.store(true, Ordering::Relaxed);
                 self.keep(parcel, result, Some(&exchange), exit)
             }
@@ -210,6 +211,7 @@ impl Courier<'_> {
     ) -> (RecordResult, Exit) {
         let error = result.error.clone().unwrap_or_default();
         let mut exit = exit;
+        let origin = parcel.origin.to_string();
         let saved: Option<Result<PathBuf, anyhow::Error>> = self.outbox.map(|outbox| {
             let body: Value = serde_json::from_slice(&parcel.body).expect("bodies are JSON");
             let pending = Pending {
@@ -218,7 +220,7 @@ impl Courier<'_> {
                 attempts: exchange.map_or(0, |e| e.attempts),
                 error: result.error.clone(),
                 http: result.http,
-                origin: Some(&parcel.origin),
+                origin: Some(&origin),
                 label: Some(&parcel.label),
                 digest: parcel.digest.as_deref(),
                 destination: &self.destination,
@@ -233,11 +235,7 @@ impl Courier<'_> {
                 outbox.defer(pending)
             }
         });
-        let prefix = if parcel.origin == "flags" {
-            parcel.label.to_string()
-        } else {
-            format!("{}: {}", parcel.origin, parcel.label)
-        };
+        let prefix = parcel.origin.prefix(&parcel.label);
         // A record held after the failure that halted the run is reported with the others
         // (`held_report`); its own lines only at -v.
         let held = exchange.is_none();
@@ -322,11 +320,7 @@ impl Courier<'_> {
         let when = earlier
             .map(|e| format!(" at {}", e.time))
             .unwrap_or_default();
-        let prefix = if parcel.origin == "flags" {
-            parcel.label.to_string()
-        } else {
-            format!("{}: {}", parcel.origin, parcel.label)
-        };
+        let prefix = parcel.origin.prefix(&parcel.label);
         let text = format!(
             "NOT sent: the idempotency key {} was already used for a different incident, \
              so MailingCore answered with that earlier email (id={id}{when})",
@@ -343,7 +337,7 @@ impl Courier<'_> {
 
     fn record(&self, parcel: &Job, exchange: &Exchange, replay: &Replay) {
         let mut entry = JournalEntry::of(
-            "send",
+            Request::Send,
             &self.destination.base_url,
             self.destination.tenant_id.as_deref(),
             Some(&parcel.key),
@@ -356,17 +350,6 @@ impl Courier<'_> {
         if let Err(e) = self.journal.append(&entry) {
             self.printer.warn(&format!("{e:#}"));
         }
-    }
-}
-
-pub fn outcome_name(outcome: &Outcome) -> &'static str {
-    match outcome {
-        Outcome::Accepted { .. } => crate::journal::SENT_OUTCOME,
-        Outcome::Rejected(_) => "rejected",
-        Outcome::Auth(_) => "auth",
-        Outcome::QuotaBlocked(_) => crate::journal::QUOTA_OUTCOME,
-        Outcome::Transient { .. } => "transient",
-        Outcome::Redirect { .. } => "redirect",
     }
 }
 

@@ -17,6 +17,7 @@ use signal_hook::iterator::Signals;
 
 use crate::delivery::{Finished, Job};
 use crate::exit::Exit;
+use crate::outcome::RecordOutcome;
 use crate::output::{Printer, RecordResult};
 
 /// How far results may run ahead of the oldest unfinished one (bounds memory).
@@ -41,20 +42,25 @@ pub struct Tally {
     pub rejected: usize,
     pub deferred: usize,
     pub auth: usize,
+    pub config: usize,
     pub not_sent: usize,
     pub other: usize,
 }
 
 impl Tally {
-    pub fn add(&mut self, outcome: &str) {
+    pub fn add(&mut self, outcome: RecordOutcome) {
         match outcome {
-            "sent" | "dry-run" => self.sent += 1,
-            "invalid" => self.invalid += 1,
-            "rejected" => self.rejected += 1,
-            "deferred" => self.deferred += 1,
-            "auth" => self.auth += 1,
-            "not-sent" => self.not_sent += 1,
-            _ => self.other += 1,
+            RecordOutcome::Sent | RecordOutcome::DryRun => self.sent += 1,
+            RecordOutcome::Invalid => self.invalid += 1,
+            RecordOutcome::Rejected => self.rejected += 1,
+            RecordOutcome::Deferred => self.deferred += 1,
+            RecordOutcome::Auth => self.auth += 1,
+            RecordOutcome::Config => self.config += 1,
+            RecordOutcome::NotSent => self.not_sent += 1,
+            RecordOutcome::Preview
+            | RecordOutcome::Empty
+            | RecordOutcome::Retried
+            | RecordOutcome::Error => self.other += 1,
         }
     }
 
@@ -64,6 +70,7 @@ impl Tally {
             + self.rejected
             + self.deferred
             + self.auth
+            + self.config
             + self.not_sent
             + self.other
     }
@@ -82,6 +89,9 @@ impl Tally {
         ];
         if self.auth > 0 {
             parts.push(format!("{} refused for the key", self.auth));
+        }
+        if self.config > 0 {
+            parts.push(format!("{} not sent (configuration)", self.config));
         }
         if self.not_sent > 0 {
             parts.push(format!("{} not sent (interrupted)", self.not_sent));
@@ -274,7 +284,7 @@ impl Reorder<'_> {
                 st.tally.add(result.outcome);
                 if self.printer.json {
                     self.printer.json_line(result);
-                } else if result.outcome == "not-sent" {
+                } else if result.outcome == RecordOutcome::NotSent {
                     self.printer
                         .detail(1, &format!("{}: not sent (interrupted)", result.origin));
                 }
@@ -478,7 +488,7 @@ fn crashed(job: &Job, printer: &Printer) -> Finished {
         result: Some(RecordResult {
             record: job.number,
             origin: job.origin.clone(),
-            outcome: "error",
+            outcome: RecordOutcome::Error,
             idempotency_key: Some(job.key.clone()),
             to: job.to.clone(),
             subject: job.subject.clone(),
@@ -523,7 +533,7 @@ mod tests {
     fn job(n: usize) -> (usize, Job) {
         let job = Job {
             number: n,
-            origin: format!("test:{n}"),
+            origin: crate::outcome::Origin::Input(format!("test:{n}")),
             label: n.to_string(),
             key: format!("k{n}"),
             body: Vec::new(),
@@ -562,7 +572,7 @@ mod tests {
                 }
                 Finished {
                     result: Some(RecordResult {
-                        outcome: "sent",
+                        outcome: RecordOutcome::Sent,
                         ..RecordResult::default()
                     }),
                     exit: Exit::Ok,

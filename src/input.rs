@@ -8,6 +8,8 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 
+use crate::outcome::Origin;
+
 /// A record larger than this (raw bytes as read) is refused.
 pub const MAX_RECORD_BYTES: usize = 1 << 20;
 /// A single top-level JSON document (a Tables page, say) may be this large.
@@ -36,8 +38,7 @@ pub enum Format {
 pub struct Record {
     /// 1-based position across all inputs.
     pub number: usize,
-    /// `FILE:LINE`, `FILE:#N` inside a JSON array, or `flags`.
-    pub origin: String,
+    pub origin: Origin,
     pub value: Result<Value, String>,
 }
 
@@ -81,7 +82,7 @@ impl Iterator for Inputs {
             self.next_number += 1;
             return Some(Item::Record(Record {
                 number: 1,
-                origin: "flags".into(),
+                origin: Origin::Flags,
                 value: Ok(Value::Object(Map::new())),
             }));
         }
@@ -93,7 +94,7 @@ impl Iterator for Inputs {
                         self.next_number += 1;
                         return Some(Item::Record(Record {
                             number,
-                            origin,
+                            origin: Origin::Input(origin),
                             value,
                         }));
                     }
@@ -1078,7 +1079,7 @@ mod properties {
         for _ in 0..bytes.len() + 2 {
             match inputs.next() {
                 None => return seen,
-                Some(Item::Record(r)) => seen.push(Ok((r.number, r.origin, r.value))),
+                Some(Item::Record(r)) => seen.push(Ok((r.number, r.origin.to_string(), r.value))),
                 Some(Item::Unreadable { error }) => seen.push(Err(error)),
             }
         }

@@ -10,9 +10,8 @@ use std::sync::{Mutex, OnceLock};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::api::{Exchange, Outcome};
-use crate::delivery::outcome_name;
-use crate::outbox::now_rfc3339;
+use crate::api::{Exchange, Outcome, OutcomeKind};
+use crate::clock::now_rfc3339;
 use crate::quota::{Quota, RateLimit};
 use crate::state::private_dir;
 
@@ -23,10 +22,10 @@ pub struct JournalEntry {
     pub time: String,
     pub base_url: String,
     pub tenant_id: Option<String>,
-    /// What was asked: `send` or `probe`.
-    pub request: String,
+    /// What was asked.
+    pub request: Request,
     pub idempotency_key: Option<String>,
-    pub outcome: String,
+    pub outcome: OutcomeKind,
     pub http: Option<u16>,
     pub id: Option<String>,
     pub status: Option<String>,
@@ -43,10 +42,24 @@ pub struct JournalEntry {
     pub replayed: Option<bool>,
 }
 
+/// What a journal entry asked of the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Request {
+    /// `POST /emails/send`.
+    Send,
+    /// A read of the logs endpoint (`verify-key`, `check-quota`).
+    Probe,
+    /// A name this version does not know, from a line written by another version: the
+    /// line is still read. Never written.
+    #[serde(other)]
+    Other,
+}
+
 impl JournalEntry {
-    /// The entry for one exchange with the API; `request` is `send` or `probe`.
+    /// The entry for one exchange with the API.
     pub fn of(
-        request: &str,
+        request: Request,
         base_url: &str,
         tenant: Option<&str>,
         idempotency_key: Option<&str>,
@@ -60,9 +73,9 @@ impl JournalEntry {
             time: now_rfc3339(),
             base_url: base_url.to_string(),
             tenant_id: tenant.map(str::to_string),
-            request: request.to_string(),
+            request,
             idempotency_key: idempotency_key.map(str::to_string),
-            outcome: outcome_name(&exchange.outcome).to_string(),
+            outcome: exchange.outcome.kind(),
             http: exchange.outcome.http(),
             id,
             status,
@@ -207,15 +220,15 @@ impl Journal {
             let Some(entry) = entry else {
                 continue;
             };
-            if entry.request != "send"
+            if entry.request != Request::Send
                 || entry.base_url != base_url
                 || entry.tenant_id.as_deref() != tenant
             {
                 continue;
             }
-            if entry.outcome == QUOTA_OUTCOME {
+            if entry.outcome == OutcomeKind::Quota {
                 history.blocked = Some(entry.clone());
-            } else if entry.outcome == SENT_OUTCOME {
+            } else if entry.outcome == OutcomeKind::Sent {
                 history.blocked = None;
             }
             if entry.quota.is_some() {
@@ -327,7 +340,7 @@ impl Journal {
             let (Some(entry), _) = parse_line(&line) else {
                 continue;
             };
-            if entry.request == "send"
+            if entry.request == Request::Send
                 && entry.base_url == base_url
                 && entry.tenant_id.as_deref() == tenant
             {
@@ -342,7 +355,7 @@ impl Journal {
             let Some(key) = &entry.idempotency_key else {
                 return;
             };
-            if entry.outcome != SENT_OUTCOME || entry.replayed == Some(true) {
+            if entry.outcome != OutcomeKind::Sent || entry.replayed == Some(true) {
                 return;
             }
             let now = Seen {
@@ -374,7 +387,7 @@ impl Journal {
         let mut found = None;
         self.each_send(base_url, tenant, |entry| {
             let matches = found.is_none()
-                && entry.outcome == SENT_OUTCOME
+                && entry.outcome == OutcomeKind::Sent
                 && entry.replayed != Some(true)
                 && entry.idempotency_key.as_deref() == Some(key)
                 && (id.is_none() || entry.id.as_deref() == id);
@@ -386,23 +399,18 @@ impl Journal {
     }
 }
 
-/// The journal's `outcome` for a send refused by the monthly quota.
-pub const QUOTA_OUTCOME: &str = "quota";
-/// The journal's `outcome` for an accepted send.
-pub const SENT_OUTCOME: &str = "sent";
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn entry(base: &str, outcome: &str, used: Option<u64>) -> JournalEntry {
+    fn entry(base: &str, outcome: OutcomeKind, used: Option<u64>) -> JournalEntry {
         JournalEntry {
             time: "2026-11-24T03:00:00Z".into(),
             base_url: base.into(),
             tenant_id: None,
-            request: "send".into(),
+            request: Request::Send,
             idempotency_key: Some("k".into()),
-            outcome: outcome.into(),
+            outcome,
             http: Some(201),
             id: None,
             status: None,
@@ -424,16 +432,49 @@ mod tests {
     }
 
     #[test]
+    fn requests_and_outcomes_keep_their_names_on_disk() {
+        let names = [
+            (OutcomeKind::Sent, "sent"),
+            (OutcomeKind::Rejected, "rejected"),
+            (OutcomeKind::Auth, "auth"),
+            (OutcomeKind::Quota, "quota"),
+            (OutcomeKind::Transient, "transient"),
+            (OutcomeKind::Redirect, "redirect"),
+        ];
+        for (kind, name) in names {
+            assert_eq!(serde_json::to_value(kind).unwrap(), name);
+        }
+        assert_eq!(serde_json::to_value(Request::Send).unwrap(), "send");
+        assert_eq!(serde_json::to_value(Request::Probe).unwrap(), "probe");
+        let text = line(&entry("https://a", OutcomeKind::Quota, None));
+        assert!(
+            text.contains(r#""request":"send","idempotencyKey":"k","outcome":"quota""#),
+            "{text}"
+        );
+        // A line from a version with names this one does not know is still read.
+        let other = text
+            .replace(r#""send""#, r#""webhook""#)
+            .replace(r#""quota""#, r#""bounced""#);
+        let (read, torn) = parse_line(other.as_bytes());
+        let read = read.expect("read");
+        assert!(!torn);
+        assert_eq!(
+            (read.request, read.outcome),
+            (Request::Other, OutcomeKind::Other)
+        );
+    }
+
+    #[test]
     fn a_torn_line_is_skipped_alone_and_the_next_append_starts_a_fresh_line() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("journal.jsonl");
-        let sent = line(&entry("https://a", "sent", Some(50)));
+        let sent = line(&entry("https://a", OutcomeKind::Sent, Some(50)));
         // A crash cut the second entry short.
-        let torn = &line(&entry("https://a", "sent", Some(60)))[..40];
+        let torn = &line(&entry("https://a", OutcomeKind::Sent, Some(60)))[..40];
         std::fs::write(&path, format!("{sent}\n{torn}")).unwrap();
         let journal = Journal::new(dir.path());
         journal
-            .append(&entry("https://a", "quota", Some(112)))
+            .append(&entry("https://a", OutcomeKind::Quota, Some(112)))
             .unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         let lines: Vec<&str> = text.lines().collect();
@@ -451,9 +492,9 @@ mod tests {
     fn an_entry_glued_to_a_torn_line_is_still_read() {
         // What an append right after a torn line left before appends began on a fresh line.
         let dir = tempfile::tempdir().unwrap();
-        let sent = line(&entry("https://a", "sent", Some(50)));
-        let torn = &line(&entry("https://a", "sent", Some(60)))[..70];
-        let quota = line(&entry("https://a", "quota", Some(112)));
+        let sent = line(&entry("https://a", OutcomeKind::Sent, Some(50)));
+        let torn = &line(&entry("https://a", OutcomeKind::Sent, Some(60)))[..70];
+        let quota = line(&entry("https://a", OutcomeKind::Quota, Some(112)));
         std::fs::write(
             dir.path().join("journal.jsonl"),
             format!("{sent}\n{torn}{quota}\n\n"),
@@ -477,10 +518,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let journal = Journal::new(dir.path());
         journal
-            .append(&entry("https://a", "sent", Some(1)))
+            .append(&entry("https://a", OutcomeKind::Sent, Some(1)))
             .unwrap();
         let again = Journal::new(dir.path());
-        again.append(&entry("https://a", "sent", Some(2))).unwrap();
+        again
+            .append(&entry("https://a", OutcomeKind::Sent, Some(2)))
+            .unwrap();
         let text = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();
         assert_eq!(text.lines().count(), 2, "{text}");
         assert!(!text.contains("\n\n"));
@@ -496,18 +539,20 @@ mod tests {
             .last_quota
             .is_none());
         journal
-            .append(&entry("https://a", "sent", Some(50)))
+            .append(&entry("https://a", OutcomeKind::Sent, Some(50)))
             .unwrap();
         journal
-            .append(&entry("https://b", "sent", Some(90)))
+            .append(&entry("https://b", OutcomeKind::Sent, Some(90)))
             .unwrap();
         journal
-            .append(&entry("https://a", "quota", Some(112)))
+            .append(&entry("https://a", OutcomeKind::Quota, Some(112)))
             .unwrap();
         let h = journal.send_history("https://a", None).unwrap();
         assert_eq!(h.last_quota.unwrap().quota.unwrap().used, Some(112));
         assert!(h.blocked.is_some());
-        journal.append(&entry("https://a", "sent", None)).unwrap();
+        journal
+            .append(&entry("https://a", OutcomeKind::Sent, None))
+            .unwrap();
         let h = journal.send_history("https://a", None).unwrap();
         assert!(h.blocked.is_none(), "a later send clears the block");
         assert!(journal

@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cli::{ColorChoice, GlobalArgs};
+use crate::outcome::{Origin, RecordOutcome};
 use crate::quota::{Quota, RateLimit};
 
 /// One line of `--json` output: the result of one record.
@@ -19,9 +20,8 @@ use crate::quota::{Quota, RateLimit};
 #[serde(rename_all = "camelCase")]
 pub struct RecordResult {
     pub record: usize,
-    pub origin: String,
-    /// `sent` | `invalid` | `rejected` | `deferred` | `auth` | `config` | `preview` | `dry-run`
-    pub outcome: &'static str,
+    pub origin: Origin,
+    pub outcome: RecordOutcome,
     pub id: Option<String>,
     pub status: Option<String>,
     pub http: Option<u16>,

@@ -12,6 +12,7 @@ use crate::exit::{Exit, Failure};
 use crate::incident::{Incident, Overrides};
 use crate::input::{Format, Inputs, Item};
 use crate::mapping::FieldMap;
+use crate::outcome::Origin;
 
 /// One step of the pipeline.
 #[derive(Debug)]
@@ -20,7 +21,7 @@ pub enum Prepared {
     /// The record's data is at fault (65).
     Invalid {
         number: usize,
-        origin: String,
+        origin: Origin,
         error: String,
     },
     /// An input file that cannot be read (66).
@@ -33,7 +34,7 @@ pub enum Prepared {
 #[derive(Debug)]
 pub struct Ready {
     pub number: usize,
-    pub origin: String,
+    pub origin: Origin,
     pub email: Email,
 }
 

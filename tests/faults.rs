@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::Value;
-use support::harness::{incidents, ndjson, run, Run, TestEnv, KEY};
+use support::harness::{incidents, json_lines, ndjson, run, Run, TestEnv, KEY};
 use support::standin::{Config, ErrorStyle, Fault, KeyDef, StandIn, TENANT};
 
 const BATCH: usize = 5;
@@ -357,4 +357,28 @@ fn fault_14_a_redirect_does_not_carry_the_key() {
         assert!(r.stderr.contains("redirect"), "{}", r.stderr);
         assert_eq!(exactly_once_or_kept(&env, &server, n), (0, n));
     });
+}
+
+#[test]
+fn fault_14_a_redirect_is_counted_as_a_configuration_failure_in_the_summary() {
+    let elsewhere = StandIn::start();
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    server.push_fault(Fault::Redirect(format!("{}/emails/send", elsewhere.url())));
+    let r = send(&env, &server, 3, &["--json"]);
+    assert_eq!(r.code, 78, "{}", r.all());
+    let outcomes: Vec<Value> = json_lines(r.stdout.as_bytes())
+        .iter()
+        .map(|l| l["outcome"].clone())
+        .collect();
+    assert_eq!(outcomes, ["config", "deferred", "deferred"], "{}", r.stdout);
+    assert!(
+        r.stderr.contains(
+            "mcnotify: 0 sent, 0 invalid, 0 rejected, 2 deferred, 1 not sent (configuration)\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("other"), "{}", r.stderr);
+    assert_eq!(exactly_once_or_kept(&env, &server, 3), (0, 3));
 }

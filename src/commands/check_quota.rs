@@ -3,19 +3,18 @@
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use anyhow::Result;
 use serde::Serialize;
 
 use crate::api::{check_base_url, Outcome, RetryPolicy};
 use crate::cli::CheckQuotaArgs;
-use crate::commands::outbox::short_age;
+use crate::clock::{ago, now_rfc3339};
 use crate::commands::send::{client_with, retry_policy};
 use crate::config::Settings;
 use crate::exit::{fail, Exit};
-use crate::journal::{Journal, JournalEntry};
-use crate::outbox::now_rfc3339;
+use crate::journal::{Journal, JournalEntry, Request};
 use crate::output::{for_terminal, Printer};
 use crate::quota::{Quota, BLOCK_PERCENT};
 
@@ -50,12 +49,31 @@ impl State {
     }
 }
 
+/// Where the quota figures came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum Source {
+    /// The probe's answer.
+    Live,
+    /// The last real send in the journal.
+    Journal,
+}
+
+impl Source {
+    fn word(self) -> &'static str {
+        match self {
+            Source::Live => "live",
+            Source::Journal => "journal",
+        }
+    }
+}
+
 /// The `--json` report.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Report {
-    /// `live` (the probe's answer), `journal` (the last real send), or null.
-    source: Option<&'static str>,
+    /// Null when there are no figures.
+    source: Option<Source>,
     limit: Option<u64>,
     used: Option<u64>,
     percentage: Option<u64>,
@@ -144,9 +162,9 @@ fn check(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Resul
     };
 
     let (source, quota, seen_at) = match (live, &history.last_quota) {
-        (Some(q), _) => (Some("live"), Some(q), Some(now_rfc3339())),
+        (Some(q), _) => (Some(Source::Live), Some(q), Some(now_rfc3339())),
         (None, Some(entry)) => (
-            Some("journal"),
+            Some(Source::Journal),
             entry.quota.clone(),
             Some(entry.time.clone()),
         ),
@@ -205,10 +223,10 @@ fn check(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Resul
             Some(q) => {
                 line.push_str(&q.summary());
                 match (source, &seen_at) {
-                    (Some("journal"), Some(time)) => {
+                    (Some(Source::Journal), Some(time)) => {
                         line.push_str(&format!(", last seen {}", ago(time)))
                     }
-                    (Some(source), _) => line.push_str(&format!(" {source}")),
+                    (Some(source), _) => line.push_str(&format!(" {}", source.word())),
                     (None, _) => {}
                 }
                 if let Some(time) = &blocked_at {
@@ -228,7 +246,7 @@ fn check(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Resul
         }
         printer.out(&for_terminal(&line, false));
     }
-    if source == Some("journal") {
+    if source == Some(Source::Journal) {
         printer.detail(1, &format!("live probe: {why_not_live}"));
     }
     Ok(state.exit())
@@ -357,7 +375,7 @@ fn probe(settings: &Settings, journal: &Journal, printer: &Printer) -> (Option<Q
     };
     let exchange = client.probe_logs(true);
     let entry = JournalEntry::of(
-        "probe",
+        Request::Probe,
         client.base_url(),
         settings.tenant_id.as_deref(),
         None,
@@ -434,15 +452,15 @@ fn exact_percent(q: &Quota) -> Option<f64> {
     }
 }
 
-/// `3h ago` for an RFC 3339 time from the journal.
-fn ago(time: &str) -> String {
-    humantime::parse_rfc3339_weak(time)
-        .ok()
-        .map(|then| {
-            SystemTime::now()
-                .duration_since(then)
-                .unwrap_or(Duration::ZERO)
-        })
-        .map(|age| format!("{} ago", short_age(age)))
-        .unwrap_or_else(|| format!("at {time}"))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_keep_their_names_in_json_and_text() {
+        for (source, name) in [(Source::Live, "live"), (Source::Journal, "journal")] {
+            assert_eq!(serde_json::to_value(source).unwrap(), name);
+            assert_eq!(source.word(), name);
+        }
+    }
 }

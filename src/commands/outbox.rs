@@ -6,12 +6,12 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result};
 use serde::Serialize;
 
 use crate::cli::{OutboxCommand, OutboxFlushArgs, OutboxIdArgs, OutboxListArgs, OutboxRetryArgs};
+use crate::clock::{age, short_age};
 use crate::commands::send::{client, destination, jobs, summarise};
 use crate::config::Settings;
 use crate::delivery::{Courier, Job};
@@ -19,6 +19,7 @@ use crate::dispatch::{self, Interrupt, Work};
 use crate::exit::{fail, Exit, Failure};
 use crate::journal::Journal;
 use crate::outbox::{read_entry, Entry, Outbox, Retried};
+use crate::outcome::{Origin, RecordOutcome};
 use crate::output::{for_terminal, Printer};
 use crate::pacing::Pacer;
 use crate::state::private_dir;
@@ -298,7 +299,7 @@ fn flush(
     let work = entries.into_iter().enumerate().map(|(i, (path, entry))| {
         Ok(Work::Job(Job {
             number: i + 1,
-            origin: format!("outbox:{}", entry.id),
+            origin: Origin::Outbox(entry.id.clone()),
             label: entry
                 .label
                 .clone()
@@ -361,7 +362,7 @@ fn entries_count(dir: &Path) -> usize {
 #[serde(rename_all = "camelCase")]
 struct RetriedLine<'a> {
     id: &'a str,
-    outcome: &'static str,
+    outcome: RecordOutcome,
     idempotency_key: &'a str,
     subject: &'a Option<String>,
     attempts: u32,
@@ -404,7 +405,7 @@ fn retry(outbox: &Outbox, args: &OutboxRetryArgs, printer: &Printer) -> Result<E
                 if printer.json {
                     printer.json_line(&RetriedLine {
                         id: &entry.id,
-                        outcome: "retried",
+                        outcome: RecordOutcome::Retried,
                         idempotency_key: &entry.idempotency_key,
                         subject: &entry.subject,
                         attempts: entry.attempts,
@@ -431,22 +432,6 @@ fn retry(outbox: &Outbox, args: &OutboxRetryArgs, printer: &Printer) -> Result<E
         );
     }
     Ok(Exit::Ok)
-}
-
-fn age(rfc3339: &str) -> Option<Duration> {
-    let then = humantime::parse_rfc3339_weak(rfc3339).ok()?;
-    SystemTime::now().duration_since(then).ok()
-}
-
-/// `45s`, `12m`, `3h`, `2d`.
-pub fn short_age(age: Duration) -> String {
-    let s = age.as_secs();
-    match s {
-        0..60 => format!("{s}s"),
-        60..3600 => format!("{}m", s / 60),
-        3600..86400 => format!("{}h", s / 3600),
-        _ => format!("{}d", s / 86400),
-    }
 }
 
 /// Text on one line: line breaks and other control characters become spaces, so an

@@ -7,6 +7,7 @@ use crate::cli::{PreviewArgs, PreviewFormat};
 use crate::commands::send::{nothing_read, report_unsendable};
 use crate::config::Settings;
 use crate::exit::Exit;
+use crate::outcome::RecordOutcome;
 use crate::output::{for_terminal, Printer, RecordResult};
 use crate::pipeline::{Pipeline, Prepared, Ready};
 
@@ -32,7 +33,7 @@ pub fn run(args: &PreviewArgs, settings: &Settings, printer: &Printer) -> Result
             printer.json_line(&RecordResult {
                 record: ready.number,
                 origin: ready.origin.clone(),
-                outcome: "preview",
+                outcome: RecordOutcome::Preview,
                 idempotency_key: Some(ready.email.body.idempotency_key.clone()),
                 to: Some(ready.email.body.to.clone()),
                 subject: Some(ready.email.body.subject.clone()),

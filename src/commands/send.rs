@@ -16,6 +16,7 @@ use crate::dispatch::{self, Interrupt, Tally, Work};
 use crate::exit::Exit;
 use crate::journal::Journal;
 use crate::outbox::{Destination, Outbox};
+use crate::outcome::{Origin, RecordOutcome};
 use crate::output::{Printer, RecordResult};
 use crate::pacing::Pacer;
 use crate::pipeline::{Pipeline, Prepared};
@@ -61,16 +62,18 @@ pub fn run(args: &SendArgs, settings: &Settings, printer: &Printer) -> Result<Ex
 fn nothing_sent(input: &InputArgs, records: usize, exit: Exit, printer: &Printer) -> Exit {
     let code = nothing_read(records, exit, input.allow_empty, printer);
     if records == 0 && exit == Exit::Ok && printer.json {
-        let origin = input
-            .file
-            .iter()
-            .map(|f| f.display().to_string())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let origin = Origin::Input(
+            input
+                .file
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
         printer.json_line(&RecordResult {
             record: 0,
             origin,
-            outcome: "empty",
+            outcome: RecordOutcome::Empty,
             error: (code != Exit::Ok).then(|| NO_INCIDENT.to_string()),
             ..RecordResult::default()
         });
@@ -164,7 +167,7 @@ fn dry_run(
                     result: Some(RecordResult {
                         record: ready.number,
                         origin: ready.origin,
-                        outcome: "dry-run",
+                        outcome: RecordOutcome::DryRun,
                         idempotency_key: Some(body.idempotency_key.clone()),
                         to: Some(body.to.clone()),
                         subject: Some(body.subject.clone()),
@@ -229,16 +232,12 @@ pub fn report_unsendable(step: Prepared, printer: &Printer) -> Finished {
             origin,
             error,
         } => {
-            if origin == "flags" {
-                printer.error(&error);
-            } else {
-                printer.error(&format!("{origin}: {error}"));
-            }
+            printer.error(&origin.prefix(&error));
             Finished {
                 result: Some(RecordResult {
                     record: number,
                     origin,
-                    outcome: "invalid",
+                    outcome: RecordOutcome::Invalid,
                     error: Some(error),
                     ..RecordResult::default()
                 }),

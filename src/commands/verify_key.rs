@@ -7,12 +7,12 @@ use serde::Serialize;
 use crate::address;
 use crate::api::{Client, Exchange, Outcome, RetryPolicy};
 use crate::cli::VerifyKeyArgs;
+use crate::clock::now_rfc3339;
 use crate::commands::send::retry_policy;
 use crate::config::Settings;
 use crate::email::{Metadata, SendBody};
 use crate::exit::{fail, Exit};
-use crate::journal::{Journal, JournalEntry};
-use crate::outbox::now_rfc3339;
+use crate::journal::{Journal, JournalEntry, Request};
 use crate::output::Printer;
 use crate::secret::{ApiKey, KEY_PREFIXES};
 
@@ -33,12 +33,34 @@ struct Check {
     detail: String,
 }
 
+/// What the checks found of the key as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum KeyVerdict {
+    Valid,
+    /// Valid, but without the `email:read` scope the probe needs.
+    ValidWithoutEmailRead,
+    Invalid,
+    /// Neither proved valid nor invalid (the network or the API failed).
+    Unverified,
+}
+
+impl KeyVerdict {
+    fn word(self) -> &'static str {
+        match self {
+            KeyVerdict::Valid => "valid",
+            KeyVerdict::ValidWithoutEmailRead => "valid-without-email-read",
+            KeyVerdict::Invalid => "invalid",
+            KeyVerdict::Unverified => "unverified",
+        }
+    }
+}
+
 /// The `--json` report.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Report {
-    /// `valid`, `valid-without-email-read`, `invalid`, `unverified`.
-    verdict: &'static str,
+    verdict: KeyVerdict,
     key: Option<String>,
     kind: Option<&'static str>,
     source: Option<String>,
@@ -86,7 +108,7 @@ pub fn run(args: &VerifyKeyArgs, settings: &Settings, printer: &Printer) -> Resu
         list: Vec::new(),
     };
     let mut report = Report {
-        verdict: "invalid",
+        verdict: KeyVerdict::Invalid,
         key: None,
         kind: None,
         source: None,
@@ -105,7 +127,7 @@ pub fn run(args: &VerifyKeyArgs, settings: &Settings, printer: &Printer) -> Resu
     if printer.json {
         printer.json_line(&report);
     } else {
-        printer.human(&format!("verdict: {}", report.verdict));
+        printer.human(&format!("verdict: {}", report.verdict.word()));
     }
     if let Some(hint) = hint {
         printer.hint(&hint);
@@ -197,14 +219,22 @@ fn verify(
     );
     let journal = Journal::new(&settings.state_dir);
     let probe = client.probe_logs(true);
-    journal_append(&journal, printer, "probe", &client, settings, None, &probe);
+    journal_append(
+        &journal,
+        printer,
+        Request::Probe,
+        &client,
+        settings,
+        None,
+        &probe,
+    );
     let tenant = settings.tenant_id.as_deref();
     let mut exit = Exit::Ok;
     let mut hint = None;
     let mut can_send = true;
     match &probe.outcome {
         Outcome::Accepted { http, .. } => {
-            report.verdict = "valid";
+            report.verdict = KeyVerdict::Valid;
             checks.add(
                 "probe",
                 Verdict::Ok,
@@ -222,11 +252,19 @@ fn verify(
             // A 403 with X-Tenant-Id may be the tenant; ask again without it to tell.
             let tenant_at_fault = tenant.is_some() && {
                 let again = client.probe_logs(false);
-                journal_append(&journal, printer, "probe", &client, settings, None, &again);
+                journal_append(
+                    &journal,
+                    printer,
+                    Request::Probe,
+                    &client,
+                    settings,
+                    None,
+                    &again,
+                );
                 matches!(again.outcome, Outcome::Accepted { .. })
             };
             if tenant_at_fault {
-                report.verdict = "invalid";
+                report.verdict = KeyVerdict::Invalid;
                 checks.add("probe", Verdict::Ok, "the key is valid without X-Tenant-Id");
                 checks.add(
                     "tenant",
@@ -240,7 +278,7 @@ fn verify(
                 can_send = false;
                 hint = Some("an API key belongs to exactly one tenant: fix tenant_id (--tenant-id, MAILINGCORE_TENANT_ID, config) or remove it".into());
             } else {
-                report.verdict = "valid-without-email-read";
+                report.verdict = KeyVerdict::ValidWithoutEmailRead;
                 checks.add(
                     "probe",
                     Verdict::Warn,
@@ -250,7 +288,7 @@ fn verify(
             }
         }
         Outcome::Auth(e) => {
-            report.verdict = "invalid";
+            report.verdict = KeyVerdict::Invalid;
             checks.add(
                 "probe",
                 Verdict::Fail,
@@ -261,7 +299,7 @@ fn verify(
             hint = Some("create a new key under Dashboard → Settings → API keys (a revoked key cannot come back)".into());
         }
         Outcome::Transient { error, http } => {
-            report.verdict = "unverified";
+            report.verdict = KeyVerdict::Unverified;
             let who = match http {
                 Some(code) => format!("the API is failing (HTTP {code}), not the key"),
                 None => "the network, not the key, is at fault".to_string(),
@@ -275,7 +313,7 @@ fn verify(
             ));
         }
         Outcome::QuotaBlocked(e) => {
-            report.verdict = "valid";
+            report.verdict = KeyVerdict::Valid;
             checks.add(
                 "probe",
                 Verdict::Warn,
@@ -283,7 +321,7 @@ fn verify(
             );
         }
         other => {
-            report.verdict = "unverified";
+            report.verdict = KeyVerdict::Unverified;
             checks.add(
                 "probe",
                 Verdict::Fail,
@@ -331,7 +369,7 @@ fn verify(
     journal_append(
         &journal,
         printer,
-        "send",
+        Request::Send,
         &client,
         settings,
         Some(&body.idempotency_key),
@@ -356,8 +394,8 @@ fn verify(
                     status.as_deref().unwrap_or("")
                 ),
             );
-            if report.verdict == "valid-without-email-read" {
-                report.verdict = "valid";
+            if report.verdict == KeyVerdict::ValidWithoutEmailRead {
+                report.verdict = KeyVerdict::Valid;
                 checks.add(
                     "scopes",
                     Verdict::Warn,
@@ -366,7 +404,7 @@ fn verify(
             }
         }
         Outcome::Auth(e) => {
-            report.verdict = "invalid";
+            report.verdict = KeyVerdict::Invalid;
             checks.add(
                 "send",
                 Verdict::Fail,
@@ -426,14 +464,14 @@ fn test_email(settings: &Settings, to: &str, key: &ApiKey) -> SendBody {
 fn journal_append(
     journal: &Journal,
     printer: &Printer,
-    request: &str,
+    request: Request,
     client: &Client,
     settings: &Settings,
     key: Option<&str>,
     exchange: &Exchange,
 ) {
     // What was asked and answered, as `send -v` shows it.
-    let (method, path) = if request == "send" {
+    let (method, path) = if request == Request::Send {
         ("POST", "/emails/send")
     } else {
         ("GET", "/emails/logs?page=1&limit=1")
@@ -466,5 +504,27 @@ fn journal_append(
     );
     if let Err(e) = journal.append(&entry) {
         printer.warn(&format!("{e:#}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdicts_keep_their_names_in_json_and_text() {
+        let names = [
+            (KeyVerdict::Valid, "valid"),
+            (
+                KeyVerdict::ValidWithoutEmailRead,
+                "valid-without-email-read",
+            ),
+            (KeyVerdict::Invalid, "invalid"),
+            (KeyVerdict::Unverified, "unverified"),
+        ];
+        for (verdict, name) in names {
+            assert_eq!(serde_json::to_value(verdict).unwrap(), name);
+            assert_eq!(verdict.word(), name);
+        }
     }
 }
