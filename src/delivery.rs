@@ -153,7 +153,7 @@ impl Courier<'_> {
                 self.halted.store(true, Ordering::Relaxed);
                 self.keep(parcel, result, Some(&exchange), exit)
             }
-            Outcome::Redirect { .. } => {
+            Outcome::Redirect { .. } | Outcome::NeedsTenant(_) => {
                 result.outcome = "config";
                 self.halted.store(true, Ordering::Relaxed);
                 self.keep(parcel, result, Some(&exchange), exit)
@@ -236,7 +236,11 @@ impl Courier<'_> {
                     "saved in the outbox:"
                 };
                 self.printer.note(&format!("{where_} {}", path.display()));
-                if exit != Exit::Unavailable {
+                let needs_tenant =
+                    exchange.is_some_and(|e| matches!(e.outcome, Outcome::NeedsTenant(_)));
+                if needs_tenant {
+                    self.printer.hint("set the key's tenant: tenant_id in the config, MAILINGCORE_TENANT_ID or --tenant-id (the dashboard shows it), then run `mcnotify outbox flush`");
+                } else if exit != Exit::Unavailable {
                     self.printer.hint(match exit {
                         Exit::NoPerm => "fix the key (`mcnotify verify-key` tells what is wrong), then run `mcnotify outbox flush`",
                         Exit::Config => "fix --base-url, then run `mcnotify outbox flush`",
@@ -304,6 +308,7 @@ pub fn outcome_name(outcome: &Outcome) -> &'static str {
         Outcome::QuotaBlocked(_) => crate::journal::QUOTA_OUTCOME,
         Outcome::Transient { .. } => "transient",
         Outcome::Redirect { .. } => "redirect",
+        Outcome::NeedsTenant(_) => "config",
     }
 }
 

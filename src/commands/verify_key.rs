@@ -172,7 +172,10 @@ fn verify(
             ..retry_policy(settings)
         },
     ) {
-        Ok(c) => c,
+        Ok(c) => {
+            printer.detail(2, c.proxy_note());
+            c
+        }
         Err(e) => {
             let (exit, hint) = crate::exit::classify(&e);
             checks.add("probe", Verdict::Skipped, format!("{e:#}"));
