@@ -37,7 +37,7 @@ struct Check {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Report {
-    /// `valid`, `valid-without-email-read`, `invalid`, `unverified`.
+    /// `valid`, `valid-without-email-read`, `invalid`, `unverified`, `tenant-required`.
     verdict: &'static str,
     key: Option<String>,
     kind: Option<&'static str>,
@@ -268,6 +268,21 @@ fn verify(
                 Verdict::Warn,
                 format!("{e}: the key is valid but the tenant is over its monthly quota"),
             );
+        }
+        Outcome::NeedsTenant(e) => {
+            // Sent without X-Tenant-Id (none is set) and refused for that: the key
+            // itself was not judged.
+            report.verdict = "tenant-required";
+            checks.add(
+                "tenant",
+                Verdict::Fail,
+                format!(
+                    "{e}: this API wants the key's tenant in X-Tenant-Id and no tenant_id is set"
+                ),
+            );
+            exit = Exit::Config;
+            can_send = false;
+            hint = Some("set the key's tenant: tenant_id in the config, MAILINGCORE_TENANT_ID or --tenant-id (the dashboard shows it), then run verify-key again".into());
         }
         other => {
             report.verdict = "unverified";
