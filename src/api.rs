@@ -815,12 +815,20 @@ fn endpoint(base: &Url, segments: [&str; 2], query: Option<&str>) -> Url {
     url
 }
 
-/// The send endpoint of a base URL, for showing (`preview --format curl`); a base URL
-/// that is no URL is shown as given.
+/// The send endpoint of a base URL, for showing (`preview --format curl`), without a
+/// user name or password; a base URL that is no URL is shown as given (but for those).
 pub fn send_endpoint(base_url: &str) -> String {
     match Url::parse(base_url) {
-        Ok(base) => endpoint(&base, SEND_PATH, None).to_string(),
-        Err(_) => format!("{}/{}", base_url.trim_end_matches('/'), SEND_PATH.join("/")),
+        Ok(mut base) => {
+            let _ = base.set_password(None);
+            let _ = base.set_username("");
+            endpoint(&base, SEND_PATH, None).to_string()
+        }
+        Err(_) => format!(
+            "{}/{}",
+            without_userinfo(base_url).trim_end_matches('/'),
+            SEND_PATH.join("/")
+        ),
     }
 }
 
@@ -868,7 +876,7 @@ pub fn check_base_url(base_url: &str) -> Result<Url> {
 
 /// The URL as given, with anything before an `@` in its authority replaced by `…`, so
 /// that a password in it is never shown.
-fn without_userinfo(base_url: &str) -> String {
+pub fn without_userinfo(base_url: &str) -> String {
     let (scheme, rest) = match base_url.find("://") {
         Some(at) => base_url.split_at(at + 3),
         None => ("", base_url),

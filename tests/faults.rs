@@ -880,6 +880,24 @@ fn fault_22_a_base_url_with_userinfo_query_or_fragment_is_refused() {
         );
         assert!(!env2.state_dir().join("journal.jsonl").exists());
         assert!(env2.outbox_entries().is_empty());
+        for args in [
+            &["check-quota"][..],
+            &["verify-key"],
+            &[
+                "preview",
+                "--format",
+                "curl",
+                "--file",
+                file.to_str().unwrap(),
+            ],
+        ] {
+            let other = run(env2.cmd(&base).arg("-vv").args(args));
+            assert!(
+                !other.all().contains("hunter2pass"),
+                "{args:?}: {}",
+                other.all()
+            );
+        }
     }
     assert!(server.requests().is_empty(), "a refused base URL was used");
 }

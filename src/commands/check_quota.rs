@@ -86,7 +86,9 @@ pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Res
     let journal = Journal::new(&settings.state_dir);
     let base_url = match check_base_url(&settings.base_url) {
         Ok(url) => url.as_str().trim_end_matches('/').to_string(),
-        Err(_) => settings.base_url.trim_end_matches('/').to_string(),
+        Err(_) => crate::api::without_userinfo(&settings.base_url)
+            .trim_end_matches('/')
+            .to_string(),
     };
     let base_url = base_url.as_str();
     let tenant = settings.tenant_id.as_deref();
