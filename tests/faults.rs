@@ -537,6 +537,47 @@ fn peak_rss(env: &TestEnv, base_url: &str, args: &[&str]) -> (u64, i32, String) 
     (usage.ru_maxrss as u64, code, stderr)
 }
 
+#[test]
+fn fault_16_check_quota_and_verify_key_note_nonsense_too() {
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let logs = || {
+        answer(
+            200,
+            &[
+                ("Content-Type", "application/json"),
+                ("X-Quota-Limit", "5000"),
+                ("X-Quota-Used", "-1"),
+                ("X-RateLimit-Reset", "18446744073709551616"),
+            ],
+            r#"{"data":[],"meta":{"page":1,"limit":1,"total":0,"totalPages":0}}"#,
+        )
+    };
+    server.push_fault(logs());
+    let q = run(env.cmd(&server.url()).args(["-v", "check-quota"]));
+    // The figure that is left is shown; without a usage figure the state is unknown.
+    assert_eq!(q.code, 3, "{}", q.all());
+    assert!(q.stdout.contains("QUOTA UNKNOWN - ?/5000"), "{}", q.all());
+    assert!(
+        q.stderr.contains("ignored the x-quota-used header: \"-1\""),
+        "{}",
+        q.stderr
+    );
+    assert!(
+        q.stderr.contains("ignored the x-ratelimit-reset header"),
+        "{}",
+        q.stderr
+    );
+    server.push_fault(logs());
+    let v = run(env.cmd(&server.url()).args(["-v", "verify-key"]));
+    assert_eq!(v.code, 0, "{}", v.all());
+    assert!(
+        v.stderr.contains("ignored the x-quota-used header"),
+        "{}",
+        v.stderr
+    );
+}
+
 // 17
 #[test]
 fn fault_17_a_200_mb_answer_is_read_up_to_a_limit() {
@@ -841,6 +882,18 @@ fn fault_21_https_may_use_https_proxy_unless_no_proxy_lists_the_host() {
             r.stderr
         );
     }
+    // A proxy's password is used, never shown.
+    let proxy = FakeProxy::start();
+    let with_password = proxy.url.replace("http://", "http://ops:proxypw@");
+    let r = try_with(&[("https_proxy", with_password.as_str())]);
+    assert_eq!(proxy.seen().len(), 1, "{}", r.all());
+    assert!(!r.all().contains("proxypw"), "{}", r.all());
+    assert!(
+        r.stderr
+            .contains(&format!("proxy {}/ (from https_proxy)", proxy.url)),
+        "{}",
+        r.stderr
+    );
     // HTTP_PROXY is for http, and NO_PROXY is honoured.
     let proxy = FakeProxy::start();
     let r = try_with(&[("HTTP_PROXY", proxy.url.as_str())]);

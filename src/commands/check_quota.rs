@@ -227,6 +227,10 @@ fn probe(settings: &Settings, journal: &Journal, printer: &Printer) -> (Option<Q
     if let Err(e) = journal.append(&entry) {
         printer.warn(&format!("{e:#}"));
     }
+    // Retries, and header values that were ignored.
+    for line in &exchange.trace {
+        printer.detail(1, line);
+    }
     for h in &exchange.headers {
         printer.detail(1, h);
     }

@@ -434,6 +434,10 @@ fn journal_append(
     key: Option<&str>,
     exchange: &Exchange,
 ) {
+    // Retries, and header values that were ignored.
+    for line in &exchange.trace {
+        printer.detail(1, line);
+    }
     for h in &exchange.headers {
         printer.detail(1, h);
     }
