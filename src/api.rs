@@ -14,14 +14,20 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::exit::{fail, Exit};
-use crate::pacing::Pacer;
-use crate::quota::{raw_headers, retry_after, Quota, RateLimit};
+use crate::pacing::{later, Pacer};
+use crate::quota::{raw_headers, retry_after, rough, Quota, RateLimit};
 use crate::secret::ApiKey;
 
-pub const SEND_PATH: &str = "/emails/send";
-pub const LOGS_PROBE_PATH: &str = "/emails/logs?page=1&limit=1";
-/// The longest single wait for a rate-limit window (MailingCore's is 60 s).
+/// `POST` here to send; `GET` here (`?page=1&limit=1`) to probe.
+const SEND_PATH: [&str; 2] = ["emails", "send"];
+const LOGS_PATH: [&str; 2] = ["emails", "logs"];
+
+/// A wait for a rate-limit window is made when it ends within the retry budget or
+/// within this (one MailingCore window is 60 s); a longer one is not made.
 const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(90);
+/// How much of an answer is read: every documented answer is well under 1 KiB. A larger
+/// one is read this far and treated as a malformed answer.
+pub const MAX_ANSWER: usize = 64 * 1024;
 
 /// How hard one request tries.
 #[derive(Debug, Clone, Copy)]
@@ -62,7 +68,19 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn parse(status: StatusCode, body: &[u8]) -> ApiError {
+    fn parse(status: StatusCode, body: &[u8], truncated: bool) -> ApiError {
+        if truncated {
+            return ApiError {
+                status: status.as_u16(),
+                message: format!(
+                    "{} (an answer over {} KiB, not read further)",
+                    status.canonical_reason().unwrap_or("error"),
+                    MAX_ANSWER / 1024
+                ),
+                kind: None,
+                quota: None,
+            };
+        }
         let json: Option<Value> = serde_json::from_slice(body).ok();
         let text = |v: &Value| -> Option<String> {
             match v {
@@ -112,6 +130,17 @@ impl ApiError {
                 .is_some_and(|k| k.to_ascii_lowercase().contains("quota"))
             || rate.and_then(|r| r.remaining).is_some_and(|r| r > 0)
     }
+
+    /// A 400 to a request sent without `X-Tenant-Id` that names that header (in its
+    /// `type`, or in its message, where the header's name is the same in any language):
+    /// the API wants a tenant. The docs document no error for a missing tenant, so the
+    /// name of the header is the only sign; it decides a hint, not whether to retry.
+    fn wants_tenant(&self) -> bool {
+        let names = |t: &str| t.to_ascii_lowercase().contains("tenant");
+        self.status == 400
+            && (self.kind.as_deref().is_some_and(names)
+                || self.message.to_ascii_lowercase().contains("x-tenant-id"))
+    }
 }
 
 impl std::fmt::Display for ApiError {
@@ -140,6 +169,9 @@ pub enum Outcome {
     Transient { error: String, http: Option<u16> },
     /// A 3xx: not followed, so the key stays with the configured host.
     Redirect { http: u16, location: Option<String> },
+    /// A 400 saying `X-Tenant-Id` is required, to a request sent without one: a setting
+    /// is missing, the request itself is fine.
+    NeedsTenant(ApiError),
 }
 
 impl Outcome {
@@ -149,14 +181,17 @@ impl Outcome {
             Outcome::Rejected(_) => Exit::Unavailable,
             Outcome::Auth(_) => Exit::NoPerm,
             Outcome::QuotaBlocked(_) | Outcome::Transient { .. } => Exit::TempFail,
-            Outcome::Redirect { .. } => Exit::Config,
+            Outcome::Redirect { .. } | Outcome::NeedsTenant(_) => Exit::Config,
         }
     }
 
     pub fn http(&self) -> Option<u16> {
         match self {
             Outcome::Accepted { http, .. } | Outcome::Redirect { http, .. } => Some(*http),
-            Outcome::Rejected(e) | Outcome::Auth(e) | Outcome::QuotaBlocked(e) => Some(e.status),
+            Outcome::Rejected(e)
+            | Outcome::Auth(e)
+            | Outcome::QuotaBlocked(e)
+            | Outcome::NeedsTenant(e) => Some(e.status),
             Outcome::Transient { http, .. } => *http,
         }
     }
@@ -166,6 +201,9 @@ impl Outcome {
         match self {
             Outcome::Accepted { .. } => None,
             Outcome::Rejected(e) | Outcome::Auth(e) => Some(e.to_string()),
+            Outcome::NeedsTenant(e) => Some(format!(
+                "{e}: the API wants X-Tenant-Id and no tenant_id is set"
+            )),
             Outcome::QuotaBlocked(e) => Some(format!("monthly quota exceeded ({e})")),
             Outcome::Transient { error, .. } => Some(error.clone()),
             Outcome::Redirect { http, location } => Some(format!(
@@ -186,6 +224,7 @@ impl Outcome {
             Outcome::QuotaBlocked(_) => OutcomeKind::Quota,
             Outcome::Transient { .. } => OutcomeKind::Transient,
             Outcome::Redirect { .. } => OutcomeKind::Redirect,
+            Outcome::NeedsTenant(_) => OutcomeKind::Config,
         }
     }
 }
@@ -202,6 +241,8 @@ pub enum OutcomeKind {
     Quota,
     Transient,
     Redirect,
+    /// Refused because the request needs a setting it lacks (the tenant).
+    Config,
     /// A name this version does not know, read from a journal line written by another
     /// version: the line is still read. Never written.
     #[serde(other)]
@@ -227,17 +268,25 @@ thread_local! {
     static LOCAL: RefCell<Option<ThreadHttp>> = const { RefCell::new(None) };
 }
 
-/// One thread's runtime and its clients, one per connect timeout.
+/// One thread's runtime and its clients, one per transport.
 struct ThreadHttp {
     runtime: tokio::runtime::Runtime,
-    clients: Vec<(Duration, Http)>,
+    clients: Vec<(Transport, Http)>,
 }
 
-/// Run `work` with this thread's runtime and its HTTP client for the given connect
-/// timeout, both made on first use (the client's connections are kept for the thread's
-/// next request).
-fn on_this_thread<T>(
+/// How a client reaches the API: its connect timeout and the proxy, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Transport {
     connect_timeout: Duration,
+    /// The proxy URL for https requests (as the environment gave it).
+    proxy: Option<String>,
+}
+
+/// Run `work` with this thread's runtime and its HTTP client for the given transport,
+/// both made on first use (the client's connections are kept for the thread's next
+/// request).
+fn on_this_thread<T>(
+    transport: &Transport,
     work: impl FnOnce(&tokio::runtime::Runtime, &Http) -> T,
 ) -> Result<T> {
     LOCAL.with(|local| {
@@ -253,16 +302,23 @@ fn on_this_thread<T>(
             });
         }
         let ThreadHttp { runtime, clients } = local.as_mut().expect("set above");
-        let at = match clients.iter().position(|(t, _)| *t == connect_timeout) {
+        let at = match clients.iter().position(|(t, _)| t == transport) {
             Some(at) => at,
             None => {
-                let http = Http::builder()
+                // No proxy from the environment unless chosen (`proxy_for`).
+                let mut builder = Http::builder()
                     .user_agent(concat!("mcnotify/", env!("CARGO_PKG_VERSION")))
                     .redirect(reqwest::redirect::Policy::none())
-                    .connect_timeout(connect_timeout)
-                    .build()
-                    .context("cannot set up the HTTP client")?;
-                clients.push((connect_timeout, http));
+                    .connect_timeout(transport.connect_timeout)
+                    .no_proxy();
+                if let Some(proxy) = &transport.proxy {
+                    builder = builder.proxy(
+                        reqwest::Proxy::https(proxy.as_str())
+                            .context("cannot use the proxy of HTTPS_PROXY/ALL_PROXY")?,
+                    );
+                }
+                let http = builder.build().context("cannot set up the HTTP client")?;
+                clients.push((transport.clone(), http));
                 clients.len() - 1
             }
         };
@@ -270,21 +326,103 @@ fn on_this_thread<T>(
     })
 }
 
-/// One request to its end: status, headers and the whole body.
-async fn fetch(
-    request: RequestBuilder,
-) -> reqwest::Result<(StatusCode, HeaderMap, impl std::ops::Deref<Target = [u8]>)> {
+/// One answer: status, headers and the body up to `MAX_ANSWER`.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    /// The body went on past `MAX_ANSWER` (the rest was not read).
+    truncated: bool,
+}
+
+/// One request to its end, reading at most `MAX_ANSWER` bytes of the body.
+async fn fetch(request: RequestBuilder) -> reqwest::Result<Answer> {
     let mut response = request.send().await?;
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let body = response.bytes().await?;
-    Ok((status, headers, body))
+    let mut body = Vec::new();
+    let mut truncated = false;
+    while let Some(chunk) = response.chunk().await? {
+        let room = MAX_ANSWER - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            // Dropping the response closes its connection: the rest is never read.
+            truncated = true;
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Answer {
+        status,
+        headers,
+        body,
+        truncated,
+    })
+}
+
+/// The proxy for requests to `base`, and a line saying which (for `-vv`). Plain http
+/// goes only to this machine and never through a proxy (a proxy would see the key in
+/// clear text); https may go through the one `HTTPS_PROXY` (else `ALL_PROXY`) names,
+/// since the TLS tunnel keeps the key private, unless `NO_PROXY` lists the host. The
+/// lowercase spellings count too, as curl reads them.
+fn proxy_for(base: &Url) -> (Option<String>, String) {
+    if base.scheme() != "https" {
+        return (
+            None,
+            "no proxy: plain http goes only to this machine, never through a proxy".into(),
+        );
+    }
+    let var = |names: [&'static str; 2]| {
+        names.into_iter().find_map(|n| {
+            std::env::var(n)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| (n, v.trim().to_string()))
+        })
+    };
+    let Some((name, proxy)) =
+        var(["HTTPS_PROXY", "https_proxy"]).or_else(|| var(["ALL_PROXY", "all_proxy"]))
+    else {
+        return (
+            None,
+            "no proxy (HTTPS_PROXY and ALL_PROXY are not set)".into(),
+        );
+    };
+    let no = var(["NO_PROXY", "no_proxy"])
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    let matcher = hyper_util::client::proxy::matcher::Matcher::builder()
+        .https(proxy.clone())
+        .no(no.clone())
+        .build();
+    let listed = base
+        .as_str()
+        .parse::<http::Uri>()
+        .is_ok_and(|uri| matcher.intercept(&uri).is_none());
+    let host = base.host_str().unwrap_or_default();
+    if listed {
+        return (None, format!("no proxy: NO_PROXY ({no}) lists {host}"));
+    }
+    let shown = match Url::parse(&proxy) {
+        Ok(mut url) => {
+            let _ = url.set_password(None);
+            let _ = url.set_username("");
+            url.to_string()
+        }
+        Err(_) => proxy.split('@').next_back().unwrap_or_default().to_string(),
+    };
+    (
+        Some(proxy),
+        format!("proxy {shown} (from {name}) for {host}"),
+    )
 }
 
 /// A configured MailingCore client. Cheap to share between threads.
 #[derive(Clone)]
 pub struct Client {
-    connect_timeout: Duration,
+    transport: Transport,
+    /// Which proxy is used, in words (for `-vv`).
+    proxy_note: String,
     base: Url,
     /// The two endpoints, and the `Authorization` value, made once (marked sensitive, so
     /// no debug output of the request shows it).
@@ -304,14 +442,16 @@ impl Client {
         policy: RetryPolicy,
     ) -> Result<Client> {
         let base = check_base_url(base_url)?;
-        let connect_timeout = policy.timeout.min(Duration::from_secs(10));
-        // Fail here, not on the first request, if no client can be made.
-        on_this_thread(connect_timeout, |_, _| ())?;
-        let endpoint = |path: &str| {
-            let root = base.as_str().trim_end_matches('/');
-            Url::parse(&format!("{root}{path}"))
-                .with_context(|| format!("the base URL {base_url:?} cannot take {path}"))
+        let (proxy, proxy_note) = proxy_for(&base);
+        let transport = Transport {
+            connect_timeout: policy.timeout.min(Duration::from_secs(10)),
+            proxy,
         };
+        // Fail here, not on the first request, if no client can be made.
+        if let Err(e) = on_this_thread(&transport, |_, _| ()) {
+            return fail(Exit::Config, format!("{e:#}"));
+        }
+
         let Ok(mut authorization) = HeaderValue::from_str(&format!("Bearer {}", key.expose()))
         else {
             return fail(
@@ -321,9 +461,10 @@ impl Client {
         };
         authorization.set_sensitive(true);
         Ok(Client {
-            connect_timeout,
-            send_url: endpoint(SEND_PATH)?,
-            probe_url: endpoint(LOGS_PROBE_PATH)?,
+            transport,
+            proxy_note,
+            send_url: endpoint(&base, SEND_PATH, None),
+            probe_url: endpoint(&base, LOGS_PATH, Some("page=1&limit=1")),
             base,
             authorization,
             tenant,
@@ -340,6 +481,12 @@ impl Client {
 
     pub fn base_url(&self) -> &str {
         self.base.as_str().trim_end_matches('/')
+    }
+
+    /// Which proxy requests go through, in words: `proxy http://proxy:3128 (from
+    /// HTTPS_PROXY) for api.mailingcore.com` or `no proxy …`.
+    pub fn proxy_note(&self) -> &str {
+        &self.proxy_note
     }
 
     /// `POST /emails/send` with the exact body, retried under the policy.
@@ -394,16 +541,30 @@ impl Client {
             trace: Vec::new(),
         };
         let max_attempts = self.policy.retries.saturating_add(1);
+        let sent_tenant = with_tenant && self.tenant.is_some();
         // Waiting for the rate-limit window is not failing: it counts against neither
-        // the attempts nor the time budget (within `rate_limit_waits`).
+        // the attempts nor the time budget (within `rate_limit_waits`). One such wait
+        // may take up to the budget, or one window when the budget is shorter.
+        let window_ceiling = self.policy.max_time.max(MAX_RATE_LIMIT_WAIT);
         let mut exempt = Duration::ZERO;
         let mut failures = 0;
         let mut rate_waits = 0;
         loop {
             if let Some(pacer) = &self.pacer {
                 let waited = Instant::now();
-                pacer.acquire();
-                exempt += waited.elapsed();
+                let paced = pacer.acquire(window_ceiling);
+                exempt = exempt.saturating_add(waited.elapsed());
+                if let Err(asked) = paced {
+                    exchange.outcome = Outcome::Transient {
+                        error: format!(
+                            "not sent: the API's rate limit asks to wait {}, {}; kept without waiting",
+                            rough(asked),
+                            beyond(window_ceiling)
+                        ),
+                        http: None,
+                    };
+                    return exchange;
+                }
             }
             let spent = started.elapsed().saturating_sub(exempt);
             let remaining = self.policy.max_time.saturating_sub(spent);
@@ -413,7 +574,7 @@ impl Client {
                 .min(remaining)
                 .max(Duration::from_millis(100));
             exchange.attempts += 1;
-            let result = on_this_thread(self.connect_timeout, |runtime, http| {
+            let result = on_this_thread(&self.transport, |runtime, http| {
                 runtime.block_on(fetch(
                     self.request(http, &method, url, body, with_tenant)
                         .timeout(timeout),
@@ -427,16 +588,37 @@ impl Client {
                     };
                     return exchange;
                 }
-                Ok(Ok((status, headers, bytes))) => {
-                    if let Some(q) = Quota::from_headers(&headers) {
+                Ok(Ok(answer)) => {
+                    let Answer {
+                        status,
+                        headers,
+                        body,
+                        truncated,
+                    } = answer;
+                    let mut notes = Vec::new();
+                    if let Some(q) = Quota::from_headers(&headers, &mut notes) {
                         exchange.quota = Some(q);
                     }
-                    let rate = RateLimit::from_headers(&headers);
+                    let rate = RateLimit::from_headers(&headers, &mut notes);
                     if rate.is_some() {
                         exchange.rate_limit = rate.clone();
                     }
+                    let asked = retry_after(&headers, SystemTime::now(), &mut notes);
                     exchange.headers = raw_headers(&headers);
-                    let verdict = classify(status, &headers, &bytes, rate.as_ref());
+                    for note in notes {
+                        exchange
+                            .trace
+                            .push(format!("attempt {}: {note}", exchange.attempts));
+                    }
+                    let verdict = classify(
+                        status,
+                        &headers,
+                        &body,
+                        truncated,
+                        rate.as_ref(),
+                        asked,
+                        sent_tenant,
+                    );
                     let limited = matches!(
                         verdict,
                         Verdict::Retry {
@@ -446,10 +628,8 @@ impl Client {
                     );
                     if let Some(pacer) = &self.pacer {
                         pacer.observe(rate.as_ref(), limited);
-                        if let (true, Some(wait)) =
-                            (limited, retry_after(&headers, SystemTime::now()))
-                        {
-                            pacer.hold_until(Instant::now() + wait);
+                        if let (true, Some(wait)) = (limited, asked) {
+                            pacer.hold_until(later(Instant::now(), wait));
                         }
                     }
                     match verdict {
@@ -480,10 +660,16 @@ impl Client {
             };
             let wait = if limited && rate_waits < self.policy.rate_limit_waits {
                 rate_waits += 1;
-                let wait = wait
-                    .unwrap_or_else(|| self.policy.backoff(rate_waits))
-                    .min(MAX_RATE_LIMIT_WAIT);
-                exempt += wait;
+                let wait = wait.unwrap_or_else(|| self.policy.backoff(rate_waits));
+                if wait > window_ceiling {
+                    exchange.outcome = give_up(format!(
+                        "the API asks to wait {}, {}; kept without waiting",
+                        rough(wait),
+                        beyond(window_ceiling)
+                    ));
+                    return exchange;
+                }
+                exempt = exempt.saturating_add(wait);
                 wait
             } else {
                 failures += 1;
@@ -494,14 +680,23 @@ impl Client {
                     ));
                     return exchange;
                 }
+                let asked = wait;
                 let wait = wait.unwrap_or_else(|| self.policy.backoff(failures - 1));
-                if started.elapsed().saturating_sub(exempt) + wait >= self.policy.max_time {
-                    exchange.outcome = give_up(format!(
-                        "gave up after {} attempt{} within the {}s retry budget",
-                        exchange.attempts,
-                        if exchange.attempts == 1 { "" } else { "s" },
-                        self.policy.max_time.as_secs_f64()
-                    ));
+                let spent = started.elapsed().saturating_sub(exempt);
+                if spent.saturating_add(wait) >= self.policy.max_time {
+                    exchange.outcome = give_up(match asked {
+                        Some(asked) => format!(
+                            "the API asks to wait {}, past the {}s retry budget; kept without waiting",
+                            rough(asked),
+                            self.policy.max_time.as_secs_f64()
+                        ),
+                        None => format!(
+                            "gave up after {} attempt{} within the {}s retry budget",
+                            exchange.attempts,
+                            if exchange.attempts == 1 { "" } else { "s" },
+                            self.policy.max_time.as_secs_f64()
+                        ),
+                    });
                     return exchange;
                 }
                 wait
@@ -516,6 +711,18 @@ impl Client {
     }
 }
 
+/// `longer than the 30s retry budget` (or the window allowance when that is longer).
+fn beyond(ceiling: Duration) -> String {
+    if ceiling == MAX_RATE_LIMIT_WAIT {
+        format!(
+            "longer than the {}s this run waits for a rate limit",
+            ceiling.as_secs()
+        )
+    } else {
+        format!("longer than the {}s retry budget", ceiling.as_secs_f64())
+    }
+}
+
 enum Verdict {
     Final(Outcome),
     Retry {
@@ -525,15 +732,26 @@ enum Verdict {
     },
 }
 
+/// What one answer means. `asked` is its `Retry-After`; `sent_tenant` whether the request
+/// carried `X-Tenant-Id`.
 fn classify(
     status: StatusCode,
     headers: &HeaderMap,
     body: &[u8],
+    truncated: bool,
     rate: Option<&RateLimit>,
+    asked: Option<Duration>,
+    sent_tenant: bool,
 ) -> Verdict {
     let code = status.as_u16();
     if status.is_success() {
-        let json: Option<Value> = serde_json::from_slice(body).ok();
+        // The body is read whatever its Content-Type says (a JSON answer labelled
+        // text/html is still JSON); one cut at the limit is not JSON.
+        let json: Option<Value> = if truncated {
+            None
+        } else {
+            serde_json::from_slice(body).ok()
+        };
         let text = |k: &str| {
             json.as_ref()
                 .and_then(|j| j.get(k))
@@ -542,6 +760,10 @@ fn classify(
         };
         let id = text("id");
         let note = match (&json, &id) {
+            (None, _) if truncated => Some(format!(
+                "the API accepted the request but its answer was over {} KiB (not read further)",
+                MAX_ANSWER / 1024
+            )),
             (None, _) => {
                 Some("the API accepted the request but its answer was not JSON".to_string())
             }
@@ -566,29 +788,31 @@ fn classify(
                 .map(str::to_string),
         });
     }
-    let error = ApiError::parse(status, body);
+    let error = ApiError::parse(status, body, truncated);
     match code {
         429 if error.is_quota(rate) => Verdict::Final(Outcome::QuotaBlocked(error)),
         429 => {
-            let now = SystemTime::now();
-            let wait = retry_after(headers, now).or_else(|| rate.and_then(|r| r.until_reset(now)));
+            let wait = asked.or_else(|| rate.and_then(|r| r.until_reset(SystemTime::now())));
             Verdict::Retry {
                 error: format!("rate limited ({error})"),
-                wait: wait.map(|w| w + Duration::from_millis(50)),
+                wait: wait.map(|w| w.saturating_add(Duration::from_millis(50))),
                 rate_limited: true,
             }
         }
+        400 if !sent_tenant && error.wants_tenant() => Verdict::Final(Outcome::NeedsTenant(error)),
         401 | 403 => Verdict::Final(Outcome::Auth(error)),
+        // Request Timeout and Too Early: the server did not act on it; again later.
         408 | 425 => Verdict::Retry {
             error: error.to_string(),
-            wait: None,
+            wait: asked,
             rate_limited: false,
         },
         500..=599 => Verdict::Retry {
             error: error.to_string(),
-            wait: retry_after(headers, SystemTime::now()),
+            wait: asked,
             rate_limited: false,
         },
+        // 413 and every other 4xx: the request will not pass as it is.
         _ => Verdict::Final(Outcome::Rejected(error)),
     }
 }
@@ -615,28 +839,87 @@ fn describe_transport(err: &reqwest::Error) -> String {
     }
 }
 
+/// The URL with `segments` appended to its path (`https://host/api/` + `emails/send`
+/// is `https://host/api/emails/send`) and the given query.
+fn endpoint(base: &Url, segments: [&str; 2], query: Option<&str>) -> Url {
+    let mut url = base.clone();
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    url.set_query(query);
+    url
+}
+
+/// The send endpoint of a base URL, for showing (`preview --format curl`), without a
+/// user name or password; a base URL that is no URL is shown as given (but for those).
+pub fn send_endpoint(base_url: &str) -> String {
+    match Url::parse(base_url) {
+        Ok(mut base) => {
+            let _ = base.set_password(None);
+            let _ = base.set_username("");
+            endpoint(&base, SEND_PATH, None).to_string()
+        }
+        Err(_) => format!(
+            "{}/{}",
+            without_userinfo(base_url).trim_end_matches('/'),
+            SEND_PATH.join("/")
+        ),
+    }
+}
+
 /// https anywhere; plain http only to this machine, so the key never crosses a network
-/// in clear text.
+/// in clear text. No user name or password (they would travel in a second
+/// `Authorization` header and be written wherever the URL is), no query and no fragment
+/// (the endpoint paths are appended to the path).
 pub fn check_base_url(base_url: &str) -> Result<Url> {
+    let shown = without_userinfo(base_url);
     let Ok(url) = Url::parse(base_url) else {
-        return fail(
-            Exit::Config,
-            format!("the base URL {base_url:?} is not a URL"),
-        );
+        return fail(Exit::Config, format!("the base URL {shown:?} is not a URL"));
     };
+    let part = if !url.username().is_empty() || url.password().is_some() {
+        Some("a user name or password")
+    } else if url.query().is_some() {
+        Some("a query (?…)")
+    } else if url.fragment().is_some() {
+        Some("a fragment (#…)")
+    } else {
+        None
+    };
+    if let Some(part) = part {
+        return Err(crate::exit::Failure::new(
+            Exit::Config,
+            format!("the base URL {shown:?} has {part}, which a base URL cannot carry"),
+        )
+        .hint("give the API's address only, e.g. https://api.mailingcore.com (the key goes in a key file)")
+        .into());
+    }
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback(&url) => Ok(url),
         "http" => Err(crate::exit::Failure::new(
             Exit::Config,
-            format!("refusing to send the API key in clear text to {base_url}"),
+            format!("refusing to send the API key in clear text to {shown}"),
         )
         .hint("use an https:// base URL (plain http is allowed only for localhost)")
         .into()),
         other => fail(
             Exit::Config,
-            format!("the base URL {base_url:?} has the unsupported scheme {other}"),
+            format!("the base URL {shown:?} has the unsupported scheme {other}"),
         ),
+    }
+}
+
+/// The URL as given, with anything before an `@` in its authority replaced by `…`, so
+/// that a password in it is never shown.
+pub fn without_userinfo(base_url: &str) -> String {
+    let (scheme, rest) = match base_url.find("://") {
+        Some(at) => base_url.split_at(at + 3),
+        None => ("", base_url),
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}…{}", &rest[at..]),
+        None => base_url.to_string(),
     }
 }
 
@@ -675,24 +958,82 @@ mod tests {
     }
 
     #[test]
+    fn a_base_url_carries_no_userinfo_query_or_fragment() {
+        for (bad, part) in [
+            ("http://user:s3cret@127.0.0.1:9", "user name or password"),
+            (
+                "https://s3cret@api.mailingcore.com",
+                "user name or password",
+            ),
+            (
+                "http://u:s3cret@api.mailingcore.com",
+                "user name or password",
+            ),
+            ("http://u:s3 cret@api", ""),
+            ("https://api.mailingcore.com/?region=eu", "query"),
+            ("https://api.mailingcore.com#eu", "fragment"),
+        ] {
+            let err = check_base_url(bad).unwrap_err();
+            let text = format!("{err:#}");
+            assert_eq!(crate::exit::classify(&err).0, Exit::Config, "{bad}");
+            assert!(text.contains(part), "{bad}: {text}");
+            assert!(
+                !text.contains("s3cret") && !text.contains("s3 cret"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn endpoints_are_joined_to_the_base_path() {
+        for (base, send) in [
+            (
+                "https://api.mailingcore.com",
+                "https://api.mailingcore.com/emails/send",
+            ),
+            (
+                "https://api.mailingcore.com/",
+                "https://api.mailingcore.com/emails/send",
+            ),
+            (
+                "http://127.0.0.1:9/api",
+                "http://127.0.0.1:9/api/emails/send",
+            ),
+            (
+                "http://127.0.0.1:9/api/",
+                "http://127.0.0.1:9/api/emails/send",
+            ),
+        ] {
+            let url = check_base_url(base).unwrap();
+            assert_eq!(endpoint(&url, SEND_PATH, None).as_str(), send);
+            assert_eq!(send_endpoint(base), send);
+        }
+        let url = check_base_url("http://127.0.0.1:9/api/").unwrap();
+        assert_eq!(
+            endpoint(&url, LOGS_PATH, Some("page=1&limit=1")).as_str(),
+            "http://127.0.0.1:9/api/emails/logs?page=1&limit=1"
+        );
+    }
+
+    #[test]
     fn both_error_styles_parse() {
         let nest = br#"{"statusCode":400,"message":["to must be an email","subject should not be empty"],"path":"/emails/send"}"#;
-        let e = ApiError::parse(StatusCode::BAD_REQUEST, nest);
+        let e = ApiError::parse(StatusCode::BAD_REQUEST, nest, false);
         assert_eq!(
             e.message,
             "to must be an email; subject should not be empty"
         );
         let rfc = br#"{"type":"quota_exceeded","title":"Too Many Requests","detail":"Monthly quota reached","status":429}"#;
-        let e = ApiError::parse(StatusCode::TOO_MANY_REQUESTS, rfc);
+        let e = ApiError::parse(StatusCode::TOO_MANY_REQUESTS, rfc, false);
         assert_eq!(
             (e.message.as_str(), e.kind.as_deref()),
             ("Monthly quota reached", Some("quota_exceeded"))
         );
         assert!(e.is_quota(None));
         let nest_quota = br#"{"statusCode":429,"message":"Monthly email quota exceeded","quota":{"limit":100,"used":115,"percentage":115}}"#;
-        assert!(ApiError::parse(StatusCode::TOO_MANY_REQUESTS, nest_quota).is_quota(None));
+        assert!(ApiError::parse(StatusCode::TOO_MANY_REQUESTS, nest_quota, false).is_quota(None));
         let throttle = br#"{"statusCode":429,"message":"ThrottlerException: Too Many Requests"}"#;
-        let e = ApiError::parse(StatusCode::TOO_MANY_REQUESTS, throttle);
+        let e = ApiError::parse(StatusCode::TOO_MANY_REQUESTS, throttle, false);
         assert!(!e.is_quota(Some(&RateLimit {
             remaining: Some(0),
             ..RateLimit::default()
@@ -702,7 +1043,7 @@ mod tests {
             ..RateLimit::default()
         })));
         assert_eq!(
-            ApiError::parse(StatusCode::BAD_GATEWAY, b"<html>").message,
+            ApiError::parse(StatusCode::BAD_GATEWAY, b"<html>", false).message,
             "<html>"
         );
     }

@@ -175,7 +175,7 @@ impl Courier<'_> {
                 self.halted.store(true, Ordering::Relaxed);
                 self.keep(parcel, result, Some(&exchange), exit)
             }
-            Outcome::Redirect { .. } => {
+            Outcome::Redirect { .. } | Outcome::NeedsTenant(_) => {
                 result.outcome = RecordOutcome::Config;
                 self.halted.store(true, Ordering::Relaxed);
                 self.keep(parcel, result, Some(&exchange), exit)
@@ -257,7 +257,11 @@ impl Courier<'_> {
                     "saved in the outbox:"
                 };
                 self.printer.note(&format!("{where_} {}", path.display()));
-                if exit != Exit::Unavailable {
+                let needs_tenant =
+                    exchange.is_some_and(|e| matches!(e.outcome, Outcome::NeedsTenant(_)));
+                if needs_tenant {
+                    self.printer.hint_once("set the key's tenant: tenant_id in the config, MAILINGCORE_TENANT_ID or --tenant-id (the dashboard shows it), then run `mcnotify outbox flush`");
+                } else if exit != Exit::Unavailable {
                     // The same advice for every record kept: once per run.
                     self.printer.hint_once(match exit {
                         Exit::NoPerm => "fix the key (`mcnotify verify-key` tells what is wrong), then run `mcnotify outbox flush`",

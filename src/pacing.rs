@@ -10,6 +10,15 @@ use crate::quota::RateLimit;
 const MARGIN: Duration = Duration::from_millis(40);
 /// How long to hold back when the window is spent and the server gave no reset time.
 const UNKNOWN_RESET_WAIT: Duration = Duration::from_secs(1);
+/// Instants are kept at most this far ahead: a reset or `Retry-After` near `u64::MAX`
+/// seconds must not overflow `Instant` (no wait that long is ever made anyway).
+const FAR: Duration = Duration::from_secs(100 * 365 * 86_400);
+
+/// `now + wait`, without overflow (a wait beyond `FAR` counts as `FAR`).
+pub fn later(now: Instant, wait: Duration) -> Instant {
+    now.checked_add(wait.min(FAR))
+        .unwrap_or(now + Duration::from_secs(86_400))
+}
 
 #[derive(Debug, Default)]
 struct Window {
@@ -70,20 +79,25 @@ impl Pacer {
         Pacer::default()
     }
 
-    /// Wait until a request may start, then count it against the window.
-    pub fn acquire(&self) {
+    /// Wait until a request may start, then count it against the window. A wait that
+    /// would end more than `ceiling` from now is not made: `Err` says how long it would be.
+    pub fn acquire(&self, ceiling: Duration) -> Result<(), Duration> {
+        let deadline = later(Instant::now(), ceiling);
         let mut w = self.window.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             let now = Instant::now();
             if let Some(until) = w.blocked_until {
                 if now < until {
+                    if until > deadline {
+                        return Err(until - now);
+                    }
                     w = self.wait(w, until - now);
                     continue;
                 }
                 w.blocked_until = None;
             }
             if let Some(reset_at) = w.reset_at {
-                if now >= reset_at + MARGIN {
+                if now >= later(reset_at, MARGIN) {
                     // The window rolled over: assume it is full until a response says otherwise.
                     w.remaining = w.limit.map(|l| l.saturating_sub(w.in_flight));
                     w.reset_at = None;
@@ -94,7 +108,13 @@ impl Pacer {
             match w.remaining {
                 Some(0) => {
                     let wait = match w.reset_at {
-                        Some(reset_at) => (reset_at + MARGIN).saturating_duration_since(now),
+                        Some(reset_at) => {
+                            let until = later(reset_at, MARGIN);
+                            if until > deadline {
+                                return Err(until.saturating_duration_since(now));
+                            }
+                            until.saturating_duration_since(now)
+                        }
                         None => {
                             w.blocked_until = Some(now + UNKNOWN_RESET_WAIT);
                             w.remaining = None;
@@ -108,12 +128,12 @@ impl Pacer {
                     w.remaining = Some(r - 1);
                     w.in_flight += 1;
                     w.started += 1;
-                    return;
+                    return Ok(());
                 }
                 None => {
                     w.in_flight += 1;
                     w.started += 1;
-                    return;
+                    return Ok(());
                 }
             }
         }
@@ -145,7 +165,7 @@ impl Pacer {
         w.answered += 1;
         let now = Instant::now();
         if let Some(rate) = rate {
-            let reset_at = rate.until_reset(SystemTime::now()).map(|d| now + d);
+            let reset_at = rate.until_reset(SystemTime::now()).map(|d| later(now, d));
             if rate.limit.is_some() {
                 w.limit = rate.limit;
             }
@@ -183,7 +203,7 @@ impl Pacer {
                 }
             }
         } else if rate_limited {
-            w.blocked_until = Some(now + UNKNOWN_RESET_WAIT);
+            w.blocked_until = Some(later(now, UNKNOWN_RESET_WAIT));
         }
         if w.waiting > 0 {
             self.changed.notify_all();
@@ -215,7 +235,7 @@ mod tests {
     #[test]
     fn a_spent_window_waits_for_the_reset() {
         let pacer = Pacer::new();
-        pacer.acquire();
+        pacer.acquire(Duration::MAX).unwrap();
         let reset = epoch_in(1);
         pacer.observe(
             Some(&RateLimit {
@@ -226,7 +246,7 @@ mod tests {
             false,
         );
         let started = Instant::now();
-        pacer.acquire(); // the last one of the window goes at once
+        pacer.acquire(Duration::MAX).unwrap(); // the last one of the window goes at once
         assert!(started.elapsed() < Duration::from_millis(200));
         pacer.observe(
             Some(&RateLimit {
@@ -236,7 +256,7 @@ mod tests {
             }),
             false,
         );
-        pacer.acquire(); // this one waits for the reset
+        pacer.acquire(Duration::MAX).unwrap(); // this one waits for the reset
         let waited = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
         assert!(
             waited >= Duration::from_secs(reset),
@@ -261,7 +281,7 @@ mod tests {
     /// figure of the first.
     fn four_answer_out_of_order(pacer: &Pacer, reset: u64) {
         for _ in 0..4 {
-            pacer.acquire();
+            pacer.acquire(Duration::MAX).unwrap();
         }
         // two counted, one answered: one of the three in flight is counted
         pacer.observe(Some(&limited(18, reset)), false);
@@ -275,7 +295,7 @@ mod tests {
         pacer.observe(Some(&limited(17, reset)), false);
         assert_eq!(remaining(pacer), Some(16));
         for _ in 0..16 {
-            pacer.acquire();
+            pacer.acquire(Duration::MAX).unwrap();
         }
         assert_eq!(remaining(pacer), Some(0));
     }
@@ -289,7 +309,7 @@ mod tests {
     #[test]
     fn the_first_answers_after_a_rollover_lose_no_slot() {
         let pacer = Pacer::new();
-        pacer.acquire();
+        pacer.acquire(Duration::MAX).unwrap();
         // A spent window that resets now: the next acquire rolls over (20 left).
         pacer.observe(Some(&limited(0, epoch_in(0))), false);
         four_answer_out_of_order(&pacer, epoch_in(60));
@@ -299,7 +319,7 @@ mod tests {
     fn a_window_someone_else_uses_counts_every_request_in_flight() {
         let pacer = Pacer::new();
         for _ in 0..4 {
-            pacer.acquire();
+            pacer.acquire(Duration::MAX).unwrap();
         }
         // five counted before this run's first: the three in flight may all be uncounted
         pacer.observe(Some(&limited(14, epoch_in(60))), false);
@@ -307,11 +327,29 @@ mod tests {
     }
 
     #[test]
+    fn a_wait_beyond_the_ceiling_is_not_made() {
+        let pacer = Pacer::new();
+        pacer.acquire(Duration::MAX).unwrap();
+        // A spent window whose reset lies a day ahead (a server clock off by a day).
+        pacer.observe(Some(&limited(0, epoch_in(86_400))), false);
+        let started = Instant::now();
+        let asked = pacer.acquire(Duration::from_secs(5)).unwrap_err();
+        assert!(started.elapsed() < Duration::from_millis(200));
+        assert!(asked > Duration::from_secs(86_000), "{asked:?}");
+        // A reset near u64::MAX, and a hold for as long: no overflow, no wait.
+        let pacer = Pacer::new();
+        pacer.acquire(Duration::MAX).unwrap();
+        pacer.observe(Some(&limited(0, u64::MAX)), true);
+        pacer.hold_until(later(Instant::now(), Duration::MAX));
+        assert!(pacer.acquire(Duration::from_secs(5)).is_err());
+    }
+
+    #[test]
     fn without_headers_nothing_waits() {
         let pacer = Pacer::new();
         let started = Instant::now();
         for _ in 0..100 {
-            pacer.acquire();
+            pacer.acquire(Duration::MAX).unwrap();
             pacer.observe(None, false);
         }
         assert!(started.elapsed() < Duration::from_millis(500));

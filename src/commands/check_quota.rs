@@ -143,7 +143,9 @@ fn check(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Resul
     let journal = Journal::new(&settings.state_dir);
     let base_url = match check_base_url(&settings.base_url) {
         Ok(url) => url.as_str().trim_end_matches('/').to_string(),
-        Err(_) => settings.base_url.trim_end_matches('/').to_string(),
+        Err(_) => crate::api::without_userinfo(&settings.base_url)
+            .trim_end_matches('/')
+            .to_string(),
     };
     let base_url = base_url.as_str();
     let tenant = settings.tenant_id.as_deref();
@@ -383,6 +385,10 @@ fn probe(settings: &Settings, journal: &Journal, printer: &Printer) -> (Option<Q
     );
     if let Err(e) = journal.append(&entry) {
         printer.warn(&format!("{e:#}"));
+    }
+    // Retries, and header values that were ignored.
+    for line in &exchange.trace {
+        printer.detail(1, line);
     }
     for h in &exchange.headers {
         printer.detail(1, h);

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use crate::api::SEND_PATH;
+use crate::api::send_endpoint;
 use crate::cli::{PreviewArgs, PreviewFormat};
 use crate::commands::send::{nothing_read, report_unsendable};
 use crate::config::Settings;
@@ -94,7 +94,7 @@ fn curl_command(ready: &Ready, settings: &Settings) -> String {
     let body = String::from_utf8(ready.bytes()).expect("JSON is UTF-8");
     let mut cmd = format!(
         "curl -sS -X POST {} \\\n  -H \"Authorization: Bearer $MAILINGCORE_API_KEY\" \\\n  -H 'Content-Type: application/json' \\\n",
-        shell_quote(&format!("{}{SEND_PATH}", settings.base_url))
+        shell_quote(&send_endpoint(&settings.base_url))
     );
     if let Some(tenant) = &settings.tenant_id {
         cmd.push_str(&format!(

@@ -221,7 +221,9 @@ pub fn client_with(settings: &Settings, printer: &Printer, policy: RetryPolicy) 
         printer.detail(2, &format!("config {}", config.display()));
     }
     printer.detail(2, &format!("key {} from {source}", key.redacted()));
-    Client::new(&settings.base_url, key, settings.tenant_id.clone(), policy)
+    let client = Client::new(&settings.base_url, key, settings.tenant_id.clone(), policy)?;
+    printer.detail(2, client.proxy_note());
+    Ok(client)
 }
 
 /// Invalid records (65) and unreadable files (66): reported, never sent or saved.

@@ -43,6 +43,8 @@ enum KeyVerdict {
     Invalid,
     /// Neither proved valid nor invalid (the network or the API failed).
     Unverified,
+    /// The API wants the key's tenant in `X-Tenant-Id` and none is set.
+    TenantRequired,
 }
 
 impl KeyVerdict {
@@ -52,6 +54,7 @@ impl KeyVerdict {
             KeyVerdict::ValidWithoutEmailRead => "valid-without-email-read",
             KeyVerdict::Invalid => "invalid",
             KeyVerdict::Unverified => "unverified",
+            KeyVerdict::TenantRequired => "tenant-required",
         }
     }
 }
@@ -194,7 +197,10 @@ fn verify(
             ..retry_policy(settings)
         },
     ) {
-        Ok(c) => c,
+        Ok(c) => {
+            printer.detail(2, c.proxy_note());
+            c
+        }
         Err(e) => {
             let (exit, hint) = crate::exit::classify(&e);
             checks.add("probe", Verdict::Skipped, format!("{e:#}"));
@@ -319,6 +325,21 @@ fn verify(
                 Verdict::Warn,
                 format!("{e}: the key is valid but the tenant is over its monthly quota"),
             );
+        }
+        Outcome::NeedsTenant(e) => {
+            // Sent without X-Tenant-Id (none is set) and refused for that: the key
+            // itself was not judged.
+            report.verdict = KeyVerdict::TenantRequired;
+            checks.add(
+                "tenant",
+                Verdict::Fail,
+                format!(
+                    "{e}: this API wants the key's tenant in X-Tenant-Id and no tenant_id is set"
+                ),
+            );
+            exit = Exit::Config;
+            can_send = false;
+            hint = Some("set the key's tenant: tenant_id in the config, MAILINGCORE_TENANT_ID or --tenant-id (the dashboard shows it), then run verify-key again".into());
         }
         other => {
             report.verdict = KeyVerdict::Unverified;
@@ -489,6 +510,7 @@ fn journal_append(
             if exchange.attempts == 1 { "" } else { "s" }
         ),
     );
+    // Retries, and header values that were ignored.
     for line in &exchange.trace {
         printer.detail(1, line);
     }
@@ -521,6 +543,7 @@ mod tests {
             ),
             (KeyVerdict::Invalid, "invalid"),
             (KeyVerdict::Unverified, "unverified"),
+            (KeyVerdict::TenantRequired, "tenant-required"),
         ];
         for (verdict, name) in names {
             assert_eq!(serde_json::to_value(verdict).unwrap(), name);

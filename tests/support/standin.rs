@@ -57,6 +57,10 @@ pub struct Config {
     /// Whether every request and accepted body is kept for `requests()` and `accepted()`
     /// (turned off for long benchmark runs; `stats()` counts either way).
     pub keep_history: bool,
+    /// A path prefix the API lives under (`/api`): requests outside it get 404.
+    pub prefix: String,
+    /// Answer 400 `X-Tenant-Id header is required` to requests without that header.
+    pub require_tenant: bool,
 }
 
 /// The key the stand-in accepts by default, with both scopes.
@@ -77,6 +81,8 @@ impl Default for Config {
             rate_headers: true,
             port: 0,
             keep_history: true,
+            prefix: String::new(),
+            require_tenant: false,
         }
     }
 }
@@ -108,6 +114,20 @@ pub enum Fault {
     NoId2xx,
     /// A 307 to this URL.
     Redirect(String),
+    /// Answer exactly this (status, headers, body); nothing is accepted.
+    Answer {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: String,
+    },
+    /// Accept the send (it counts), answer as usual but with these headers set (a header
+    /// of the same name is replaced; `Content-Type` too).
+    AcceptWith(Vec<(String, String)>),
+    /// Accept the send, then write the answer one byte at a time with this pause between.
+    Dribble(Duration),
+    /// An answer with a body of this many bytes, written as it goes (never held in
+    /// memory): a 2xx accepts the send first, any other status accepts nothing.
+    Huge { status: u16, bytes: u64 },
 }
 
 /// One request as the stand-in saw it.
@@ -325,10 +345,15 @@ impl Shared {
     }
 }
 
+#[derive(Default)]
 struct Answer {
     status: u16,
     headers: Vec<(String, String)>,
     body: String,
+    /// Instead of `body`: this many filler bytes, written in chunks.
+    filler: Option<u64>,
+    /// Write the answer one byte at a time, pausing this long between bytes.
+    dribble: Option<Duration>,
 }
 
 impl Answer {
@@ -337,7 +362,14 @@ impl Answer {
             status,
             headers: vec![("Content-Type".into(), "application/json".into())],
             body: body.to_string(),
+            ..Answer::default()
         }
+    }
+
+    /// Set a header, replacing one of the same name.
+    fn set(&mut self, name: &str, value: &str) {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self.headers.push((name.to_string(), value.to_string()));
     }
 }
 
@@ -421,12 +453,32 @@ fn write_answer(writer: &mut TcpStream, answer: &Answer) -> std::io::Result<()> 
         "HTTP/1.1 {} {}\r\nContent-Length: {}\r\n",
         answer.status,
         reason(answer.status),
-        answer.body.len()
+        answer.filler.unwrap_or(answer.body.len() as u64)
     );
     for (name, value) in &answer.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
+    if let Some(bytes) = answer.filler {
+        writer.write_all(head.as_bytes())?;
+        let chunk = vec![b'x'; 64 * 1024];
+        let mut left = bytes;
+        while left > 0 {
+            let n = left.min(chunk.len() as u64) as usize;
+            writer.write_all(&chunk[..n])?;
+            left -= n as u64;
+        }
+        return writer.flush();
+    }
+    if let Some(pause) = answer.dribble {
+        head.push_str(&answer.body);
+        for byte in head.as_bytes() {
+            writer.write_all(std::slice::from_ref(byte))?;
+            writer.flush()?;
+            thread::sleep(pause);
+        }
+        return Ok(());
+    }
     // One write: a second small one would wait for the client's delayed ACK (Nagle),
     // about 40 ms per answer on a kept-alive connection.
     head.push_str(&answer.body);
@@ -443,7 +495,10 @@ fn reason(status: u16) -> &'static str {
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        408 => "Request Timeout",
         409 => "Conflict",
+        413 => "Payload Too Large",
+        425 => "Too Early",
         422 => "Unprocessable Entity",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
@@ -520,7 +575,27 @@ fn respond(shared: &Shared, req: &Request, fault: Option<&Fault>) -> Option<Answ
             return Some(Answer {
                 status: 307,
                 headers: vec![("Location".into(), url.clone())],
-                body: String::new(),
+                ..Answer::default()
+            });
+        }
+        Some(Fault::Answer {
+            status,
+            headers,
+            body,
+        }) => {
+            return Some(Answer {
+                status: *status,
+                headers: headers.clone(),
+                body: body.clone(),
+                ..Answer::default()
+            });
+        }
+        Some(Fault::Huge { status, bytes }) if !(200..300).contains(status) => {
+            return Some(Answer {
+                status: *status,
+                headers: vec![("Content-Type".into(), "text/plain".into())],
+                filler: Some(*bytes),
+                ..Answer::default()
             });
         }
         _ => {}
@@ -533,7 +608,19 @@ fn respond(shared: &Shared, req: &Request, fault: Option<&Fault>) -> Option<Answ
     let Some(key) = config.keys.iter().find(|k| k.key == bearer) else {
         return Some(err(401, "unauthorized", "Invalid or revoked API key"));
     };
-    let route = req.path.split('?').next().unwrap_or("");
+    let Some(route) = req
+        .path
+        .split('?')
+        .next()
+        .unwrap_or("")
+        .strip_prefix(config.prefix.as_str())
+    else {
+        return Some(err(
+            404,
+            "not_found",
+            &format!("Cannot {} {}", req.method, req.path),
+        ));
+    };
     let (scope, known) = match (req.method.as_str(), route) {
         ("POST", "/emails/send") => ("email:send", true),
         ("GET", "/emails/logs") => ("email:read", true),
@@ -552,6 +639,9 @@ fn respond(shared: &Shared, req: &Request, fault: Option<&Fault>) -> Option<Answ
             "forbidden",
             &format!("Missing required API key scope: {scope}"),
         ));
+    }
+    if config.require_tenant && req.header("x-tenant-id").is_none() {
+        return Some(err(400, "bad_request", "X-Tenant-Id header is required"));
     }
     if let Some(tenant) = req.header("x-tenant-id") {
         if tenant != key.tenant {
@@ -688,11 +778,27 @@ fn send(
             status: 201,
             headers: vec![("Content-Type".into(), "text/plain".into())],
             body: "Created".into(),
+            ..Answer::default()
+        },
+        Some(Fault::Huge { status, bytes }) => Answer {
+            status: *status,
+            headers: vec![("Content-Type".into(), "text/plain".into())],
+            filler: Some(*bytes),
+            ..Answer::default()
+        },
+        Some(Fault::Dribble(pause)) => Answer {
+            dribble: Some(*pause),
+            ..Answer::json(201, reply)
         },
         Some(Fault::NoId2xx) => Answer::json(201, json!({"status": "QUEUED"})),
         _ => Answer::json(201, reply),
     };
     answer.headers.extend(headers);
+    if let Some(Fault::AcceptWith(set)) = fault {
+        for (name, value) in set {
+            answer.set(name, value);
+        }
+    }
     Some(answer)
 }
 
