@@ -278,18 +278,7 @@ fn watchdog(limit: Duration, json: bool, quiet: bool) {
             WATCHDOG_GRACE.as_secs()
         );
         let line = if json {
-            serde_json::to_string(&Report {
-                source: None,
-                limit: None,
-                used: None,
-                percentage: None,
-                warning: false,
-                state: State::Unknown,
-                seen_at: None,
-                blocked: false,
-                reason: Some(reason),
-            })
-            .expect("the report serialises")
+            serde_json::to_string(&Report::unknown(reason)).expect("the report serialises")
         } else {
             format!("QUOTA UNKNOWN - {reason}")
         };
