@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Result;
 use serde::Deserialize;
 
-use crate::cli::{EmailArgs, GlobalArgs};
+use crate::email::EmailSettings;
 use crate::exit::{fail, Exit, Failure};
 use crate::mapping::{Field, FieldMap};
 use crate::secret::{read_secret_file, ApiKey, MAX_KEY_FILE_BYTES};
@@ -23,58 +23,103 @@ const DEFAULT_TIMEOUT: f64 = 30.0;
 const DEFAULT_RETRIES: u32 = 4;
 const DEFAULT_RETRY_MAX_TIME: f64 = 30.0;
 
-/// One profile of the config file; the top level is the default profile.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Profile {
-    base_url: Option<String>,
-    api_key: Option<String>,
-    api_key_file: Option<PathBuf>,
-    tenant_id: Option<String>,
-    to: Option<String>,
-    from_email: Option<String>,
-    from_name: Option<String>,
-    reply_to: Option<String>,
-    tags: Option<Vec<String>>,
-    source: Option<String>,
-    locale: Option<String>,
-    subject: Option<String>,
-    template_dir: Option<PathBuf>,
-    template_version_id: Option<String>,
-    idempotency_key: Option<String>,
-    timeout: Option<f64>,
-    retries: Option<u32>,
-    retry_max_time: Option<f64>,
-    state_dir: Option<PathBuf>,
+/// Lists the keys of a settings layer once: the struct, its overlay, and which keys it sets.
+macro_rules! layer {
+    ($($(#[$meta:meta])* $key:ident: $ty:ty,)*) => {
+        /// One layer of settings: the config file's top level, one of its profiles, or
+        /// what the command line gives. Each key is `None` where the layer is silent.
+        #[derive(Debug, Default, Clone, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct Profile {
+            $($(#[$meta])* pub $key: Option<$ty>,)*
+        }
+
+        impl Profile {
+            /// `self` with every key that `over` sets replaced.
+            pub fn overlay(self, over: Profile) -> Profile {
+                Profile { $($key: over.$key.or(self.$key)),* }
+            }
+
+            /// Whether this layer sets the key named `key`.
+            pub fn is_set(&self, key: &str) -> bool {
+                match key {
+                    $(stringify!($key) => self.$key.is_some(),)*
+                    _ => false,
+                }
+            }
+        }
+    };
+}
+
+layer! {
+    base_url: String,
+    api_key: String,
+    api_key_file: PathBuf,
+    tenant_id: String,
+    to: String,
+    from_email: String,
+    from_name: String,
+    reply_to: String,
+    tags: Vec<String>,
+    source: String,
+    locale: String,
+    subject: String,
+    template_dir: PathBuf,
+    template_version_id: String,
+    idempotency_key: String,
+    timeout: f64,
+    retries: u32,
+    retry_max_time: f64,
+    state_dir: PathBuf,
 }
 
 impl Profile {
-    /// `self` with every key that `over` sets replaced.
-    fn overlay(self, over: Profile) -> Profile {
-        macro_rules! pick {
-            ($($f:ident),*) => { Profile { $($f: over.$f.or(self.$f)),* } };
+    /// The layer with its paths made absolute: `~/x` under the home directory, a
+    /// relative path relative to the config file's folder.
+    fn resolved(self, base: Option<&Path>) -> Profile {
+        let resolve = |p: Option<PathBuf>| p.map(|p| resolve_path(p, base));
+        Profile {
+            api_key_file: resolve(self.api_key_file),
+            template_dir: resolve(self.template_dir),
+            state_dir: resolve(self.state_dir),
+            ..self
         }
-        pick!(
-            base_url,
-            api_key,
-            api_key_file,
-            tenant_id,
-            to,
-            from_email,
-            from_name,
-            reply_to,
-            tags,
-            source,
-            locale,
-            subject,
-            template_dir,
-            template_version_id,
-            idempotency_key,
-            timeout,
-            retries,
-            retry_max_time,
-            state_dir
-        )
+    }
+}
+
+/// What the command line says (with the environment variables clap reads for its
+/// flags): the layer over the config file, and what only the command line can give.
+#[derive(Debug, Default, Clone)]
+pub struct Flags {
+    /// `--config`.
+    pub config: Option<PathBuf>,
+    /// `--profile`.
+    pub profile: Option<String>,
+    /// `--api-key-file`: the first of the key sources, not part of the layer.
+    pub api_key_file: Option<PathBuf>,
+    /// `--idempotency-key`: one literal key, where config `idempotency_key` is a pattern.
+    pub idempotency_key: Option<String>,
+    /// The settings the flags give, over the config file's.
+    pub layer: Profile,
+    /// The flag and environment variable of each setting the flags can give, by key.
+    pub names: &'static [FlagName],
+}
+
+/// How the command line names one setting, for `config show`.
+#[derive(Debug)]
+pub struct FlagName {
+    pub key: &'static str,
+    pub flag: &'static str,
+    pub var: Option<&'static str>,
+}
+
+impl Flags {
+    /// Whether the command line gives the setting `key`.
+    fn gives(&self, key: &str) -> bool {
+        match key {
+            "idempotency_key" => self.idempotency_key.is_some(),
+            _ => self.layer.is_set(key),
+        }
     }
 }
 
@@ -171,23 +216,6 @@ impl std::fmt::Display for Origin {
     }
 }
 
-/// What the email options resolve to (flags > env > config > default).
-#[derive(Debug, Clone)]
-pub struct EmailSettings {
-    pub to: Option<String>,
-    pub from_email: Option<String>,
-    pub from_name: Option<String>,
-    pub reply_to: Option<String>,
-    pub tags: Vec<String>,
-    pub source: String,
-    pub locale: Option<String>,
-    pub subject: Option<String>,
-    pub template_dir: Option<PathBuf>,
-    pub template_version_id: Option<String>,
-    pub idempotency_pattern: Option<String>,
-    pub idempotency_key: Option<String>,
-}
-
 /// Where the key came from, for messages (never the key itself).
 #[derive(Debug, Clone)]
 pub enum KeySource {
@@ -272,23 +300,6 @@ struct Tracer<'a> {
 }
 
 impl Tracer<'_> {
-    /// A setting clap reads from `flag` (and `var`, when it has one) when `given`, else
-    /// config `key`; the clap argument's id is the key.
-    fn of(
-        &self,
-        given: bool,
-        key: &'static str,
-        flag: &'static str,
-        var: Option<&'static str>,
-    ) -> (&'static str, Origin) {
-        let origin = if given {
-            self.given(key, flag, var)
-        } else {
-            self.config(key)
-        };
-        (key, origin)
-    }
-
     /// The flag, or its environment variable when the flag was not on the command line.
     fn given(&self, id: &str, flag: &'static str, var: Option<&'static str>) -> Origin {
         let on_line = self
@@ -327,13 +338,15 @@ impl Tracer<'_> {
 }
 
 impl Settings {
-    pub fn load(global: &GlobalArgs, email: Option<&EmailArgs>, env: &Env) -> Result<Settings> {
-        let file = read_config(global.config.as_deref(), env)?;
+    /// Merge the layers once: built-in default < config top level < config profile <
+    /// flags (and the environment variables clap reads for them).
+    pub fn load(flags: &Flags, env: &Env) -> Result<Settings> {
+        let file = read_config(flags.config.as_deref(), env)?;
         let mut warnings = Vec::new();
-        let (profile, config_dir) = match &file {
+        let from_file = match &file {
             Some(file) => {
                 let mut merged = file.top.clone();
-                if let Some(name) = &global.profile {
+                if let Some(name) = &flags.profile {
                     let Some(p) = file.profiles.get(name) else {
                         let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
                         return Err(Failure::new(
@@ -360,151 +373,71 @@ impl Settings {
                     writable_file_warning(&file.path, "config file")
                 };
                 warnings.extend(shared);
-                (merged, file.path.parent().map(Path::to_path_buf))
+                merged.resolved(file.path.parent())
             }
             None => {
-                if let Some(name) = &global.profile {
+                if let Some(name) = &flags.profile {
                     return fail(
                         Exit::Config,
                         format!("profile {name:?} asked for, but there is no config file"),
                     );
                 }
-                (Profile::default(), None)
+                Profile::default()
             }
         };
-        let resolve = |p: PathBuf| resolve_path(p, config_dir.as_deref());
+        let key_candidates = key_candidates(flags, env, &from_file, file.as_ref());
+        let merged = from_file.overlay(flags.layer.clone());
 
-        let base_url = global
-            .base_url
-            .clone()
-            .or(profile.base_url.clone())
-            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
-            .trim_end_matches('/')
-            .to_string();
-        let timeout = seconds(
-            "--timeout",
-            global
-                .timeout
-                .or(profile.timeout)
-                .unwrap_or(DEFAULT_TIMEOUT),
-        )?;
-        let retry_max_time = seconds(
-            "--retry-max-time",
-            global
-                .retry_max_time
-                .or(profile.retry_max_time)
-                .unwrap_or(DEFAULT_RETRY_MAX_TIME),
-        )?;
-
-        let mut key_candidates = Vec::new();
-        if let Some(p) = &global.api_key_file {
-            key_candidates.push(KeyCandidate::File(p.clone(), KeySource::Flag));
-        }
-        if let Some(k) = &env.api_key {
-            key_candidates.push(KeyCandidate::Value(k.clone(), KeySource::Env));
-        }
-        if let Some(p) = &env.api_key_file {
-            key_candidates.push(KeyCandidate::File(p.clone(), KeySource::EnvFile));
-        }
-        if let Some(p) = profile.api_key_file.clone() {
-            key_candidates.push(KeyCandidate::File(resolve(p), KeySource::ConfigFile));
-        }
-        if let (Some(k), Some(file)) = (&profile.api_key, &file) {
-            key_candidates.push(KeyCandidate::Value(
-                k.clone(),
-                KeySource::Config(file.path.clone()),
-            ));
-        }
-
-        let args = email.cloned().unwrap_or_default();
         let origins = {
             let t = Tracer {
                 file: file.as_ref(),
-                profile: global.profile.as_deref(),
+                profile: flags.profile.as_deref(),
                 env,
             };
-            let (g, a) = (global, &args);
-            vec![
-                (
-                    "profile",
-                    match &g.profile {
-                        Some(_) => t.given("profile", "--profile", Some("MCNOTIFY_PROFILE")),
-                        None => Origin::Default,
-                    },
-                ),
-                t.of(
-                    g.base_url.is_some(),
-                    "base_url",
-                    "--base-url",
-                    Some("MAILINGCORE_BASE_URL"),
-                ),
-                t.of(
-                    g.tenant_id.is_some(),
-                    "tenant_id",
-                    "--tenant-id",
-                    Some("MAILINGCORE_TENANT_ID"),
-                ),
-                t.of(g.timeout.is_some(), "timeout", "--timeout", None),
-                t.of(g.retries.is_some(), "retries", "--retries", None),
-                t.of(
-                    g.retry_max_time.is_some(),
-                    "retry_max_time",
-                    "--retry-max-time",
-                    None,
-                ),
-                t.of(a.to.is_some(), "to", "--to", Some("MCNOTIFY_TO")),
-                t.of(a.from_email.is_some(), "from_email", "--from-email", None),
-                t.of(a.from_name.is_some(), "from_name", "--from-name", None),
-                t.of(a.reply_to.is_some(), "reply_to", "--reply-to", None),
-                t.of(!a.tags.is_empty(), "tags", "--tag", None),
-                t.of(a.source.is_some(), "source", "--source", None),
-                ("locale", t.config("locale")),
-                t.of(a.subject.is_some(), "subject", "--subject", None),
-                t.of(
-                    a.template_dir.is_some(),
-                    "template_dir",
-                    "--template-dir",
-                    None,
-                ),
-                t.of(
-                    a.template_version_id.is_some(),
-                    "template_version_id",
-                    "--template-version-id",
-                    None,
-                ),
-                t.of(
-                    a.idempotency_key.is_some(),
-                    "idempotency_key",
-                    "--idempotency-key",
-                    None,
-                ),
-                ("api_key_file", t.config("api_key_file")),
-                ("api_key", t.config("api_key")),
-                ("state_dir", t.config("state_dir")),
-            ]
+            let profile = match &flags.profile {
+                Some(_) => t.given("profile", "--profile", Some("MCNOTIFY_PROFILE")),
+                None => Origin::Default,
+            };
+            let mut origins = vec![("profile", profile)];
+            for name in flags.names {
+                let origin = if flags.gives(name.key) {
+                    t.given(name.key, name.flag, name.var)
+                } else {
+                    t.config(name.key)
+                };
+                origins.push((name.key, origin));
+            }
+            for key in CONFIG_ONLY {
+                origins.push((key, t.config(key)));
+            }
+            origins
         };
+
+        let base_url = merged
+            .base_url
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
+            .trim_end_matches('/')
+            .to_string();
+        let timeout = seconds("--timeout", merged.timeout.unwrap_or(DEFAULT_TIMEOUT))?;
+        let retry_max_time = seconds(
+            "--retry-max-time",
+            merged.retry_max_time.unwrap_or(DEFAULT_RETRY_MAX_TIME),
+        )?;
         let email = EmailSettings {
-            to: args.to.or(profile.to),
-            from_email: args.from_email.or(profile.from_email),
-            from_name: args.from_name.or(profile.from_name),
-            reply_to: args.reply_to.or(profile.reply_to),
-            tags: if !args.tags.is_empty() {
-                args.tags
-            } else {
-                profile
-                    .tags
-                    .unwrap_or_else(|| DEFAULT_TAGS.iter().map(|t| t.to_string()).collect())
-            },
-            source: args
-                .source
-                .or(profile.source)
-                .unwrap_or_else(|| "botpress".into()),
-            locale: profile.locale,
-            subject: args.subject.or(profile.subject),
-            template_dir: args.template_dir.or(profile.template_dir.map(&resolve)),
-            template_version_id: args.template_version_id.or(profile.template_version_id),
-            idempotency_pattern: profile.idempotency_key,
-            idempotency_key: args.idempotency_key,
+            to: merged.to,
+            from_email: merged.from_email,
+            from_name: merged.from_name,
+            reply_to: merged.reply_to,
+            tags: merged
+                .tags
+                .unwrap_or_else(|| DEFAULT_TAGS.iter().map(|t| t.to_string()).collect()),
+            source: merged.source.unwrap_or_else(|| "botpress".into()),
+            locale: merged.locale,
+            subject: merged.subject,
+            template_dir: merged.template_dir,
+            template_version_id: merged.template_version_id,
+            idempotency_pattern: merged.idempotency_key,
+            idempotency_key: flags.idempotency_key.clone(),
         };
 
         let mut fields = FieldMap::default();
@@ -541,25 +474,18 @@ impl Settings {
             }
         }
 
-        let state_dir = match profile.state_dir {
-            Some(dir) => resolve(dir),
+        let state_dir = match merged.state_dir {
+            Some(dir) => dir,
             None => default_state_dir()?,
         };
 
         Ok(Settings {
-            profile: global.profile.clone(),
+            profile: flags.profile.clone(),
             config_path: file.as_ref().map(|f| f.path.clone()),
             base_url,
-            tenant_id: global
-                .tenant_id
-                .clone()
-                .or(profile.tenant_id)
-                .filter(|t| !t.is_empty()),
+            tenant_id: merged.tenant_id.filter(|t| !t.is_empty()),
             timeout,
-            retries: global
-                .retries
-                .or(profile.retries)
-                .unwrap_or(DEFAULT_RETRIES),
+            retries: merged.retries.unwrap_or(DEFAULT_RETRIES),
             retry_max_time,
             email,
             fields,
@@ -616,6 +542,39 @@ impl Settings {
         }
         Ok((ApiKey::new(key.to_string()), source, warnings))
     }
+}
+
+/// The settings only the config file gives; `config show` names their line.
+const CONFIG_ONLY: [&str; 4] = ["locale", "api_key_file", "api_key", "state_dir"];
+
+/// The key sources in the order they are tried: --api-key-file, MAILINGCORE_API_KEY,
+/// MAILINGCORE_API_KEY_FILE, config api_key_file, config api_key.
+fn key_candidates(
+    flags: &Flags,
+    env: &Env,
+    from_file: &Profile,
+    file: Option<&ConfigFile>,
+) -> Vec<KeyCandidate> {
+    let mut candidates = Vec::new();
+    if let Some(p) = &flags.api_key_file {
+        candidates.push(KeyCandidate::File(p.clone(), KeySource::Flag));
+    }
+    if let Some(k) = &env.api_key {
+        candidates.push(KeyCandidate::Value(k.clone(), KeySource::Env));
+    }
+    if let Some(p) = &env.api_key_file {
+        candidates.push(KeyCandidate::File(p.clone(), KeySource::EnvFile));
+    }
+    if let Some(p) = &from_file.api_key_file {
+        candidates.push(KeyCandidate::File(p.clone(), KeySource::ConfigFile));
+    }
+    if let (Some(k), Some(file)) = (&from_file.api_key, file) {
+        candidates.push(KeyCandidate::Value(
+            k.clone(),
+            KeySource::Config(file.path.clone()),
+        ));
+    }
+    candidates
 }
 
 fn seconds(flag: &str, secs: f64) -> Result<Duration> {

@@ -546,9 +546,11 @@ mod tests {
     }
 
     fn quiet_printer() -> Printer {
-        use clap::Parser;
-        let cli = crate::cli::Cli::try_parse_from(["mcnotify", "-q", "outbox", "list"]).unwrap();
-        Printer::new(&cli.global, true)
+        let mode = crate::output::OutputMode {
+            quiet: true,
+            ..Default::default()
+        };
+        Printer::new(&mode, true)
     }
 
     /// Run `f` on a thread; fail if it has not returned within 10 s (a hang).

@@ -1,11 +1,12 @@
 //! The request body of `POST /emails/send`, composed from an incident and the settings.
 
+use std::path::PathBuf;
+
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::address;
-use crate::config::EmailSettings;
 use crate::exit::{Exit, Failure};
 use crate::incident::{fold_line, Incident};
 use crate::template::Renderer;
@@ -23,6 +24,26 @@ pub fn idempotency_key_arg(value: &str) -> Result<String, String> {
         return Err("the idempotency key starts or ends with whitespace".into());
     }
     Ok(value.to_string())
+}
+
+/// What the composer is given: the email settings as config, environment and flags
+/// resolve them.
+#[derive(Debug, Clone)]
+pub struct EmailSettings {
+    pub to: Option<String>,
+    pub from_email: Option<String>,
+    pub from_name: Option<String>,
+    pub reply_to: Option<String>,
+    pub tags: Vec<String>,
+    pub source: String,
+    pub locale: Option<String>,
+    pub subject: Option<String>,
+    pub template_dir: Option<PathBuf>,
+    pub template_version_id: Option<String>,
+    /// Config `idempotency_key`: a pattern with `{field}` placeholders.
+    pub idempotency_pattern: Option<String>,
+    /// `--idempotency-key`: the one literal key of a single email.
+    pub idempotency_key: Option<String>,
 }
 
 /// MailingCore's documented limit on the subject.
@@ -129,6 +150,11 @@ impl Composer {
             key_pattern: email.idempotency_pattern.clone(),
             fixed_key: email.idempotency_key.clone(),
         })
+    }
+
+    /// Whether every email gets the one key `--idempotency-key` gave.
+    pub fn has_fixed_key(&self) -> bool {
+        self.fixed_key.is_some()
     }
 
     pub fn compose(&self, incident: &Incident) -> Result<Email, ComposeError> {

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 
 use crate::address;
-use crate::cli::IncidentArgs;
 use crate::mapping::{Field, Mapped};
 
 /// One incident as the helpdesk sees it. Values are trimmed; absent is `None`.
@@ -32,25 +31,11 @@ pub struct Overrides {
 }
 
 impl Overrides {
-    /// Parse the flags; `Err` is a usage error (a `--field` without `=`).
-    pub fn from_args(args: &IncidentArgs) -> Result<Overrides, String> {
-        let pairs = [
-            (Field::Code, &args.code),
-            (Field::Type, &args.incident_type),
-            (Field::Location, &args.location),
-            (Field::Description, &args.description),
-            (Field::ContactEmail, &args.contact_email),
-            (Field::ContactName, &args.contact_name),
-            (Field::ConversationId, &args.conversation_id),
-            (Field::UserId, &args.user_id),
-            (Field::Locale, &args.locale),
-        ];
-        let values = pairs
-            .into_iter()
-            .filter_map(|(f, v)| v.as_ref().map(|v| (f, v.clone())))
-            .collect();
+    /// The field values and the `KEY=VALUE` extra fields given on the command line;
+    /// `Err` is a usage error (a `--field` without `=`).
+    pub fn new(values: Vec<(Field, String)>, fields: &[String]) -> Result<Overrides, String> {
         let mut extra = Vec::new();
-        for field in &args.fields {
+        for field in fields {
             let Some((key, value)) = field.split_once('=') else {
                 return Err(format!("--field {field:?} is not KEY=VALUE"));
             };
@@ -63,7 +48,7 @@ impl Overrides {
         Ok(Overrides { values, extra })
     }
 
-    /// True when the flags alone describe an incident (no document given).
+    /// True when no incident flag was given.
     pub fn is_empty(&self) -> bool {
         self.values.is_empty() && self.extra.is_empty()
     }
@@ -236,12 +221,12 @@ mod tests {
             values: vec![(Field::Code, "1".into()), (Field::Location, "A".into())],
             extra: vec![("floor".into(), "2".into())],
         };
-        let args = IncidentArgs {
-            code: Some("5859".into()),
-            fields: vec!["floor=3".into(), "shift=night".into()],
-            ..IncidentArgs::default()
-        };
-        let incident = Incident::new(mapped, &Overrides::from_args(&args).unwrap());
+        let overrides = Overrides::new(
+            vec![(Field::Code, "5859".into())],
+            &["floor=3".into(), "shift=night".into()],
+        )
+        .unwrap();
+        let incident = Incident::new(mapped, &overrides);
         assert_eq!(incident.code.as_deref(), Some("5859"));
         assert_eq!(incident.location.as_deref(), Some("A"));
         assert_eq!(

@@ -7,6 +7,7 @@ mod cli;
 mod clock;
 mod commands;
 mod config;
+mod context;
 mod delivery;
 mod dispatch;
 mod email;
@@ -28,7 +29,6 @@ mod template;
 use std::process::ExitCode;
 
 use crate::exit::{classify, is_broken_pipe, Exit};
-use crate::output::Printer;
 
 /// The subcommand of a command line that did not parse, if it names one.
 fn subcommand_named() -> Option<String> {
@@ -58,8 +58,7 @@ fn main() -> ExitCode {
             };
         }
     };
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let printer = Printer::new(&cli.global, no_color);
+    let printer = context::printer(&cli.global);
     match app::run(&cli, &printer) {
         Ok(exit) => exit.into(),
         Err(err) if is_broken_pipe(&err) => Exit::Ok.into(),

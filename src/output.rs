@@ -11,7 +11,6 @@ use indicatif::ProgressBar;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::cli::{ColorChoice, GlobalArgs};
 use crate::outcome::{Origin, RecordOutcome};
 use crate::quota::{Quota, RateLimit};
 
@@ -41,6 +40,16 @@ pub struct RecordResult {
     pub request: Option<Value>,
 }
 
+/// How the user asked to be shown things: `--json`, `-q`, `-v` and `--color`.
+#[derive(Debug, Clone, Default)]
+pub struct OutputMode {
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: u8,
+    /// `Some` when `--color` says always or never; `None` for auto.
+    pub color: Option<bool>,
+}
+
 /// Prints results and messages; shared by the threads of a run.
 pub struct Printer {
     pub json: bool,
@@ -59,16 +68,14 @@ pub struct Printer {
 }
 
 impl Printer {
-    pub fn new(global: &GlobalArgs, no_color_env: bool) -> Printer {
-        let color = match global.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => !no_color_env && io::stderr().is_terminal(),
-        };
+    pub fn new(mode: &OutputMode, no_color_env: bool) -> Printer {
+        let color = mode
+            .color
+            .unwrap_or_else(|| !no_color_env && io::stderr().is_terminal());
         Printer {
-            json: global.json,
-            quiet: global.quiet,
-            verbose: global.verbose,
+            json: mode.json,
+            quiet: mode.quiet,
+            verbose: mode.verbose,
             color,
             stdout: Mutex::new(io::stdout()),
             stdout_closed: AtomicBool::new(false),

@@ -5,12 +5,10 @@ use std::collections::VecDeque;
 use anyhow::Result;
 use serde_json::Value;
 
-use crate::cli::{IncidentArgs, InputArgs, InputFormat};
-use crate::config::Settings;
 use crate::email::{ComposeError, Composer, Email};
 use crate::exit::{Exit, Failure};
 use crate::incident::{Incident, Overrides};
-use crate::input::{Format, Inputs, Item};
+use crate::input::{Inputs, Item};
 use crate::mapping::FieldMap;
 use crate::outcome::Origin;
 
@@ -60,32 +58,16 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
+    /// The records of `inputs`, mapped by `fields`, with `overrides` over them, composed
+    /// by `composer`. A composer with one fixed key refuses an input of several records.
     pub fn new(
-        input: &InputArgs,
-        incident: &IncidentArgs,
-        settings: &Settings,
+        mut inputs: Inputs,
+        fields: FieldMap,
+        overrides: Overrides,
+        composer: Composer,
     ) -> Result<Pipeline> {
-        let overrides = Overrides::from_args(incident).map_err(|e| Failure::new(Exit::Usage, e))?;
-        if input.file.is_empty() && overrides.is_empty() {
-            return Err(Failure::new(Exit::Usage, "no incident given")
-                .hint("give --file PATH (`-` for stdin) or the incident flags (--type, --description, --contact-email, ...)")
-                .into());
-        }
-        if input.file.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
-            return Err(
-                Failure::new(Exit::Usage, "--file - (stdin) can be given only once").into(),
-            );
-        }
-        let composer = Composer::new(&settings.email)?;
-        let format = match input.format_in {
-            None => Format::Auto,
-            Some(InputFormat::Json) => Format::Json,
-            Some(InputFormat::Ndjson) => Format::Ndjson,
-            Some(InputFormat::Csv) => Format::Csv,
-        };
-        let mut inputs = Inputs::new(input.file.clone(), format);
         let mut lookahead = VecDeque::new();
-        if settings.email.idempotency_key.is_some() {
+        if composer.has_fixed_key() {
             lookahead.extend(inputs.next());
             let second = inputs.next();
             if let Some(Item::Record(_)) = second {
@@ -100,7 +82,7 @@ impl Pipeline {
         }
         Ok(Pipeline {
             inputs,
-            fields: settings.fields.clone(),
+            fields,
             overrides,
             composer,
             lookahead,

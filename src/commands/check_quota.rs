@@ -11,8 +11,7 @@ use serde::Serialize;
 use crate::api::{check_base_url, Outcome, RetryPolicy};
 use crate::cli::CheckQuotaArgs;
 use crate::clock::{ago, now_rfc3339};
-use crate::commands::send::{client_with, retry_policy};
-use crate::config::Settings;
+use crate::context::Context;
 use crate::exit::{fail, Exit};
 use crate::journal::{Journal, JournalEntry, Request};
 use crate::output::{for_terminal, Printer};
@@ -103,8 +102,9 @@ impl Report {
 
 /// Every outcome, failures included, ends with a status line on stdout: a monitoring
 /// system shows that line, and a blank one tells its operator nothing.
-pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Result<Exit> {
-    match check(args, settings, printer) {
+pub fn run(args: &CheckQuotaArgs, ctx: &Context) -> Result<Exit> {
+    let printer = ctx.printer;
+    match check(args, ctx) {
         Ok(exit) => Ok(exit),
         Err(e) => {
             let exit = unknown(&e, printer);
@@ -116,7 +116,8 @@ pub fn run(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Res
     }
 }
 
-fn check(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Result<Exit> {
+fn check(args: &CheckQuotaArgs, ctx: &Context) -> Result<Exit> {
+    let (settings, printer) = (&ctx.settings, ctx.printer);
     for (flag, pct) in [("--warn", args.warn), ("--critical", args.critical)] {
         if !(pct.is_finite() && pct >= 0.0) {
             return fail(
@@ -140,7 +141,7 @@ fn check(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Resul
         printer.json,
         printer.quiet,
     );
-    let journal = Journal::new(&settings.state_dir);
+    let journal = ctx.journal();
     let base_url = match check_base_url(&settings.base_url) {
         Ok(url) => url.as_str().trim_end_matches('/').to_string(),
         Err(_) => crate::api::without_userinfo(&settings.base_url)
@@ -149,7 +150,7 @@ fn check(args: &CheckQuotaArgs, settings: &Settings, printer: &Printer) -> Resul
     };
     let base_url = base_url.as_str();
     let tenant = settings.tenant_id.as_deref();
-    let (live, why_not_live) = probe(settings, &journal, printer);
+    let (live, why_not_live) = probe(ctx, &journal);
     let history = match journal.send_history(base_url, tenant) {
         Ok(h) => {
             for note in &h.notes {
@@ -354,13 +355,14 @@ pub fn status_text(text: &str) -> String {
 
 /// The live figures, or why there are none. The probe retries like `send`, but all of
 /// it within `--timeout`: a monitoring check must never hang.
-fn probe(settings: &Settings, journal: &Journal, printer: &Printer) -> (Option<Quota>, String) {
+fn probe(ctx: &Context, journal: &Journal) -> (Option<Quota>, String) {
+    let (settings, printer) = (&ctx.settings, ctx.printer);
     let policy = RetryPolicy {
         max_time: settings.timeout,
         rate_limit_waits: 0,
-        ..retry_policy(settings)
+        ..ctx.retry_policy()
     };
-    let client = match client_with(settings, printer, policy) {
+    let client = match ctx.client_with(policy) {
         Ok(c) => c,
         Err(e) => return (None, format!("no live probe ({e:#})")),
     };

@@ -9,10 +9,10 @@ use clap::{ArgMatches, CommandFactory};
 use serde_json::{json, Map, Value};
 
 use crate::cli::Cli;
-use crate::config::{searched_paths, ConfigKind, KeySource, Origin, Settings};
+use crate::config::{searched_paths, ConfigKind, KeySource, Origin};
+use crate::context::Context;
 use crate::exit::Exit;
 use crate::mapping::Field;
-use crate::output::Printer;
 
 /// The ids of the arguments given on the command line (not by their environment
 /// variable), read again from argv because the parsed flags no longer tell.
@@ -61,7 +61,8 @@ fn origin_fields(origin: &Origin) -> Map<String, Value> {
     }
 }
 
-pub fn show(settings: &Settings, printer: &Printer) -> Result<Exit> {
+pub fn show(ctx: &Context) -> Result<Exit> {
+    let (settings, printer) = (&ctx.settings, ctx.printer);
     let origin = |name: &str| {
         settings
             .origins

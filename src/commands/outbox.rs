@@ -7,30 +7,30 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::{Context as _, Result};
 use serde::Serialize;
 
 use crate::cli::{OutboxCommand, OutboxFlushArgs, OutboxIdArgs, OutboxListArgs, OutboxRetryArgs};
 use crate::clock::{age, short_age};
-use crate::commands::send::{client, destination, jobs, summarise};
-use crate::config::Settings;
+use crate::commands::report::summarise;
+use crate::context::{jobs, Context};
 use crate::delivery::{Courier, Job};
 use crate::dispatch::{self, Interrupt, Work};
 use crate::exit::{fail, Exit, Failure};
-use crate::journal::Journal;
 use crate::outbox::{read_entry, Entry, Outbox, Retried};
 use crate::outcome::{Origin, RecordOutcome};
 use crate::output::{for_terminal, Printer};
 use crate::pacing::Pacer;
 use crate::state::private_dir;
 
-pub fn run(command: &OutboxCommand, settings: &Settings, printer: &Printer) -> Result<Exit> {
-    let outbox = Outbox::new(&settings.state_dir);
+pub fn run(command: &OutboxCommand, ctx: &Context) -> Result<Exit> {
+    let printer = ctx.printer;
+    let outbox = ctx.outbox();
     match command {
         OutboxCommand::List(args) => list(&outbox, args, printer),
         OutboxCommand::Show(args) => show(&outbox, args, printer),
         OutboxCommand::Drop(args) => drop_entry(&outbox, args, printer),
-        OutboxCommand::Flush(args) => flush(&outbox, args, settings, printer),
+        OutboxCommand::Flush(args) => flush(&outbox, args, ctx),
         OutboxCommand::Retry(args) => retry(&outbox, args, printer),
     }
 }
@@ -243,12 +243,8 @@ fn lock(outbox: &Outbox, wait: bool, printer: &Printer) -> Result<File> {
     }
 }
 
-fn flush(
-    outbox: &Outbox,
-    args: &OutboxFlushArgs,
-    settings: &Settings,
-    printer: &Printer,
-) -> Result<Exit> {
+fn flush(outbox: &Outbox, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exit> {
+    let printer = ctx.printer;
     let jobs = jobs(args.jobs)?;
     // Anyone who can write there could plant an entry that this flush sends with the key.
     if let Some(why) = outbox.unsafe_dirs().into_iter().next() {
@@ -273,8 +269,8 @@ fn flush(
         }
         return Ok(Exit::Ok);
     }
-    let client = client(settings, printer)?.with_pacer(Arc::new(Pacer::new()));
-    let destination = destination(&client, settings);
+    let client = ctx.client()?.with_pacer(Arc::new(Pacer::new()));
+    let destination = ctx.destination(&client);
     let elsewhere: BTreeSet<&str> = entries
         .iter()
         .map(|(_, e)| e.base_url.as_str())
@@ -290,7 +286,7 @@ fn flush(
     let courier = Courier {
         client: &client,
         outbox: Some(outbox),
-        journal: &Journal::new(&settings.state_dir),
+        journal: &ctx.journal(),
         destination,
         printer,
         halted: AtomicBool::new(false),

@@ -4,15 +4,17 @@ use anyhow::Result;
 
 use crate::api::send_endpoint;
 use crate::cli::{PreviewArgs, PreviewFormat};
-use crate::commands::send::{nothing_read, report_unsendable};
+use crate::commands::report::{nothing_read, report_unsendable};
 use crate::config::Settings;
+use crate::context::Context;
 use crate::exit::Exit;
 use crate::outcome::RecordOutcome;
-use crate::output::{for_terminal, Printer, RecordResult};
-use crate::pipeline::{Pipeline, Prepared, Ready};
+use crate::output::{for_terminal, RecordResult};
+use crate::pipeline::{Prepared, Ready};
 
-pub fn run(args: &PreviewArgs, settings: &Settings, printer: &Printer) -> Result<Exit> {
-    let pipeline = Pipeline::new(&args.input, &args.incident, settings)?;
+pub fn run(args: &PreviewArgs, ctx: &Context) -> Result<Exit> {
+    let (settings, printer) = (&ctx.settings, ctx.printer);
+    let pipeline = ctx.pipeline(&args.input, &args.incident)?;
     let mut exit = Exit::Ok;
     let mut shown = 0;
     let mut records = 0;

@@ -8,8 +8,8 @@ use crate::address;
 use crate::api::{Client, Exchange, Outcome, RetryPolicy};
 use crate::cli::VerifyKeyArgs;
 use crate::clock::now_rfc3339;
-use crate::commands::send::retry_policy;
 use crate::config::Settings;
+use crate::context::Context;
 use crate::email::{Metadata, SendBody};
 use crate::exit::{fail, Exit};
 use crate::journal::{Journal, JournalEntry, Request};
@@ -98,7 +98,8 @@ impl Checks<'_> {
     }
 }
 
-pub fn run(args: &VerifyKeyArgs, settings: &Settings, printer: &Printer) -> Result<Exit> {
+pub fn run(args: &VerifyKeyArgs, ctx: &Context) -> Result<Exit> {
+    let printer = ctx.printer;
     let test_to = match &args.send_test {
         Some(a) => match address::parse(a) {
             Ok(a) => Some(a),
@@ -118,13 +119,7 @@ pub fn run(args: &VerifyKeyArgs, settings: &Settings, printer: &Printer) -> Resu
         checks: Vec::new(),
         exit: 0,
     };
-    let (exit, hint) = verify(
-        settings,
-        test_to.as_deref(),
-        &mut checks,
-        &mut report,
-        printer,
-    );
+    let (exit, hint) = verify(ctx, test_to.as_deref(), &mut checks, &mut report);
     report.exit = exit.code();
     report.checks = checks.list;
     if printer.json {
@@ -139,12 +134,12 @@ pub fn run(args: &VerifyKeyArgs, settings: &Settings, printer: &Printer) -> Resu
 }
 
 fn verify(
-    settings: &Settings,
+    ctx: &Context,
     test_to: Option<&str>,
     checks: &mut Checks,
     report: &mut Report,
-    printer: &Printer,
 ) -> (Exit, Option<String>) {
+    let (settings, printer) = (&ctx.settings, ctx.printer);
     // Offline: present, one line, a documented prefix.
     let (key, source, warnings) = match settings.api_key() {
         Ok(found) => found,
@@ -194,7 +189,7 @@ fn verify(
         settings.tenant_id.clone(),
         RetryPolicy {
             rate_limit_waits: 2,
-            ..retry_policy(settings)
+            ..ctx.retry_policy()
         },
     ) {
         Ok(c) => {
@@ -223,7 +218,7 @@ fn verify(
             settings.retry_max_time.as_secs_f64()
         ),
     );
-    let journal = Journal::new(&settings.state_dir);
+    let journal = ctx.journal();
     let probe = client.probe_logs(true);
     journal_append(
         &journal,
