@@ -13,11 +13,10 @@ use crate::email::Composer;
 use crate::exit::{fail, Exit, Failure};
 use crate::incident::Overrides;
 use crate::input::{Format, Inputs};
-use crate::journal::Journal;
 use crate::mapping::Field;
-use crate::outbox::{Destination, Outbox};
 use crate::output::{OutputMode, Printer};
 use crate::pipeline::Pipeline;
+use crate::store::{Destination, Store};
 
 /// Requests in flight at once unless `--jobs` says otherwise.
 pub const DEFAULT_JOBS: usize = 4;
@@ -183,14 +182,29 @@ impl<'p> Context<'p> {
         }
     }
 
-    /// The outbox of the state directory.
-    pub fn outbox(&self) -> Outbox {
-        Outbox::new(&self.settings.state_dir)
+    /// The store of the state directory.
+    pub fn store(&self) -> Store {
+        Store::open(&self.settings.state_dir)
     }
 
-    /// The journal of the state directory.
-    pub fn journal(&self) -> Journal {
-        Journal::new(&self.settings.state_dir)
+    /// The store, before a run that may write there: a warning for each directory others
+    /// could write, and the temp files of writers that died mid-write removed.
+    pub fn prepared_store(&self) -> Store {
+        let store = self.store();
+        for why in store.unsafe_reasons() {
+            self.printer.warn(&why);
+        }
+        for (removed, dir) in store.sweep() {
+            self.printer.detail(
+                1,
+                &format!(
+                    "removed {removed} temp file{} left by an interrupted write in {}",
+                    if removed == 1 { "" } else { "s" },
+                    dir.display()
+                ),
+            );
+        }
+        store
     }
 }
 

@@ -2,7 +2,6 @@
 //! a progress bar on a terminal, Ctrl-C handling and the closing summary.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::io::IsTerminal;
 use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
@@ -11,14 +10,15 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+use indicatif::ProgressBar;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
-use crate::delivery::{Finished, Job};
+use crate::delivery::Job;
 use crate::exit::Exit;
 use crate::outcome::RecordOutcome;
-use crate::output::{Printer, RecordResult};
+use crate::output::Printer;
+use crate::report::{progress_bar, Finished, Tally};
 
 /// How far results may run ahead of the oldest unfinished one (bounds memory).
 const REORDER_WINDOW: usize = 4096;
@@ -32,75 +32,6 @@ const QUEUE_PER_JOB: usize = 16;
 pub enum Work {
     Job(Job),
     Done(Box<Finished>),
-}
-
-/// Counts for the closing summary.
-#[derive(Debug, Default, Clone)]
-pub struct Tally {
-    pub sent: usize,
-    pub invalid: usize,
-    pub rejected: usize,
-    pub deferred: usize,
-    pub auth: usize,
-    pub config: usize,
-    pub not_sent: usize,
-    pub other: usize,
-}
-
-impl Tally {
-    pub fn add(&mut self, outcome: RecordOutcome) {
-        match outcome {
-            RecordOutcome::Sent | RecordOutcome::DryRun => self.sent += 1,
-            RecordOutcome::Invalid => self.invalid += 1,
-            RecordOutcome::Rejected => self.rejected += 1,
-            RecordOutcome::Deferred => self.deferred += 1,
-            RecordOutcome::Auth => self.auth += 1,
-            RecordOutcome::Config => self.config += 1,
-            RecordOutcome::NotSent => self.not_sent += 1,
-            RecordOutcome::Preview
-            | RecordOutcome::Empty
-            | RecordOutcome::Retried
-            | RecordOutcome::Error => self.other += 1,
-        }
-    }
-
-    pub fn total(&self) -> usize {
-        self.sent
-            + self.invalid
-            + self.rejected
-            + self.deferred
-            + self.auth
-            + self.config
-            + self.not_sent
-            + self.other
-    }
-
-    fn failures(&self) -> usize {
-        self.total() - self.sent
-    }
-
-    /// `98 sent, 1 invalid, 0 rejected, 1 deferred`
-    pub fn summary(&self, sent_word: &str) -> String {
-        let mut parts = vec![
-            format!("{} {sent_word}", self.sent),
-            format!("{} invalid", self.invalid),
-            format!("{} rejected", self.rejected),
-            format!("{} deferred", self.deferred),
-        ];
-        if self.auth > 0 {
-            parts.push(format!("{} refused for the key", self.auth));
-        }
-        if self.config > 0 {
-            parts.push(format!("{} not sent (configuration)", self.config));
-        }
-        if self.not_sent > 0 {
-            parts.push(format!("{} not sent (interrupted)", self.not_sent));
-        }
-        if self.other > 0 {
-            parts.push(format!("{} other", self.other));
-        }
-        parts.join(", ")
-    }
 }
 
 /// The signal that interrupted the run, 0 while none has (one per process).
@@ -351,7 +282,7 @@ pub fn run(
                         // A panic in one delivery must not leave its place in the order
                         // empty (the run would wait for it forever): it becomes a result.
                         panic::catch_unwind(AssertUnwindSafe(|| deliver(&job)))
-                            .unwrap_or_else(|_| crashed(&job, printer))
+                            .unwrap_or_else(|_| Finished::crashed(&job, printer))
                     };
                     reorder.complete(seq, finished);
                     input.completed.fetch_add(1, Ordering::SeqCst);
@@ -480,55 +411,10 @@ impl InputWatch {
 
 const WATCH_EVERY: Duration = Duration::from_millis(50);
 
-/// The result of a delivery that panicked: named, with the way to resend it safely.
-fn crashed(job: &Job, printer: &Printer) -> Finished {
-    let error = "internal error while sending; it may have been sent: send it again (same idempotency key, so never twice)";
-    printer.error(&format!("{}: {error}", job.origin));
-    Finished {
-        result: Some(RecordResult {
-            record: job.number,
-            origin: job.origin.clone(),
-            outcome: RecordOutcome::Error,
-            idempotency_key: Some(job.key.clone()),
-            to: job.to.clone(),
-            subject: job.subject.clone(),
-            error: Some(error.into()),
-            ..RecordResult::default()
-        }),
-        exit: Exit::Internal,
-        line: None,
-    }
-}
-
-fn progress_bar(printer: &Printer, total: Option<u64>) -> ProgressBar {
-    if printer.json
-        || printer.quiet
-        || !printer.progress_allowed()
-        || !std::io::stderr().is_terminal()
-    {
-        return ProgressBar::hidden();
-    }
-    let (length, template) = match total {
-        Some(n) => (Some(n), "{bar:30} {pos}/{len} {rate} ETA {eta} {msg}"),
-        None => (None, "{spinner} {pos} done {rate} {elapsed} {msg}"),
-    };
-    let style = ProgressStyle::with_template(template)
-        .expect("the template is valid")
-        // Whole requests a second: indicatif's own {per_sec} shows four decimals.
-        .with_key(
-            "rate",
-            |state: &ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = write!(w, "{:.0}/s", state.per_sec());
-            },
-        );
-    let bar = ProgressBar::with_draw_target(length, ProgressDrawTarget::stderr()).with_style(style);
-    bar.enable_steady_tick(Duration::from_millis(200));
-    bar
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::RecordResult;
 
     fn job(n: usize) -> (usize, Job) {
         let job = Job {
@@ -536,7 +422,7 @@ mod tests {
             origin: crate::outcome::Origin::Input(format!("test:{n}")),
             label: n.to_string(),
             key: format!("k{n}"),
-            body: Vec::new(),
+            body: serde_json::value::RawValue::from_string("{}".into()).unwrap(),
             to: None,
             subject: None,
             entry: None,

@@ -14,16 +14,15 @@ mod email;
 mod exit;
 mod incident;
 mod input;
-mod journal;
 mod mapping;
-mod outbox;
 mod outcome;
 mod output;
 mod pacing;
 mod pipeline;
 mod quota;
+mod report;
 mod secret;
-mod state;
+mod store;
 mod template;
 
 use std::process::ExitCode;

@@ -42,9 +42,9 @@ impl Ready {
         serde_json::to_value(&self.email.body).expect("bodies serialise")
     }
 
-    /// The exact bytes POSTed (and kept in the outbox on failure).
-    pub fn bytes(&self) -> Vec<u8> {
-        serde_json::to_vec(&self.email.body).expect("bodies serialise")
+    /// The exact body POSTed (and kept in the outbox on failure).
+    pub fn raw(&self) -> serde_json::Result<Box<serde_json::value::RawValue>> {
+        serde_json::value::to_raw_value(&self.email.body)
     }
 }
 

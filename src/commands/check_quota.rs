@@ -13,9 +13,9 @@ use crate::cli::CheckQuotaArgs;
 use crate::clock::{ago, now_rfc3339};
 use crate::context::Context;
 use crate::exit::{fail, Exit};
-use crate::journal::{Journal, JournalEntry, Request};
 use crate::output::{for_terminal, Printer};
 use crate::quota::{Quota, BLOCK_PERCENT};
+use crate::store::{JournalEntry, Request, Store};
 
 /// A monitoring-plugin state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -141,7 +141,7 @@ fn check(args: &CheckQuotaArgs, ctx: &Context) -> Result<Exit> {
         printer.json,
         printer.quiet,
     );
-    let journal = ctx.journal();
+    let journal = ctx.store();
     let base_url = match check_base_url(&settings.base_url) {
         Ok(url) => url.as_str().trim_end_matches('/').to_string(),
         Err(_) => crate::api::without_userinfo(&settings.base_url)
@@ -355,7 +355,7 @@ pub fn status_text(text: &str) -> String {
 
 /// The live figures, or why there are none. The probe retries like `send`, but all of
 /// it within `--timeout`: a monitoring check must never hang.
-fn probe(ctx: &Context, journal: &Journal) -> (Option<Quota>, String) {
+fn probe(ctx: &Context, journal: &Store) -> (Option<Quota>, String) {
     let (settings, printer) = (&ctx.settings, ctx.printer);
     let policy = RetryPolicy {
         max_time: settings.timeout,

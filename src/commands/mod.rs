@@ -6,6 +6,5 @@ pub mod config;
 pub mod generate_docs;
 pub mod outbox;
 pub mod preview;
-pub mod report;
 pub mod send;
 pub mod verify_key;

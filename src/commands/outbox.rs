@@ -1,64 +1,43 @@
 //! `mcnotify outbox`: list, show, drop, flush and retry the kept requests.
 
 use std::collections::BTreeSet;
-use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::Arc;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::{OutboxCommand, OutboxFlushArgs, OutboxIdArgs, OutboxListArgs, OutboxRetryArgs};
 use crate::clock::{age, short_age};
-use crate::commands::report::summarise;
 use crate::context::{jobs, Context};
-use crate::delivery::{Courier, Job};
+use crate::delivery::{Deliverer, Job};
 use crate::dispatch::{self, Interrupt, Work};
 use crate::exit::{fail, Exit, Failure};
-use crate::outbox::{read_entry, Entry, Outbox, Retried};
 use crate::outcome::{Origin, RecordOutcome};
 use crate::output::{for_terminal, Printer};
 use crate::pacing::Pacer;
-use crate::state::private_dir;
+use crate::report::{summarise, Reporter};
+use crate::store::{Entry, EntryId, FlushLock, Folder, Found, Locked, Retried, Store};
 
 pub fn run(command: &OutboxCommand, ctx: &Context) -> Result<Exit> {
     let printer = ctx.printer;
-    let outbox = ctx.outbox();
+    let store = ctx.store();
     match command {
-        OutboxCommand::List(args) => list(&outbox, args, printer),
-        OutboxCommand::Show(args) => show(&outbox, args, printer),
-        OutboxCommand::Drop(args) => drop_entry(&outbox, args, printer),
-        OutboxCommand::Flush(args) => flush(&outbox, args, ctx),
-        OutboxCommand::Retry(args) => retry(&outbox, args, printer),
+        OutboxCommand::List(args) => list(&store, args, printer),
+        OutboxCommand::Show(args) => show(&store, args, printer),
+        OutboxCommand::Drop(args) => drop_entry(&store, args, printer),
+        OutboxCommand::Flush(args) => flush(&store, args, ctx),
+        OutboxCommand::Retry(args) => retry(&store, args, printer),
     }
 }
 
-/// The entries of a folder, oldest first; unreadable files are reported and skipped.
-fn entries(dir: &Path, printer: &Printer) -> Result<Vec<(PathBuf, Entry)>> {
-    let read = match fs::read_dir(dir) {
-        Ok(read) => read,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", dir.display())),
-    };
-    let mut out = Vec::new();
-    for item in read.flatten() {
-        let path = item.path();
-        let is_entry = path.extension().is_some_and(|e| e == "json")
-            && !path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if !is_entry {
-            continue;
-        }
-        match read_entry(&path) {
-            Ok(entry) => out.push((path, entry)),
-            Err(e) => printer.warn(&format!("{e:#}")),
-        }
+/// The entries of a folder, oldest first; unreadable ones are reported and skipped.
+fn entries(store: &Store, folder: Folder, printer: &Printer) -> Result<Vec<(EntryId, Entry)>> {
+    let (entries, warnings) = store.list(folder)?;
+    for w in &warnings {
+        printer.warn(w);
     }
-    out.sort_by(|a, b| (&a.1.created_at, &a.1.id).cmp(&(&b.1.created_at, &b.1.id)));
-    Ok(out)
+    Ok(entries)
 }
 
 #[derive(Serialize)]
@@ -78,19 +57,19 @@ struct Listed<'a> {
     path: String,
 }
 
-fn list(outbox: &Outbox, args: &OutboxListArgs, printer: &Printer) -> Result<Exit> {
-    let dir = if args.failed {
-        outbox.failed_dir()
+fn list(store: &Store, args: &OutboxListArgs, printer: &Printer) -> Result<Exit> {
+    let folder = if args.failed {
+        Folder::Failed
     } else {
-        outbox.dir().to_path_buf()
+        Folder::Pending
     };
-    let entries = entries(&dir, printer)?;
+    let entries = entries(store, folder, printer)?;
     if entries.is_empty() {
-        printer.note(&format!("nothing in {}", dir.display()));
+        printer.note(&format!("nothing in {}", store.location(folder).display()));
         return Ok(Exit::Ok);
     }
     if printer.json {
-        for (path, e) in &entries {
+        for (id, e) in &entries {
             printer.json_line(&Listed {
                 id: &e.id,
                 idempotency_key: &e.idempotency_key,
@@ -103,7 +82,7 @@ fn list(outbox: &Outbox, args: &OutboxListArgs, printer: &Printer) -> Result<Exi
                 subject: &e.subject,
                 to: &e.to,
                 base_url: &e.base_url,
-                path: path.display().to_string(),
+                path: store.locate(id).display().to_string(),
             });
         }
         return Ok(Exit::Ok);
@@ -155,40 +134,30 @@ fn list(outbox: &Outbox, args: &OutboxListArgs, printer: &Printer) -> Result<Exi
 }
 
 /// The entry named by its id (or a unique prefix of it), in the outbox or `failed/`.
-fn find(outbox: &Outbox, id: &str) -> Result<PathBuf> {
-    let id = id.trim().trim_end_matches(".json");
-    let valid = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric());
-    let mut found = Vec::new();
-    if valid {
-        for dir in [outbox.dir().to_path_buf(), outbox.failed_dir()] {
-            let Ok(read) = fs::read_dir(&dir) else {
-                continue;
-            };
-            for item in read.flatten() {
-                let name = item.file_name().to_string_lossy().into_owned();
-                if name.ends_with(".json") && name.starts_with(id) {
-                    found.push(item.path());
-                }
-            }
-        }
-    }
-    match found.len() {
-        1 => Ok(found.remove(0)),
-        0 => Err(
-            Failure::new(Exit::NoInput, format!("no outbox entry {id:?}"))
-                .hint("`mcnotify outbox list` (and `list --failed`) shows the ids")
-                .into(),
-        ),
-        n => fail(
+fn find(store: &Store, id: &str) -> Result<EntryId> {
+    match store.find(id) {
+        Found::One(found) => Ok(found),
+        Found::None => Err(Failure::new(
+            Exit::NoInput,
+            format!("no outbox entry {:?}", id.trim().trim_end_matches(".json")),
+        )
+        .hint("`mcnotify outbox list` (and `list --failed`) shows the ids")
+        .into()),
+        Found::Many(n) => fail(
             Exit::Usage,
-            format!("{id:?} matches {n} entries; give more of the id"),
+            format!(
+                "{:?} matches {n} entries; give more of the id",
+                id.trim().trim_end_matches(".json")
+            ),
         ),
     }
 }
 
-fn show(outbox: &Outbox, args: &OutboxIdArgs, printer: &Printer) -> Result<Exit> {
-    let path = find(outbox, &args.id)?;
-    let entry = read_entry(&path).map_err(|e| Failure::new(Exit::NoInput, format!("{e:#}")))?;
+fn show(store: &Store, args: &OutboxIdArgs, printer: &Printer) -> Result<Exit> {
+    let id = find(store, &args.id)?;
+    let entry = store
+        .get(&id)
+        .map_err(|e| Failure::new(Exit::NoInput, format!("{e:#}")))?;
     let text = if printer.json {
         serde_json::to_string(&entry)?
     } else {
@@ -198,70 +167,44 @@ fn show(outbox: &Outbox, args: &OutboxIdArgs, printer: &Printer) -> Result<Exit>
     Ok(Exit::Ok)
 }
 
-fn drop_entry(outbox: &Outbox, args: &OutboxIdArgs, printer: &Printer) -> Result<Exit> {
-    let path = find(outbox, &args.id)?;
-    let subject = read_entry(&path).ok().and_then(|e| e.subject);
-    fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
-    printer.human(&format!(
-        "dropped {} {}",
-        path.file_stem().unwrap_or_default().to_string_lossy(),
-        subject.unwrap_or_default()
-    ));
+fn drop_entry(store: &Store, args: &OutboxIdArgs, printer: &Printer) -> Result<Exit> {
+    let id = find(store, &args.id)?;
+    let subject = store.get(&id).ok().and_then(|e| e.subject);
+    store.remove(&id)?;
+    printer.human(&format!("dropped {id} {}", subject.unwrap_or_default()));
     Ok(Exit::Ok)
 }
 
-/// Hold the outbox lock for the whole flush so two runs never send the same entry.
-fn lock(outbox: &Outbox, wait: bool, printer: &Printer) -> Result<File> {
-    private_dir(outbox.dir())?;
-    let path = outbox.dir().join(".lock");
-    let mut options = OpenOptions::new();
-    options.create(true).truncate(false).write(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let file = options
-        .open(&path)
-        .with_context(|| format!("cannot open the lock {}", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(TryLockError::WouldBlock) if wait => {
-            printer.note("another flush is running; waiting for it to finish");
-            file.lock()
-                .with_context(|| format!("cannot lock {}", path.display()))?;
-            Ok(file)
-        }
-        Err(TryLockError::WouldBlock) => {
-            Err(Failure::new(Exit::TempFail, "another flush is running")
-                .hint("it holds the outbox lock; try again later, or pass --wait")
-                .into())
-        }
-        Err(TryLockError::Error(e)) => {
-            Err(e).with_context(|| format!("cannot lock {}", path.display()))
-        }
+/// Hold the flush lock for the whole flush so two runs never send the same entry.
+fn lock(store: &Store, wait: bool, printer: &Printer) -> Result<FlushLock> {
+    let waiting = || printer.note("another flush is running; waiting for it to finish");
+    match store.lock(wait, waiting)? {
+        Locked::Held(lock) => Ok(lock),
+        Locked::Busy => Err(Failure::new(Exit::TempFail, "another flush is running")
+            .hint("it holds the outbox lock; try again later, or pass --wait")
+            .into()),
     }
 }
 
-fn flush(outbox: &Outbox, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exit> {
+fn flush(store: &Store, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exit> {
     let printer = ctx.printer;
     let jobs = jobs(args.jobs)?;
     // Anyone who can write there could plant an entry that this flush sends with the key.
-    if let Some(why) = outbox.unsafe_dirs().into_iter().next() {
+    if let Some(why) = store.unsafe_reasons().into_iter().next() {
         return Err(Failure::new(Exit::Config, format!("refusing to flush: {why}"))
             .hint("anyone who can write there can plant an entry that a flush would send with your key; check the entries (`mcnotify outbox list`), then fix the mode")
             .into());
     }
-    outbox.prepare(printer);
-    let _lock = lock(outbox, args.wait, printer)?;
-    let entries = entries(outbox.dir(), printer)?;
+    let store = &ctx.prepared_store();
+    let _lock = lock(store, args.wait, printer)?;
+    let entries = entries(store, Folder::Pending, printer)?;
     if entries.is_empty() {
-        let failed = entries_count(&outbox.failed_dir());
+        let failed = store.count(Folder::Failed);
         if failed > 0 {
             printer.note(&format!(
                 "the outbox is empty; {failed} refused for good {} in {}",
                 if failed == 1 { "is" } else { "are" },
-                outbox.failed_dir().display()
+                store.location(Folder::Failed).display()
             ));
             printer.hint("`mcnotify outbox list --failed` shows why; once the cause is fixed, `mcnotify outbox retry ID|--all` puts them back for the next flush");
         } else {
@@ -283,16 +226,9 @@ fn flush(outbox: &Outbox, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exit>
         ));
     }
     let total = entries.len() as u64;
-    let courier = Courier {
-        client: &client,
-        outbox: Some(outbox),
-        journal: &ctx.journal(),
-        destination,
-        printer,
-        halted: AtomicBool::new(false),
-        held: AtomicUsize::new(0),
-    };
-    let work = entries.into_iter().enumerate().map(|(i, (path, entry))| {
+    let deliverer = Deliverer::new(&client, store, true, destination);
+    let reporter = Reporter::new(printer, store, true);
+    let work = entries.into_iter().enumerate().map(|(i, (id, entry))| {
         Ok(Work::Job(Job {
             number: i + 1,
             origin: Origin::Outbox(entry.id.clone()),
@@ -302,10 +238,10 @@ fn flush(outbox: &Outbox, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exit>
                 .or_else(|| entry.subject.clone())
                 .unwrap_or_else(|| entry.id.clone()),
             key: entry.idempotency_key,
-            body: serde_json::to_vec(&entry.body).expect("bodies serialise"),
+            body: entry.body,
             to: entry.to,
             subject: entry.subject,
-            entry: Some(path),
+            entry: Some(id),
             digest: entry.incident_digest,
         }))
     });
@@ -316,7 +252,7 @@ fn flush(outbox: &Outbox, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exit>
     }
     let interrupt = Interrupt::install();
     let ran = dispatch::run(work, jobs, Some(total), printer, &interrupt, |job| {
-        courier.deliver(job)
+        reporter.record(job, deliverer.deliver(job))
     });
     let errors = if one_line {
         printer.take_errors()
@@ -339,20 +275,6 @@ fn flush(outbox: &Outbox, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exit>
     Ok(exit)
 }
 
-/// How many entries a folder holds (0 when it does not exist).
-fn entries_count(dir: &Path) -> usize {
-    fs::read_dir(dir)
-        .map(|read| {
-            read.flatten()
-                .filter(|e| {
-                    let name = e.file_name().to_string_lossy().into_owned();
-                    name.ends_with(".json") && !name.starts_with('.')
-                })
-                .count()
-        })
-        .unwrap_or(0)
-}
-
 /// The result line of one entry moved back by `retry`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -368,34 +290,35 @@ struct RetriedLine<'a> {
 
 /// Put failed entries back in the outbox for the next flush, under the flush lock so a
 /// running flush never sees an entry half moved.
-fn retry(outbox: &Outbox, args: &OutboxRetryArgs, printer: &Printer) -> Result<Exit> {
-    let paths: Vec<PathBuf> = match &args.id {
+fn retry(store: &Store, args: &OutboxRetryArgs, printer: &Printer) -> Result<Exit> {
+    let failed_dir = store.location(Folder::Failed);
+    let ids: Vec<EntryId> = match &args.id {
         Some(id) => {
-            let path = find(outbox, id)?;
-            if path.parent() != Some(outbox.failed_dir().as_path()) {
+            let found = find(store, id)?;
+            if found.folder != Folder::Failed {
                 printer.note(&format!(
                     "{} is not in {}: it is already waiting in the outbox",
                     id.trim(),
-                    outbox.failed_dir().display()
+                    failed_dir.display()
                 ));
                 printer.hint("`mcnotify outbox flush` sends it");
                 return Ok(Exit::Ok);
             }
-            vec![path]
+            vec![found]
         }
-        None => entries(&outbox.failed_dir(), printer)?
+        None => entries(store, Folder::Failed, printer)?
             .into_iter()
-            .map(|(path, _)| path)
+            .map(|(id, _)| id)
             .collect(),
     };
-    if paths.is_empty() {
-        printer.note(&format!("nothing in {}", outbox.failed_dir().display()));
+    if ids.is_empty() {
+        printer.note(&format!("nothing in {}", failed_dir.display()));
         return Ok(Exit::Ok);
     }
-    let _lock = lock(outbox, false, printer)?;
+    let _lock = lock(store, false, printer)?;
     let mut moved = 0;
-    for path in &paths {
-        match outbox.retry(path)? {
+    for id in &ids {
+        match store.retry(id)? {
             Retried::Moved(to, entry) => {
                 moved += 1;
                 if printer.json {
@@ -406,7 +329,7 @@ fn retry(outbox: &Outbox, args: &OutboxRetryArgs, printer: &Printer) -> Result<E
                         subject: &entry.subject,
                         attempts: entry.attempts,
                         first_error: &entry.first_error,
-                        path: to.display().to_string(),
+                        path: store.locate(&to).display().to_string(),
                     });
                 }
                 printer.human(&format!(
@@ -417,8 +340,8 @@ fn retry(outbox: &Outbox, args: &OutboxRetryArgs, printer: &Printer) -> Result<E
             }
             Retried::AlreadyPending(pending) => printer.warn(&format!(
                 "{} stays in failed/: the same request is already waiting as {}",
-                path.display(),
-                pending.display()
+                store.locate(id).display(),
+                store.locate(&pending).display()
             )),
         }
     }

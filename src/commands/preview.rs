@@ -4,13 +4,13 @@ use anyhow::Result;
 
 use crate::api::send_endpoint;
 use crate::cli::{PreviewArgs, PreviewFormat};
-use crate::commands::report::{nothing_read, report_unsendable};
 use crate::config::Settings;
 use crate::context::Context;
 use crate::exit::Exit;
 use crate::outcome::RecordOutcome;
 use crate::output::{for_terminal, RecordResult};
 use crate::pipeline::{Prepared, Ready};
+use crate::report::{nothing_read, report_unsendable};
 
 pub fn run(args: &PreviewArgs, ctx: &Context) -> Result<Exit> {
     let (settings, printer) = (&ctx.settings, ctx.printer);
@@ -45,10 +45,10 @@ pub fn run(args: &PreviewArgs, ctx: &Context) -> Result<Exit> {
             continue;
         }
         let text = match args.format {
-            PreviewFormat::Json => String::from_utf8(ready.bytes())?,
+            PreviewFormat::Json => ready.raw()?.get().to_string(),
             PreviewFormat::Html => ready.email.body.html_body.clone(),
             PreviewFormat::Text => text_view(&ready),
-            PreviewFormat::Curl => curl_command(&ready, settings),
+            PreviewFormat::Curl => curl_command(&ready, settings)?,
         };
         if shown > 0 && matches!(args.format, PreviewFormat::Text | PreviewFormat::Html) {
             printer.out("");
@@ -92,8 +92,8 @@ fn text_view(ready: &Ready) -> String {
 }
 
 /// A runnable curl command; the key comes from `$MAILINGCORE_API_KEY` when it runs.
-fn curl_command(ready: &Ready, settings: &Settings) -> String {
-    let body = String::from_utf8(ready.bytes()).expect("JSON is UTF-8");
+fn curl_command(ready: &Ready, settings: &Settings) -> Result<String> {
+    let body = ready.raw()?.get().to_string();
     let mut cmd = format!(
         "curl -sS -X POST {} \\\n  -H \"Authorization: Bearer $MAILINGCORE_API_KEY\" \\\n  -H 'Content-Type: application/json' \\\n",
         shell_quote(&send_endpoint(&settings.base_url))
@@ -105,7 +105,7 @@ fn curl_command(ready: &Ready, settings: &Settings) -> String {
         ));
     }
     cmd.push_str(&format!("  --data-raw {}", shell_quote(&body)));
-    cmd
+    Ok(cmd)
 }
 
 /// Single-quote for POSIX shells.

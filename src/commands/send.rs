@@ -1,22 +1,23 @@
 //! `mcnotify send`: compose every record and deliver it exactly once, or keep it.
 
 use std::io::IsTerminal;
-use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::Arc;
 
 use anyhow::Result;
 
 use crate::api::check_base_url;
 use crate::cli::{InputArgs, SendArgs};
-use crate::commands::report::{nothing_read, report_unsendable, summarise, NO_INCIDENT};
 use crate::context::{jobs, Context};
-use crate::delivery::{Courier, Finished, Job};
-use crate::dispatch::{self, Interrupt, Tally, Work};
+use crate::delivery::{Deliverer, Job};
+use crate::dispatch::{self, Interrupt, Work};
 use crate::exit::Exit;
 use crate::outcome::{Origin, RecordOutcome};
 use crate::output::{Printer, RecordResult};
 use crate::pacing::Pacer;
 use crate::pipeline::{Pipeline, Prepared};
+use crate::report::{
+    nothing_read, report_unsendable, summarise, Finished, Reporter, Tally, NO_INCIDENT,
+};
 
 pub fn run(args: &SendArgs, ctx: &Context) -> Result<Exit> {
     let printer = ctx.printer;
@@ -30,23 +31,16 @@ pub fn run(args: &SendArgs, ctx: &Context) -> Result<Exit> {
         return dry_run(pipeline, ctx, &args.input);
     }
     let client = ctx.client()?.with_pacer(Arc::new(Pacer::new()));
-    let outbox = ctx.outbox();
-    outbox.prepare(printer);
-    let courier = Courier {
-        client: &client,
-        outbox: (!args.no_outbox).then_some(&outbox),
-        journal: &ctx.journal(),
-        destination: ctx.destination(&client),
-        printer,
-        halted: AtomicBool::new(false),
-        held: AtomicUsize::new(0),
-    };
+    let store = ctx.prepared_store();
+    let keep = !args.no_outbox;
+    let deliverer = Deliverer::new(&client, &store, keep, ctx.destination(&client));
+    let reporter = Reporter::new(printer, &store, keep);
     let interrupt = Interrupt::install();
-    let work = pipeline.map(|step| step.map(|prepared| work_for(prepared, printer)));
+    let work = pipeline.map(|step| step.and_then(|prepared| work_for(prepared, printer)));
     let (exit, tally) = dispatch::run(work, jobs, None, printer, &interrupt, |job| {
-        courier.deliver(job)
+        reporter.record(job, deliverer.deliver(job))
     })?;
-    courier.held_report();
+    reporter.held();
     summarise(&tally, "sent", printer);
     Ok(nothing_sent(&args.input, tally.total(), exit, printer))
 }
@@ -76,10 +70,10 @@ fn nothing_sent(input: &InputArgs, records: usize, exit: Exit, printer: &Printer
     code
 }
 
-fn work_for(prepared: Prepared, printer: &Printer) -> Work {
-    match prepared {
+fn work_for(prepared: Prepared, printer: &Printer) -> Result<Work> {
+    Ok(match prepared {
         Prepared::Email(ready) => Work::Job(Job {
-            body: ready.bytes(),
+            body: ready.raw()?,
             number: ready.number,
             origin: ready.origin,
             label: ready.email.label,
@@ -90,7 +84,7 @@ fn work_for(prepared: Prepared, printer: &Printer) -> Work {
             digest: Some(ready.email.incident_digest),
         }),
         other => Work::Done(Box::new(report_unsendable(other, printer))),
-    }
+    })
 }
 
 /// Everything but the network: what would be sent, in input order.

@@ -12,9 +12,9 @@ use crate::config::Settings;
 use crate::context::Context;
 use crate::email::{Metadata, SendBody};
 use crate::exit::{fail, Exit};
-use crate::journal::{Journal, JournalEntry, Request};
 use crate::output::Printer;
 use crate::secret::{ApiKey, KEY_PREFIXES};
+use crate::store::{JournalEntry, Request, Store};
 
 /// How one check ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -218,7 +218,7 @@ fn verify(
             settings.retry_max_time.as_secs_f64()
         ),
     );
-    let journal = ctx.journal();
+    let journal = ctx.store();
     let probe = client.probe_logs(true);
     journal_append(
         &journal,
@@ -478,7 +478,7 @@ fn test_email(settings: &Settings, to: &str, key: &ApiKey) -> SendBody {
 }
 
 fn journal_append(
-    journal: &Journal,
+    journal: &Store,
     printer: &Printer,
     request: Request,
     client: &Client,

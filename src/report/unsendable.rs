@@ -1,8 +1,7 @@
-//! What the commands that read incidents report besides each record's line: the
-//! records that cannot be sent, the closing summary, and an input with no incident.
+//! What a run that reads incidents reports besides each delivery: the records that cannot
+//! be sent, and an input with no incident.
 
-use crate::delivery::Finished;
-use crate::dispatch::Tally;
+use super::Finished;
 use crate::exit::Exit;
 use crate::outcome::RecordOutcome;
 use crate::output::{Printer, RecordResult};
@@ -10,13 +9,6 @@ use crate::pipeline::Prepared;
 
 /// What a run whose input held no incident says.
 pub const NO_INCIDENT: &str = "the input held no incident";
-
-/// The one-line summary on stderr after a run of several records.
-pub fn summarise(tally: &Tally, sent_word: &str, printer: &Printer) {
-    if tally.total() > 1 {
-        printer.note(&tally.summary(sent_word));
-    }
-}
 
 /// A run whose input held no incident at all (nothing on stdin, an empty export, text that
 /// is no document) exits 65: a bridge must not report a ticket that was never sent.

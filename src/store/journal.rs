@@ -10,10 +10,10 @@ use std::sync::{Mutex, OnceLock};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+use super::disk::private_dir;
 use crate::api::{Exchange, Outcome, OutcomeKind};
 use crate::clock::now_rfc3339;
 use crate::quota::{Quota, RateLimit};
-use crate::state::private_dir;
 
 /// One line of the journal.
 #[derive(Debug, Clone, Serialize, Deserialize)]
