@@ -235,3 +235,207 @@ impl<'a> Deliverer<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpListener;
+    use std::sync::mpsc;
+    use std::thread;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::api::RetryPolicy;
+    use crate::secret::ApiKey;
+    use crate::store::Folder;
+
+    /// A loopback server answering each request with the next `(status, body)`; sends
+    /// the bodies it received back on the channel.
+    fn server(answers: Vec<(u16, &'static str)>) -> (String, mpsc::Receiver<String>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            let mut answers = answers.into_iter();
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { return };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut writer = stream;
+                loop {
+                    let mut length = 0;
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            break;
+                        }
+                        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                            length = v.trim().parse().unwrap();
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                    }
+                    if line != "\r\n" {
+                        break;
+                    }
+                    let mut body = vec![0; length];
+                    reader.read_exact(&mut body).unwrap();
+                    let _ = tx.send(String::from_utf8(body).unwrap());
+                    let Some((status, text)) = answers.next() else {
+                        return;
+                    };
+                    let reply = format!(
+                        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{text}",
+                        text.len()
+                    );
+                    writer.write_all(reply.as_bytes()).unwrap();
+                }
+            }
+        });
+        (url, rx)
+    }
+
+    fn client(url: &str) -> Client {
+        let policy = RetryPolicy {
+            retries: 0,
+            max_time: Duration::from_secs(5),
+            timeout: Duration::from_secs(5),
+            backoff: Duration::from_millis(1),
+            rate_limit_waits: 0,
+        };
+        Client::new(
+            url,
+            ApiKey::new("mc_test_0123456789abcdefghijklmn".into()),
+            None,
+            policy,
+        )
+        .unwrap()
+    }
+
+    fn job(number: usize, key: &str) -> Job {
+        let body = format!(
+            r#"{{"to":"help@example.com","subject":"S {number}","idempotencyKey":"{key}"}}"#
+        );
+        Job {
+            number,
+            origin: Origin::Input(format!("in.json:{number}")),
+            label: format!("incident {number}"),
+            key: key.into(),
+            body: RawValue::from_string(body).unwrap(),
+            to: Some("help@example.com".into()),
+            subject: Some(format!("S {number}")),
+            entry: None,
+            digest: Some(format!("d{number}")),
+        }
+    }
+
+    fn destination(url: &str) -> Destination {
+        Destination {
+            base_url: url.into(),
+            tenant_id: None,
+            profile: None,
+        }
+    }
+
+    const ACCEPTED: &str = r#"{"id":"log1","status":"QUEUED"}"#;
+
+    #[test]
+    fn an_accepted_send_is_journaled_settles_its_pending_entry_and_posts_the_exact_body() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path());
+        let (url, bodies) = server(vec![(503, "{}"), (201, ACCEPTED)]);
+        let client = client(&url);
+        // An earlier run kept the first attempt.
+        let first = Deliverer::new(&client, &store, true, destination(&url));
+        let kept = first.deliver(&job(1, "k-1"));
+        let Kept::Saved(id) = &kept.kept else {
+            panic!("kept {:?}", kept.kept)
+        };
+        assert_eq!(id.folder, Folder::Pending);
+        assert_eq!(kept.exit(), Exit::TempFail);
+        let stored = store.get(id).unwrap();
+        assert_eq!(stored.body.get(), job(1, "k-1").body.get());
+        // The next run sends it: accepted, journaled, the pending entry gone.
+        let next = Deliverer::new(&client, &store, true, destination(&url));
+        let sent = next.deliver(&job(1, "k-1"));
+        assert!(matches!(sent.kept, Kept::Delivered), "{:?}", sent.kept);
+        assert_eq!(sent.exit(), Exit::Ok);
+        assert!(sent.warnings.is_empty(), "{:?}", sent.warnings);
+        assert_eq!(store.count(Folder::Pending), 0);
+        let posted: Vec<String> = bodies.try_iter().collect();
+        assert_eq!(posted, vec![job(1, "k-1").body.get().to_string(); 2]);
+        let journal = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();
+        assert_eq!(journal.lines().count(), 2, "{journal}");
+        assert!(
+            journal
+                .lines()
+                .last()
+                .unwrap()
+                .contains(r#""outcome":"sent""#),
+            "{journal}"
+        );
+    }
+
+    #[test]
+    fn after_a_failure_that_would_repeat_the_rest_are_held_without_a_request() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path());
+        let (url, bodies) = server(vec![(401, r#"{"message":"bad key"}"#)]);
+        let client = client(&url);
+        let deliverer = Deliverer::new(&client, &store, true, destination(&url));
+        let refused = deliverer.deliver(&job(1, "k-1"));
+        assert_eq!(refused.exit(), Exit::NoPerm);
+        let held = deliverer.deliver(&job(2, "k-2"));
+        assert!(held.exchange.is_none());
+        assert!(matches!(held.kept, Kept::Saved(_)), "{:?}", held.kept);
+        assert_eq!(held.exit(), Exit::TempFail);
+        assert_eq!(bodies.try_iter().count(), 1, "one request only");
+        assert_eq!(store.count(Folder::Pending), 2);
+    }
+
+    #[test]
+    fn a_final_refusal_goes_to_failed_and_nothing_is_kept_with_keeping_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path());
+        let (url, _bodies) = server(vec![(422, r#"{"message":"bad to"}"#), (422, "{}")]);
+        let client = client(&url);
+        let keeping = Deliverer::new(&client, &store, true, destination(&url));
+        let refused = keeping.deliver(&job(1, "k-1"));
+        let Kept::Saved(id) = &refused.kept else {
+            panic!("kept {:?}", refused.kept)
+        };
+        assert_eq!(id.folder, Folder::Failed);
+        assert_eq!(refused.exit(), Exit::Unavailable);
+        let off = Deliverer::new(&client, &store, false, destination(&url));
+        let dropped = off.deliver(&job(2, "k-2"));
+        assert!(matches!(dropped.kept, Kept::Off), "{:?}", dropped.kept);
+        assert_eq!(store.count(Folder::Failed), 1);
+        assert_eq!(store.count(Folder::Pending), 0);
+    }
+
+    #[test]
+    fn a_store_that_cannot_be_written_turns_the_exit_into_74() {
+        let dir = tempfile::tempdir().unwrap();
+        // The state directory is a file: nothing can be created under it.
+        let state = dir.path().join("state");
+        std::fs::write(&state, "").unwrap();
+        let store = Store::open(&state);
+        let (url, _bodies) = server(vec![(503, "{}")]);
+        let client = client(&url);
+        let deliverer = Deliverer::new(&client, &store, true, destination(&url));
+        let failed = deliverer.deliver(&job(1, "k-1"));
+        assert!(
+            matches!(failed.kept, Kept::NotSaved(_)),
+            "{:?}",
+            failed.kept
+        );
+        assert_eq!(failed.exit(), Exit::IoErr);
+        assert_eq!(
+            failed.warnings.len(),
+            1,
+            "the journal line: {:?}",
+            failed.warnings
+        );
+    }
+}

@@ -33,11 +33,11 @@ pub fn run(command: &OutboxCommand, ctx: &Context) -> Result<Exit> {
 
 /// The entries of a folder, oldest first; unreadable ones are reported and skipped.
 fn entries(store: &Store, folder: Folder, printer: &Printer) -> Result<Vec<(EntryId, Entry)>> {
-    let (entries, warnings) = store.list(folder)?;
-    for w in &warnings {
+    let listing = store.list(folder)?;
+    for w in &listing.unreadable {
         printer.warn(w);
     }
-    Ok(entries)
+    Ok(listing.entries)
 }
 
 #[derive(Serialize)]

@@ -98,6 +98,13 @@ pub struct Pending<'a> {
     pub destination: &'a Destination,
 }
 
+/// A folder's entries, oldest first, and a warning for each file that could not be read.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub entries: Vec<(EntryId, Entry)>,
+    pub unreadable: Vec<String>,
+}
+
 /// What `retry` did with one failed entry.
 pub enum Retried {
     /// Back in the outbox under this id.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::disk::{private_dir, sweep_temp, unsafe_dir, write_atomic};
-use super::entry::{Addressing, Destination, Entry, EntryId, Folder, Pending, Retried};
+use super::entry::{Addressing, Destination, Entry, EntryId, Folder, Listing, Pending, Retried};
 use super::{Found, Locked};
 use crate::clock::now_rfc3339;
 
@@ -189,17 +189,18 @@ impl Outbox {
     }
 
     /// The entries of a folder, oldest first, and a warning for each unreadable file.
-    pub fn list(&self, folder: Folder) -> Result<(Vec<(EntryId, Entry)>, Vec<String>)> {
-        let mut out = Vec::new();
-        let mut warnings = Vec::new();
+    pub fn list(&self, folder: Folder) -> Result<Listing> {
+        let mut listing = Listing::default();
         for id in self.ids(folder)? {
             match self.read(&id) {
-                Ok(entry) => out.push((id, entry)),
-                Err(e) => warnings.push(format!("{e:#}")),
+                Ok(entry) => listing.entries.push((id, entry)),
+                Err(e) => listing.unreadable.push(format!("{e:#}")),
             }
         }
-        out.sort_by(|a, b| (&a.1.created_at, &a.1.id).cmp(&(&b.1.created_at, &b.1.id)));
-        Ok((out, warnings))
+        listing
+            .entries
+            .sort_by(|a, b| (&a.1.created_at, &a.1.id).cmp(&(&b.1.created_at, &b.1.id)));
+        Ok(listing)
     }
 
     /// How many entries a folder holds (0 when it cannot be read).

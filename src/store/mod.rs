@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-pub use entry::{Destination, Entry, EntryId, Folder, Pending, Retried};
+pub use entry::{Destination, Entry, EntryId, Folder, Listing, Pending, Retried};
 pub use journal::{JournalEntry, Replay, Request, SendHistory};
 
 use file::{FileLock, Outbox};
@@ -80,7 +80,7 @@ impl Store {
     }
 
     /// The entries of a folder, oldest first, and a warning for each that cannot be read.
-    pub fn list(&self, folder: Folder) -> Result<(Vec<(EntryId, Entry)>, Vec<String>)> {
+    pub fn list(&self, folder: Folder) -> Result<Listing> {
         self.outbox.list(folder)
     }
 
