@@ -1,9 +1,7 @@
 //! The MailingCore HTTP client: headers, retries with backoff, and what each answer means.
 
-use std::cell::RefCell;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result};
@@ -262,18 +260,6 @@ pub struct Exchange {
     pub trace: Vec<String>,
 }
 
-thread_local! {
-    /// Each thread drives its own requests on a runtime of its own, so a request never
-    /// hops to another thread and back; its connections stay with it between requests.
-    static LOCAL: RefCell<Option<ThreadHttp>> = const { RefCell::new(None) };
-}
-
-/// One thread's runtime and its clients, one per transport.
-struct ThreadHttp {
-    runtime: tokio::runtime::Runtime,
-    clients: Vec<(Transport, Http)>,
-}
-
 /// How a client reaches the API: its connect timeout and the proxy, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Transport {
@@ -282,48 +268,21 @@ struct Transport {
     proxy: Option<String>,
 }
 
-/// Run `work` with this thread's runtime and its HTTP client for the given transport,
-/// both made on first use (the client's connections are kept for the thread's next
-/// request).
-fn on_this_thread<T>(
-    transport: &Transport,
-    work: impl FnOnce(&tokio::runtime::Runtime, &Http) -> T,
-) -> Result<T> {
-    LOCAL.with(|local| {
-        let mut local = local.borrow_mut();
-        if local.is_none() {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .context("cannot start the HTTP runtime")?;
-            *local = Some(ThreadHttp {
-                runtime,
-                clients: Vec::new(),
-            });
-        }
-        let ThreadHttp { runtime, clients } = local.as_mut().expect("set above");
-        let at = match clients.iter().position(|(t, _)| t == transport) {
-            Some(at) => at,
-            None => {
-                // No proxy from the environment unless chosen (`proxy_for`).
-                let mut builder = Http::builder()
-                    .user_agent(concat!("mcnotify/", env!("CARGO_PKG_VERSION")))
-                    .redirect(reqwest::redirect::Policy::none())
-                    .connect_timeout(transport.connect_timeout)
-                    .no_proxy();
-                if let Some(proxy) = &transport.proxy {
-                    builder = builder.proxy(
-                        reqwest::Proxy::https(proxy.as_str())
-                            .context("cannot use the proxy of HTTPS_PROXY/ALL_PROXY")?,
-                    );
-                }
-                let http = builder.build().context("cannot set up the HTTP client")?;
-                clients.push((transport.clone(), http));
-                clients.len() - 1
-            }
-        };
-        Ok(work(runtime, &clients[at].1))
-    })
+/// The HTTP client of a transport: made once, its connections kept between requests.
+fn http_client(transport: &Transport) -> Result<Http> {
+    // No proxy from the environment unless chosen (`proxy_for`).
+    let mut builder = Http::builder()
+        .user_agent(concat!("mcnotify/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(transport.connect_timeout)
+        .no_proxy();
+    if let Some(proxy) = &transport.proxy {
+        builder = builder.proxy(
+            reqwest::Proxy::https(proxy.as_str())
+                .context("cannot use the proxy of HTTPS_PROXY/ALL_PROXY")?,
+        );
+    }
+    builder.build().context("cannot set up the HTTP client")
 }
 
 /// One answer: status, headers and the body up to `MAX_ANSWER`.
@@ -420,7 +379,7 @@ fn proxy_for(base: &Url) -> (Option<String>, String) {
 /// A configured MailingCore client. Cheap to share between threads.
 #[derive(Clone)]
 pub struct Client {
-    transport: Transport,
+    http: Http,
     /// Which proxy is used, in words (for `-vv`).
     proxy_note: String,
     base: Url,
@@ -448,9 +407,10 @@ impl Client {
             proxy,
         };
         // Fail here, not on the first request, if no client can be made.
-        if let Err(e) = on_this_thread(&transport, |_, _| ()) {
-            return fail(Exit::Config, format!("{e:#}"));
-        }
+        let http = match http_client(&transport) {
+            Ok(http) => http,
+            Err(e) => return fail(Exit::Config, format!("{e:#}")),
+        };
 
         let Ok(mut authorization) = HeaderValue::from_str(&format!("Bearer {}", key.expose()))
         else {
@@ -461,7 +421,7 @@ impl Client {
         };
         authorization.set_sensitive(true);
         Ok(Client {
-            transport,
+            http,
             proxy_note,
             send_url: endpoint(&base, SEND_PATH, None),
             probe_url: endpoint(&base, LOGS_PATH, Some("page=1&limit=1")),
@@ -490,24 +450,26 @@ impl Client {
     }
 
     /// `POST /emails/send` with the exact body, retried under the policy.
-    pub fn send(&self, body: &[u8]) -> Exchange {
+    pub async fn send(&self, body: &[u8]) -> Exchange {
         self.execute(Method::POST, &self.send_url, Some(body), true)
+            .await
     }
 
     /// `GET /emails/logs?page=1&limit=1`, with or without `X-Tenant-Id`.
-    pub fn probe_logs(&self, with_tenant: bool) -> Exchange {
+    pub async fn probe_logs(&self, with_tenant: bool) -> Exchange {
         self.execute(Method::GET, &self.probe_url, None, with_tenant)
+            .await
     }
 
     fn request(
         &self,
-        http: &Http,
         method: &Method,
         url: &Url,
         body: Option<&[u8]>,
         with_tenant: bool,
     ) -> RequestBuilder {
-        let mut req = http
+        let mut req = self
+            .http
             .request(method.clone(), url.clone())
             .header(AUTHORIZATION, self.authorization.clone());
         if let (Some(tenant), true) = (&self.tenant, with_tenant) {
@@ -521,7 +483,7 @@ impl Client {
         req
     }
 
-    fn execute(
+    async fn execute(
         &self,
         method: Method,
         url: &Url,
@@ -552,7 +514,7 @@ impl Client {
         loop {
             if let Some(pacer) = &self.pacer {
                 let waited = Instant::now();
-                let paced = pacer.acquire(window_ceiling);
+                let paced = pacer.acquire(window_ceiling).await;
                 exempt = exempt.saturating_add(waited.elapsed());
                 if let Err(asked) = paced {
                     exchange.outcome = Outcome::Transient {
@@ -574,21 +536,13 @@ impl Client {
                 .min(remaining)
                 .max(Duration::from_millis(100));
             exchange.attempts += 1;
-            let result = on_this_thread(&self.transport, |runtime, http| {
-                runtime.block_on(fetch(
-                    self.request(http, &method, url, body, with_tenant)
-                        .timeout(timeout),
-                ))
-            });
+            let result = fetch(
+                self.request(&method, url, body, with_tenant)
+                    .timeout(timeout),
+            )
+            .await;
             let (error, http, wait, limited) = match result {
-                Err(err) => {
-                    exchange.outcome = Outcome::Transient {
-                        error: format!("{err:#}"),
-                        http: None,
-                    };
-                    return exchange;
-                }
-                Ok(Ok(answer)) => {
+                Ok(answer) => {
                     let Answer {
                         status,
                         headers,
@@ -647,7 +601,7 @@ impl Client {
                         }
                     }
                 }
-                Ok(Err(err)) => {
+                Err(err) => {
                     if let Some(pacer) = &self.pacer {
                         pacer.observe(None, false);
                     }
@@ -706,7 +660,7 @@ impl Client {
                 exchange.attempts,
                 wait.as_secs_f64()
             ));
-            thread::sleep(wait);
+            tokio::time::sleep(wait).await;
         }
     }
 }

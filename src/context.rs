@@ -2,9 +2,12 @@
 //! settings layer, and the printer, the client, the composer and the stores are built
 //! here, once, for the commands.
 
+use std::future::Future;
+use std::sync::OnceLock;
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
+use tokio::runtime::Runtime;
 
 use crate::api::{Client, RetryPolicy};
 use crate::cli::{ColorChoice, EmailArgs, GlobalArgs, IncidentArgs, InputArgs, InputFormat};
@@ -45,10 +48,13 @@ const fn flag(key: &'static str, flag: &'static str, var: Option<&'static str>) 
     FlagName { key, flag, var }
 }
 
-/// What every command is handed: the merged settings and the printer.
+/// What every command is handed: the merged settings, the printer, and the one async
+/// runtime that every request of the run goes through (made on first use: `preview`
+/// and `config` never make it).
 pub struct Context<'p> {
     pub settings: Settings,
     pub printer: &'p Printer,
+    runtime: OnceLock<Runtime>,
 }
 
 /// The printer of `--json`, `-q`, `-v` and `--color` (`NO_COLOR` is honoured).
@@ -114,7 +120,11 @@ impl<'p> Context<'p> {
         printer: &'p Printer,
     ) -> Result<Context<'p>> {
         let settings = Settings::load(&flags(global, email), env)?;
-        Ok(Context { settings, printer })
+        Ok(Context {
+            settings,
+            printer,
+            runtime: OnceLock::new(),
+        })
     }
 
     /// The records of `--file` (or the incident flags alone), composed into emails.
@@ -139,6 +149,23 @@ impl<'p> Context<'p> {
         };
         let inputs = Inputs::new(input.file.clone(), format);
         Pipeline::new(inputs, self.settings.fields.clone(), overrides, composer)
+    }
+
+    /// The run's runtime: one thread drives every request (its I/O and timers).
+    pub fn runtime(&self) -> Result<&Runtime> {
+        if let Some(runtime) = self.runtime.get() {
+            return Ok(runtime);
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the HTTP runtime")?;
+        Ok(self.runtime.get_or_init(|| runtime))
+    }
+
+    /// Run `future` to its end on the run's runtime.
+    pub fn block_on<F: Future>(&self, future: F) -> Result<F::Output> {
+        Ok(self.runtime()?.block_on(future))
     }
 
     /// The client with the key and retry policy of the settings (78 without a key).

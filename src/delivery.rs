@@ -101,7 +101,7 @@ impl<'a> Deliverer<'a> {
         }
     }
 
-    pub fn deliver(&self, job: &Job) -> Delivered {
+    pub async fn deliver(&self, job: &Job) -> Delivered {
         let mut warnings = Vec::new();
         if self.halted.load(Ordering::Relaxed) {
             let kept = match &job.entry {
@@ -123,7 +123,7 @@ impl<'a> Deliverer<'a> {
                 warnings,
             };
         }
-        let exchange = self.client.send(job.body.get().as_bytes());
+        let exchange = self.client.send(job.body.get().as_bytes()).await;
         let replay = match &exchange.outcome {
             Outcome::Accepted { id, .. } => self.store.replay(
                 &self.destination,
@@ -338,6 +338,10 @@ mod tests {
         }
     }
 
+    fn block<T>(future: impl std::future::Future<Output = T>) -> T {
+        crate::tests_runtime().block_on(future)
+    }
+
     const ACCEPTED: &str = r#"{"id":"log1","status":"QUEUED"}"#;
 
     #[test]
@@ -348,7 +352,7 @@ mod tests {
         let client = client(&url);
         // An earlier run kept the first attempt.
         let first = Deliverer::new(&client, &store, true, destination(&url));
-        let kept = first.deliver(&job(1, "k-1"));
+        let kept = block(first.deliver(&job(1, "k-1")));
         let Kept::Saved(id) = &kept.kept else {
             panic!("kept {:?}", kept.kept)
         };
@@ -358,7 +362,7 @@ mod tests {
         assert_eq!(stored.body.get(), job(1, "k-1").body.get());
         // The next run sends it: accepted, journaled, the pending entry gone.
         let next = Deliverer::new(&client, &store, true, destination(&url));
-        let sent = next.deliver(&job(1, "k-1"));
+        let sent = block(next.deliver(&job(1, "k-1")));
         assert!(matches!(sent.kept, Kept::Delivered), "{:?}", sent.kept);
         assert_eq!(sent.exit(), Exit::Ok);
         assert!(sent.warnings.is_empty(), "{:?}", sent.warnings);
@@ -384,9 +388,9 @@ mod tests {
         let (url, bodies) = server(vec![(401, r#"{"message":"bad key"}"#)]);
         let client = client(&url);
         let deliverer = Deliverer::new(&client, &store, true, destination(&url));
-        let refused = deliverer.deliver(&job(1, "k-1"));
+        let refused = block(deliverer.deliver(&job(1, "k-1")));
         assert_eq!(refused.exit(), Exit::NoPerm);
-        let held = deliverer.deliver(&job(2, "k-2"));
+        let held = block(deliverer.deliver(&job(2, "k-2")));
         assert!(held.exchange.is_none());
         assert!(matches!(held.kept, Kept::Saved(_)), "{:?}", held.kept);
         assert_eq!(held.exit(), Exit::TempFail);
@@ -401,14 +405,14 @@ mod tests {
         let (url, _bodies) = server(vec![(422, r#"{"message":"bad to"}"#), (422, "{}")]);
         let client = client(&url);
         let keeping = Deliverer::new(&client, &store, true, destination(&url));
-        let refused = keeping.deliver(&job(1, "k-1"));
+        let refused = block(keeping.deliver(&job(1, "k-1")));
         let Kept::Saved(id) = &refused.kept else {
             panic!("kept {:?}", refused.kept)
         };
         assert_eq!(id.folder, Folder::Failed);
         assert_eq!(refused.exit(), Exit::Unavailable);
         let off = Deliverer::new(&client, &store, false, destination(&url));
-        let dropped = off.deliver(&job(2, "k-2"));
+        let dropped = block(off.deliver(&job(2, "k-2")));
         assert!(matches!(dropped.kept, Kept::Off), "{:?}", dropped.kept);
         assert_eq!(store.count(Folder::Failed), 1);
         assert_eq!(store.count(Folder::Pending), 0);
@@ -424,7 +428,7 @@ mod tests {
         let (url, _bodies) = server(vec![(503, "{}")]);
         let client = client(&url);
         let deliverer = Deliverer::new(&client, &store, true, destination(&url));
-        let failed = deliverer.deliver(&job(1, "k-1"));
+        let failed = block(deliverer.deliver(&job(1, "k-1")));
         assert!(
             matches!(failed.kept, Kept::NotSaved(_)),
             "{:?}",

@@ -14,6 +14,7 @@ mod email;
 mod exit;
 mod incident;
 mod input;
+mod interrupt;
 mod mapping;
 mod outcome;
 mod output;
@@ -74,4 +75,13 @@ fn main() -> ExitCode {
             exit.into()
         }
     }
+}
+
+/// A runtime like the one a run makes, for unit tests of async code.
+#[cfg(test)]
+fn tests_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }

@@ -1,8 +1,11 @@
 //! Pacing to the advertised rate limit: requests wait for the window to reset instead
 //! of collecting 429s. Shared by every request of a run.
 
-use std::sync::{Condvar, Mutex};
+use std::pin::pin;
+use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
+
+use tokio::sync::Notify;
 
 use crate::quota::RateLimit;
 
@@ -49,6 +52,57 @@ impl Window {
         self.lowest = None;
     }
 
+    /// Count a request that may start now, or say how long it must wait.
+    fn step(&mut self, deadline: Instant) -> Step {
+        let now = Instant::now();
+        if let Some(until) = self.blocked_until {
+            if now < until {
+                if until > deadline {
+                    return Step::TooLong(until - now);
+                }
+                return Step::Wait(until - now);
+            }
+            self.blocked_until = None;
+        }
+        if let Some(reset_at) = self.reset_at {
+            if now >= later(reset_at, MARGIN) {
+                // The window rolled over: assume it is full until a response says otherwise.
+                self.remaining = self.limit.map(|l| l.saturating_sub(self.in_flight));
+                self.reset_at = None;
+                self.reset_value = None;
+                self.new_window();
+            }
+        }
+        match self.remaining {
+            Some(0) => match self.reset_at {
+                Some(reset_at) => {
+                    let until = later(reset_at, MARGIN);
+                    if until > deadline {
+                        return Step::TooLong(until.saturating_duration_since(now));
+                    }
+                    Step::Wait(until.saturating_duration_since(now))
+                }
+                None => {
+                    self.blocked_until = Some(now + UNKNOWN_RESET_WAIT);
+                    self.remaining = None;
+                    self.new_window();
+                    Step::Wait(UNKNOWN_RESET_WAIT)
+                }
+            },
+            Some(r) => {
+                self.remaining = Some(r - 1);
+                self.in_flight += 1;
+                self.started += 1;
+                Step::Go
+            }
+            None => {
+                self.in_flight += 1;
+                self.started += 1;
+                Step::Go
+            }
+        }
+    }
+
     /// How many of the requests in flight the server's latest count (`lowest` remaining)
     /// does not include yet. Answers come back in any order, so some in flight may have
     /// been counted already: when every request the server counted in this window can be
@@ -71,7 +125,16 @@ impl Window {
 #[derive(Debug, Default)]
 pub struct Pacer {
     window: Mutex<Window>,
-    changed: Condvar,
+    /// Woken when an answer changes the window.
+    changed: Notify,
+}
+
+/// What a request that wants to start must do now.
+enum Step {
+    Go,
+    Wait(Duration),
+    /// The wait would end past the ceiling: this long.
+    TooLong(Duration),
 }
 
 impl Pacer {
@@ -81,79 +144,28 @@ impl Pacer {
 
     /// Wait until a request may start, then count it against the window. A wait that
     /// would end more than `ceiling` from now is not made: `Err` says how long it would be.
-    pub fn acquire(&self, ceiling: Duration) -> Result<(), Duration> {
+    /// No lock is held while waiting.
+    pub async fn acquire(&self, ceiling: Duration) -> Result<(), Duration> {
         let deadline = later(Instant::now(), ceiling);
-        let mut w = self.window.lock().unwrap_or_else(|e| e.into_inner());
         loop {
-            let now = Instant::now();
-            if let Some(until) = w.blocked_until {
-                if now < until {
-                    if until > deadline {
-                        return Err(until - now);
+            // Listen before looking, so an answer between the look and the wait wakes it.
+            let mut changed = pin!(self.changed.notified());
+            changed.as_mut().enable();
+            let wait = {
+                let mut w = self.window.lock().unwrap_or_else(|e| e.into_inner());
+                match w.step(deadline) {
+                    Step::Go => return Ok(()),
+                    Step::TooLong(wait) => return Err(wait),
+                    Step::Wait(wait) => {
+                        w.waiting += 1;
+                        wait
                     }
-                    w = self.wait(w, until - now);
-                    continue;
                 }
-                w.blocked_until = None;
-            }
-            if let Some(reset_at) = w.reset_at {
-                if now >= later(reset_at, MARGIN) {
-                    // The window rolled over: assume it is full until a response says otherwise.
-                    w.remaining = w.limit.map(|l| l.saturating_sub(w.in_flight));
-                    w.reset_at = None;
-                    w.reset_value = None;
-                    w.new_window();
-                }
-            }
-            match w.remaining {
-                Some(0) => {
-                    let wait = match w.reset_at {
-                        Some(reset_at) => {
-                            let until = later(reset_at, MARGIN);
-                            if until > deadline {
-                                return Err(until.saturating_duration_since(now));
-                            }
-                            until.saturating_duration_since(now)
-                        }
-                        None => {
-                            w.blocked_until = Some(now + UNKNOWN_RESET_WAIT);
-                            w.remaining = None;
-                            w.new_window();
-                            UNKNOWN_RESET_WAIT
-                        }
-                    };
-                    w = self.wait(w, wait);
-                }
-                Some(r) => {
-                    w.remaining = Some(r - 1);
-                    w.in_flight += 1;
-                    w.started += 1;
-                    return Ok(());
-                }
-                None => {
-                    w.in_flight += 1;
-                    w.started += 1;
-                    return Ok(());
-                }
-            }
+            };
+            let _ = tokio::time::timeout(wait.max(Duration::from_millis(1)), changed).await;
+            let mut w = self.window.lock().unwrap_or_else(|e| e.into_inner());
+            w.waiting -= 1;
         }
-    }
-
-    fn wait<'a>(
-        &self,
-        guard: std::sync::MutexGuard<'a, Window>,
-        wait: Duration,
-    ) -> std::sync::MutexGuard<'a, Window> {
-        let wait = wait.max(Duration::from_millis(1));
-        let mut guard = guard;
-        guard.waiting += 1;
-        let mut guard = self
-            .changed
-            .wait_timeout(guard, wait)
-            .map(|(g, _)| g)
-            .unwrap_or_else(|e| e.into_inner().0);
-        guard.waiting -= 1;
-        guard
     }
 
     /// A response came back (or the attempt failed): update the window from its headers.
@@ -206,7 +218,7 @@ impl Pacer {
             w.blocked_until = Some(later(now, UNKNOWN_RESET_WAIT));
         }
         if w.waiting > 0 {
-            self.changed.notify_all();
+            self.changed.notify_waiters();
         }
     }
 
@@ -224,6 +236,15 @@ mod tests {
     use super::*;
     use std::time::UNIX_EPOCH;
 
+    /// Run one acquire to its end.
+    fn block<T>(future: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
     fn epoch_in(secs: u64) -> u64 {
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -235,7 +256,7 @@ mod tests {
     #[test]
     fn a_spent_window_waits_for_the_reset() {
         let pacer = Pacer::new();
-        pacer.acquire(Duration::MAX).unwrap();
+        block(pacer.acquire(Duration::MAX)).unwrap();
         let reset = epoch_in(1);
         pacer.observe(
             Some(&RateLimit {
@@ -246,7 +267,7 @@ mod tests {
             false,
         );
         let started = Instant::now();
-        pacer.acquire(Duration::MAX).unwrap(); // the last one of the window goes at once
+        block(pacer.acquire(Duration::MAX)).unwrap(); // the last one of the window goes at once
         assert!(started.elapsed() < Duration::from_millis(200));
         pacer.observe(
             Some(&RateLimit {
@@ -256,7 +277,7 @@ mod tests {
             }),
             false,
         );
-        pacer.acquire(Duration::MAX).unwrap(); // this one waits for the reset
+        block(pacer.acquire(Duration::MAX)).unwrap(); // this one waits for the reset
         let waited = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
         assert!(
             waited >= Duration::from_secs(reset),
@@ -281,7 +302,7 @@ mod tests {
     /// figure of the first.
     fn four_answer_out_of_order(pacer: &Pacer, reset: u64) {
         for _ in 0..4 {
-            pacer.acquire(Duration::MAX).unwrap();
+            block(pacer.acquire(Duration::MAX)).unwrap();
         }
         // two counted, one answered: one of the three in flight is counted
         pacer.observe(Some(&limited(18, reset)), false);
@@ -295,7 +316,7 @@ mod tests {
         pacer.observe(Some(&limited(17, reset)), false);
         assert_eq!(remaining(pacer), Some(16));
         for _ in 0..16 {
-            pacer.acquire(Duration::MAX).unwrap();
+            block(pacer.acquire(Duration::MAX)).unwrap();
         }
         assert_eq!(remaining(pacer), Some(0));
     }
@@ -309,7 +330,7 @@ mod tests {
     #[test]
     fn the_first_answers_after_a_rollover_lose_no_slot() {
         let pacer = Pacer::new();
-        pacer.acquire(Duration::MAX).unwrap();
+        block(pacer.acquire(Duration::MAX)).unwrap();
         // A spent window that resets now: the next acquire rolls over (20 left).
         pacer.observe(Some(&limited(0, epoch_in(0))), false);
         four_answer_out_of_order(&pacer, epoch_in(60));
@@ -319,7 +340,7 @@ mod tests {
     fn a_window_someone_else_uses_counts_every_request_in_flight() {
         let pacer = Pacer::new();
         for _ in 0..4 {
-            pacer.acquire(Duration::MAX).unwrap();
+            block(pacer.acquire(Duration::MAX)).unwrap();
         }
         // five counted before this run's first: the three in flight may all be uncounted
         pacer.observe(Some(&limited(14, epoch_in(60))), false);
@@ -329,19 +350,19 @@ mod tests {
     #[test]
     fn a_wait_beyond_the_ceiling_is_not_made() {
         let pacer = Pacer::new();
-        pacer.acquire(Duration::MAX).unwrap();
+        block(pacer.acquire(Duration::MAX)).unwrap();
         // A spent window whose reset lies a day ahead (a server clock off by a day).
         pacer.observe(Some(&limited(0, epoch_in(86_400))), false);
         let started = Instant::now();
-        let asked = pacer.acquire(Duration::from_secs(5)).unwrap_err();
+        let asked = block(pacer.acquire(Duration::from_secs(5))).unwrap_err();
         assert!(started.elapsed() < Duration::from_millis(200));
         assert!(asked > Duration::from_secs(86_000), "{asked:?}");
         // A reset near u64::MAX, and a hold for as long: no overflow, no wait.
         let pacer = Pacer::new();
-        pacer.acquire(Duration::MAX).unwrap();
+        block(pacer.acquire(Duration::MAX)).unwrap();
         pacer.observe(Some(&limited(0, u64::MAX)), true);
         pacer.hold_until(later(Instant::now(), Duration::MAX));
-        assert!(pacer.acquire(Duration::from_secs(5)).is_err());
+        assert!(block(pacer.acquire(Duration::from_secs(5))).is_err());
     }
 
     #[test]
@@ -349,7 +370,7 @@ mod tests {
         let pacer = Pacer::new();
         let started = Instant::now();
         for _ in 0..100 {
-            pacer.acquire(Duration::MAX).unwrap();
+            block(pacer.acquire(Duration::MAX)).unwrap();
             pacer.observe(None, false);
         }
         assert!(started.elapsed() < Duration::from_millis(500));

@@ -366,7 +366,10 @@ fn probe(ctx: &Context, journal: &Store) -> (Option<Quota>, String) {
         Ok(c) => c,
         Err(e) => return (None, format!("no live probe ({e:#})")),
     };
-    let exchange = client.probe_logs(true);
+    let exchange = match ctx.block_on(client.probe_logs(true)) {
+        Ok(exchange) => exchange,
+        Err(e) => return (None, format!("no live probe ({e:#})")),
+    };
     let entry = JournalEntry::of(
         Request::Probe,
         client.base_url(),

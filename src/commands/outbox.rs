@@ -11,8 +11,9 @@ use crate::cli::{OutboxCommand, OutboxFlushArgs, OutboxIdArgs, OutboxListArgs, O
 use crate::clock::{age, short_age};
 use crate::context::{jobs, Context};
 use crate::delivery::{Deliverer, Job};
-use crate::dispatch::{self, Interrupt, Work};
+use crate::dispatch::{self, Work};
 use crate::exit::{fail, Exit, Failure};
+use crate::interrupt::Interrupt;
 use crate::outcome::{Origin, RecordOutcome};
 use crate::output::{for_terminal, Printer};
 use crate::pacing::Pacer;
@@ -251,9 +252,16 @@ fn flush(store: &Store, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exit> {
         printer.hold_errors();
     }
     let interrupt = Interrupt::install();
-    let ran = dispatch::run(work, jobs, Some(total), printer, &interrupt, |job| {
-        reporter.record(job, deliverer.deliver(job))
-    });
+    let runtime = ctx.runtime()?;
+    let ran = dispatch::run(
+        work,
+        jobs,
+        Some(total),
+        printer,
+        &interrupt,
+        runtime,
+        async |job| reporter.record(job, deliverer.deliver(job).await),
+    );
     let errors = if one_line {
         printer.take_errors()
     } else {

@@ -9,8 +9,9 @@ use crate::api::check_base_url;
 use crate::cli::{InputArgs, SendArgs};
 use crate::context::{jobs, Context};
 use crate::delivery::{Deliverer, Job};
-use crate::dispatch::{self, Interrupt, Work};
+use crate::dispatch::{self, Work};
 use crate::exit::Exit;
+use crate::interrupt::Interrupt;
 use crate::outcome::{Origin, RecordOutcome};
 use crate::output::{Printer, RecordResult};
 use crate::pacing::Pacer;
@@ -36,10 +37,17 @@ pub fn run(args: &SendArgs, ctx: &Context) -> Result<Exit> {
     let deliverer = Deliverer::new(&client, &store, keep, ctx.destination(&client));
     let reporter = Reporter::new(printer, &store, keep);
     let interrupt = Interrupt::install();
+    let runtime = ctx.runtime()?;
     let work = pipeline.map(|step| step.and_then(|prepared| work_for(prepared, printer)));
-    let (exit, tally) = dispatch::run(work, jobs, None, printer, &interrupt, |job| {
-        reporter.record(job, deliverer.deliver(job))
-    })?;
+    let (exit, tally) = dispatch::run(
+        work,
+        jobs,
+        None,
+        printer,
+        &interrupt,
+        runtime,
+        async |job| reporter.record(job, deliverer.deliver(job).await),
+    )?;
     reporter.held();
     summarise(&tally, "sent", printer);
     Ok(nothing_sent(&args.input, tally.total(), exit, printer))

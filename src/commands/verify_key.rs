@@ -202,6 +202,14 @@ fn verify(
             return (exit, hint.map(str::to_string));
         }
     };
+    let runtime = match ctx.runtime() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let (exit, hint) = crate::exit::classify(&e);
+            checks.add("probe", Verdict::Skipped, format!("{e:#}"));
+            return (exit, hint.map(str::to_string));
+        }
+    };
     if let Some(config) = &settings.config_path {
         printer.detail(2, &format!("config {}", config.display()));
     }
@@ -219,7 +227,7 @@ fn verify(
         ),
     );
     let journal = ctx.store();
-    let probe = client.probe_logs(true);
+    let probe = runtime.block_on(client.probe_logs(true));
     journal_append(
         &journal,
         printer,
@@ -252,7 +260,7 @@ fn verify(
         Outcome::Auth(e) if e.status == 403 => {
             // A 403 with X-Tenant-Id may be the tenant; ask again without it to tell.
             let tenant_at_fault = tenant.is_some() && {
-                let again = client.probe_logs(false);
+                let again = runtime.block_on(client.probe_logs(false));
                 journal_append(
                     &journal,
                     printer,
@@ -381,7 +389,7 @@ fn verify(
     ));
     let body = test_email(settings, to, &key);
     let bytes = serde_json::to_vec(&body).expect("the body serialises");
-    let sent = client.send(&bytes);
+    let sent = runtime.block_on(client.send(&bytes));
     journal_append(
         &journal,
         printer,
