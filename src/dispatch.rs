@@ -353,4 +353,51 @@ mod tests {
         });
         assert!(ended, "the panic reaches the caller");
     }
+
+    #[test]
+    fn every_request_starts_once_in_input_order_with_at_most_jobs_in_flight() {
+        let started = std::sync::Mutex::new(Vec::new());
+        let in_flight = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        let printer = quiet_printer();
+        let runtime = crate::tests_runtime();
+        let work = (0..500).map(|n| Ok(Work::Job(job(n).1)));
+        let (exit, tally) = run(
+            work,
+            3,
+            None,
+            &printer,
+            &Interrupt(()),
+            &runtime,
+            async |job| {
+                started.lock().unwrap().push(job.number);
+                let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                // Later ones finish first now and then: the order of results must not care.
+                if job.number % 7 == 0 {
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                }
+                tokio::task::yield_now().await;
+                in_flight.fetch_sub(1, Ordering::SeqCst);
+                Finished {
+                    result: Some(RecordResult {
+                        record: job.number,
+                        outcome: RecordOutcome::Sent,
+                        ..RecordResult::default()
+                    }),
+                    exit: Exit::Ok,
+                    line: None,
+                }
+            },
+        )
+        .unwrap();
+        assert_eq!(exit, Exit::Ok);
+        assert_eq!(tally.sent, 500);
+        assert_eq!(started.into_inner().unwrap(), (0..500).collect::<Vec<_>>());
+        assert_eq!(
+            most.load(Ordering::SeqCst),
+            3,
+            "at most --jobs, and that many"
+        );
+    }
 }
