@@ -26,9 +26,14 @@
 #//!      429s the server gave (from its own counts).       target <= 1.1, 429s <= 1 %
 #//!   e. peak RSS (/usr/bin/time -f %M) of `mcnotify send --dry-run` over 1 000 and
 #//!      100 000 NDJSON records.                       target ratio <= 1.5, under 32 MiB
+#//!   f. the client's own cost: RECORDS sends with --jobs NGINX_JOBS against nginx answering
+#//!      201 with quota headers (far faster than the stand-in), mcnotify and wrk pinned to
+#//!      CPU 0 and nginx to CPU 1 (taskset), every record journaled; and the peak RSS of
+#//!      100 000 real sends against that of 1 000.   target >= 0.4 x wrk; RSS ratio <= 1.1
 #//!
 #//! Needs: cargo, curl, jq, wrk, GNU time (/usr/bin/time); hyperfine if present (else a
-#//! plain timing loop). On Debian/Ubuntu: apt-get install curl jq hyperfine wrk time
+#//! plain timing loop); nginx and taskset for f (skipped without them).
+#//! On Debian/Ubuntu: apt-get install curl jq hyperfine wrk time nginx-light
 #//! Not part of CI: it takes about a minute and its figures depend on the machine.
 
 set -euo pipefail
@@ -41,6 +46,7 @@ WRK_SECS=${WRK_SECS:-2}
 RATE_N=${RATE_N:-60}
 RATE_L=${RATE_L:-20}
 RATE_W=${RATE_W:-1}
+NGINX_JOBS=${NGINX_JOBS:-8}
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -260,6 +266,92 @@ small_kb=$(rss "$work/small.ndjson")
 big_kb=$(rss "$work/big.ndjson")
 ratio=$(calc "$big_kb / $small_kb" 2)
 row "e. peak RSS, 100 000 records" "$(calc "$big_kb / 1024" 1) MiB" "1 000: $(calc "$small_kb / 1024" 1) MiB" "$ratio" "<= 1.5, < 32 MiB" "$(verdict "$ratio <= 1.5 && $big_kb < 32768")"
+
+# --- f: the client's own cost, against nginx -----------------------------------------------
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+if [[ -x $nginx_bin ]] && command -v taskset >/dev/null 2>&1 && (($(nproc) >= 2)); then
+    echo "f. $RECORDS sends with --jobs $NGINX_JOBS against nginx vs wrk ($REPS runs each)..." >&2
+    port=18080
+    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+    mkdir -p "$work/nginx"
+    cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $work/nginx/body;
+    proxy_temp_path $work/nginx/proxy;
+    fastcgi_temp_path $work/nginx/fcgi;
+    uwsgi_temp_path $work/nginx/uwsgi;
+    scgi_temp_path $work/nginx/scgi;
+    keepalive_requests 10000000;
+    server {
+        listen 127.0.0.1:$port;
+        location / {
+            client_body_buffer_size 64k;
+            add_header X-Quota-Limit 10000000 always;
+            add_header X-Quota-Used 1 always;
+            add_header X-Quota-Remaining 9999999 always;
+            default_type application/json;
+            return 201 '{"id":"log_nginx","status":"QUEUED"}';
+        }
+    }
+}
+CONF
+    taskset -c 1 "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" 2>"$work/nginx/start.err" &
+    pids+=($!)
+    for _ in $(seq 100); do
+        curl -s -o /dev/null "http://127.0.0.1:$port/" && break
+        sleep 0.05
+    done
+    nginx_url="http://127.0.0.1:$port"
+    # nginx does not look at keys: one body, so that wrk spends nothing building requests.
+    cat >"$work/post-static.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $MAILINGCORE_API_KEY"
+wrk.body = io.open("$work/body.json"):read("*a"):gsub("%s+$", "")
+LUA
+    MCNOTIFY_CONFIG=$(config "$nginx_url" nginx)
+    : >"$work/ours-nginx.txt"
+    : >"$work/wrk-nginx.txt"
+    for rep in $(seq "$REPS"); do
+        ndjson "$RECORDS" "conv_nginx${rep}_" "$work/nginx.ndjson"
+        lines_before=$(wc -l <"$work/state/journal.jsonl")
+        t0=$(now)
+        taskset -c 0 "$mcnotify" send --file "$work/nginx.ndjson" --jobs "$NGINX_JOBS" -q
+        t1=$(now)
+        lines=$(($(wc -l <"$work/state/journal.jsonl") - lines_before))
+        if ((lines != RECORDS)); then
+            echo "f: $lines journal lines for $RECORDS sends" >&2
+            exit 1
+        fi
+        calc "$RECORDS / ($t1 - $t0)" 0 >>"$work/ours-nginx.txt"
+        echo >>"$work/ours-nginx.txt"
+        taskset -c 0 wrk -t 2 -c "$NGINX_JOBS" -d "${WRK_SECS}s" -s "$work/post-static.lua" \
+            "$nginx_url/emails/send" >"$work/wrk-nginx.out"
+        awk '/^Requests\/sec/ { print $2 }' "$work/wrk-nginx.out" >>"$work/wrk-nginx.txt"
+    done
+    ours=$(median <"$work/ours-nginx.txt")
+    theirs=$(median <"$work/wrk-nginx.txt")
+    ratio=$(calc "$ours / $theirs" 2)
+    row "f. $RECORDS sends to nginx, --jobs $NGINX_JOBS" "$(calc "$ours" 0) req/s" "wrk $(calc "$theirs" 0) req/s" "$ratio" ">= 0.4" "$(verdict "$ratio >= 0.4")"
+    sent_rss() {
+        for _ in $(seq "$REPS"); do
+            /usr/bin/time -f %M -o "$work/rss" taskset -c 0 "$mcnotify" send --jobs "$NGINX_JOBS" -q --file "$1" >/dev/null
+            cat "$work/rss"
+        done | median
+    }
+    small_kb=$(sent_rss "$work/small.ndjson")
+    big_kb=$(sent_rss "$work/big.ndjson")
+    ratio=$(calc "$big_kb / $small_kb" 2)
+    row "f. peak RSS, 100 000 sends" "$(calc "$big_kb / 1024" 1) MiB" "1 000: $(calc "$small_kb / 1024" 1) MiB" "$ratio" "<= 1.1" "$(verdict "$ratio <= 1.1")"
+else
+    echo "f. skipped: needs nginx (apt-get install nginx-light), taskset and 2 cores" >&2
+fi
 
 # --- the table ----------------------------------------------------------------------------
 echo

@@ -2,6 +2,7 @@
 //! with back-pressure. At most `jobs` requests are in flight, results are printed in input
 //! order, and an interrupted run finishes what is in flight and says what was not sent.
 
+use std::cell::Cell;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
@@ -12,7 +13,7 @@ use futures_util::stream::{FuturesOrdered, StreamExt};
 use futures_util::FutureExt;
 use indicatif::ProgressBar;
 use tokio::runtime::Runtime;
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::{mpsc, Notify, Semaphore};
 
 use crate::delivery::Job;
 use crate::exit::Exit;
@@ -177,6 +178,11 @@ async fn deliver_all(
     };
     let slots = Semaphore::new(jobs);
     let slots = &slots;
+    // Requests read but not started are few (`QUEUE_PER_JOB` per slot): only results that
+    // wait for an earlier one may run up to `REORDER_WINDOW` ahead.
+    let ahead = jobs * QUEUE_PER_JOB;
+    let unstarted = &Cell::new(0usize);
+    let started = &Notify::new();
     let mut pending = FuturesOrdered::new();
     let mut open = true;
     let mut watch = tokio::time::interval(WATCH_EVERY);
@@ -186,14 +192,17 @@ async fn deliver_all(
         tokio::select! {
             biased;
             Some(done) = pending.next(), if !pending.is_empty() => results.complete(done),
-            next = rx.recv(), if open && pending.len() < REORDER_WINDOW => match next {
+            next = rx.recv(), if open && pending.len() < REORDER_WINDOW && unstarted.get() < ahead => match next {
                 None => open = false,
                 Some((_, work)) => pending.push_back(async move {
                     match work {
                         Work::Done(finished) => *finished,
                         Work::Job(job) => {
+                            unstarted.set(unstarted.get() + 1);
                             // Closed only on drop: acquiring cannot fail.
                             let _slot = slots.acquire().await;
+                            unstarted.set(unstarted.get() - 1);
+                            started.notify_one();
                             if interrupt.is_set() {
                                 return Finished::not_sent(&job);
                             }
@@ -207,6 +216,8 @@ async fn deliver_all(
                     }
                 }),
             },
+            // Room to read ahead again: a request waiting for its slot got one.
+            _ = started.notified(), if open && unstarted.get() >= ahead => {}
             _ = watch.tick(), if open => {
                 let idle = interrupt.is_set()
                     && pending.is_empty()
