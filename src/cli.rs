@@ -642,3 +642,25 @@ pub fn parse_from(args: Vec<OsString>) -> Result<Cli, clap::Error> {
     }
     Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::{Args, Command};
+
+    use super::IncidentArgs;
+    use crate::field::Field;
+
+    /// One incident flag per field, in the order of `Field::ALL`, each its config name with
+    /// `-` for `_`; then `--field`.
+    #[test]
+    fn incident_flags_are_the_fields() {
+        let cmd = IncidentArgs::augment_args(Command::new("send"));
+        let flags: Vec<&str> = cmd.get_arguments().filter_map(|a| a.get_long()).collect();
+        let mut expected: Vec<String> = Field::ALL
+            .iter()
+            .map(|f| f.config_name().replace('_', "-"))
+            .collect();
+        expected.push("field".into());
+        assert_eq!(flags, expected);
+    }
+}

@@ -11,7 +11,8 @@ use serde::Deserialize;
 
 use crate::email::EmailSettings;
 use crate::exit::{fail, Exit, Failure};
-use crate::mapping::{Field, FieldMap};
+use crate::field::Field;
+use crate::mapping::FieldMap;
 use crate::secret::{read_secret_file, ApiKey, MAX_KEY_FILE_BYTES};
 
 /// A config file larger than this is refused (it may hold the key: read like a key file).

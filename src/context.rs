@@ -14,9 +14,9 @@ use crate::cli::{ColorChoice, EmailArgs, GlobalArgs, IncidentArgs, InputArgs, In
 use crate::config::{Env, FlagName, Flags, Profile, Settings};
 use crate::email::Composer;
 use crate::exit::{fail, Exit, Failure};
+use crate::field::Field;
 use crate::incident::Overrides;
 use crate::input::{Format, Inputs};
-use crate::mapping::Field;
 use crate::output::{OutputMode, Printer};
 use crate::pipeline::Pipeline;
 use crate::store::{Destination, Store};
@@ -252,4 +252,31 @@ fn overrides(args: &IncidentArgs) -> Result<Overrides, String> {
     .filter_map(|(f, v)| v.as_ref().map(|v| (f, v.clone())))
     .collect();
     Overrides::new(values, &args.fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{Args, Command, FromArgMatches};
+
+    use super::overrides;
+    use crate::cli::IncidentArgs;
+    use crate::field::Field;
+    use crate::incident::Incident;
+    use crate::mapping::Mapped;
+
+    /// Each incident flag sets its own field.
+    #[test]
+    fn each_incident_flag_sets_its_field() {
+        let mut argv = vec!["send".to_string()];
+        for field in Field::ALL {
+            argv.push(format!("--{}", field.config_name().replace('_', "-")));
+            argv.push(field.config_name().to_string());
+        }
+        let matches = IncidentArgs::augment_args(Command::new("send")).get_matches_from(argv);
+        let args = IncidentArgs::from_arg_matches(&matches).unwrap();
+        let incident = Incident::new(Mapped::default(), &overrides(&args).unwrap());
+        for field in Field::ALL {
+            assert_eq!(incident.get(field), Some(field.config_name()), "{field:?}");
+        }
+    }
 }

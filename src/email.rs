@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::address;
 use crate::exit::{Exit, Failure};
+use crate::field::Field;
 use crate::incident::{fold_line, Incident};
 use crate::template::Renderer;
 
@@ -175,8 +176,7 @@ impl Composer {
             .map_err(ComposeError::Invalid)?;
         // Validated above; the parsed form has an internationalised domain in ASCII.
         let contact = incident
-            .contact_email
-            .as_deref()
+            .get(Field::ContactEmail)
             .map(|c| address::parse(c).unwrap_or_else(|_| c.trim().to_string()));
         Ok(Email {
             label: incident.label(),
@@ -194,8 +194,8 @@ impl Composer {
                 tags: self.tags.clone(),
                 metadata: Metadata {
                     source: self.source.clone(),
-                    conversation_id: incident.conversation_id.clone(),
-                    incident_code: incident.code.clone(),
+                    conversation_id: incident.get(Field::ConversationId).map(str::to_string),
+                    incident_code: incident.get(Field::Code).map(str::to_string),
                     locale: rendered.locale,
                 },
                 idempotency_key,
@@ -212,7 +212,7 @@ impl Composer {
         } else if let Some(pattern) = &self.key_pattern {
             expand_pattern(pattern, incident, &self.to)?
         } else {
-            match &incident.conversation_id {
+            match incident.get(Field::ConversationId) {
                 Some(conv) => format!("botpress-{conv}-incident"),
                 None => format!("incident-{}", incident.digest(&self.to)),
             }
@@ -221,18 +221,16 @@ impl Composer {
     }
 }
 
-const PLACEHOLDERS: [&str; 10] = [
-    "code",
-    "type",
-    "location",
-    "description",
-    "contactEmail",
-    "contactName",
-    "conversationId",
-    "userId",
-    "locale",
-    "digest",
-];
+/// The `{name}`s a key pattern may use: each field's JSON name, then `digest`.
+const PLACEHOLDERS: [&str; Field::COUNT + 1] = {
+    let mut names = ["digest"; Field::COUNT + 1];
+    let mut i = 0;
+    while i < Field::COUNT {
+        names[i] = Field::ALL[i].json_name();
+        i += 1;
+    }
+    names
+};
 
 /// The longest idempotency key sent. A longer key, or one with a character outside
 /// printable ASCII, is sent as its printable ASCII prefix, `~` and a digest of the whole.
@@ -414,15 +412,18 @@ mod tests {
     }
 
     fn incident() -> Incident {
-        Incident {
-            code: Some("5859".into()),
-            incident_type: Some("hardware".into()),
-            location: Some("Albacenter Mall".into()),
-            description: Some("Card reader broken".into()),
-            contact_email: Some("ana@example.com".into()),
-            conversation_id: Some("conv_abc123".into()),
-            ..Incident::default()
+        let mut incident = Incident::default();
+        for (field, value) in [
+            (Field::Code, "5859"),
+            (Field::Type, "hardware"),
+            (Field::Location, "Albacenter Mall"),
+            (Field::Description, "Card reader broken"),
+            (Field::ContactEmail, "ana@example.com"),
+            (Field::ConversationId, "conv_abc123"),
+        ] {
+            incident.set(field, Some(value.into()));
         }
+        incident
     }
 
     #[test]
@@ -461,7 +462,7 @@ mod tests {
             "botpress-conv_abc123-5859"
         );
         let mut i = incident();
-        i.code = None;
+        i.set(Field::Code, None);
         let Err(ComposeError::Invalid(msg)) = c.compose(&i) else {
             panic!()
         };
@@ -473,11 +474,11 @@ mod tests {
     #[test]
     fn no_conversation_means_a_digest_key_and_long_subjects_are_refused() {
         let mut i = incident();
-        i.conversation_id = None;
+        i.set(Field::ConversationId, None);
         let c = Composer::new(&settings()).unwrap();
         let key = c.compose(&i).unwrap().body.idempotency_key;
         assert!(key.starts_with("incident-") && key.len() == 41, "{key}");
-        i.location = Some("x".repeat(1000));
+        i.set(Field::Location, Some("x".repeat(1000)));
         assert!(matches!(c.compose(&i), Err(ComposeError::Invalid(_))));
     }
 
@@ -495,14 +496,14 @@ mod tests {
     #[test]
     fn a_placeholder_inside_a_value_is_not_expanded_again() {
         let mut a = incident();
-        a.contact_email = Some("{code}@example.com".into());
+        a.set(Field::ContactEmail, Some("{code}@example.com".into()));
         let mut b = incident();
-        b.contact_email = Some("5859@example.com".into());
+        b.set(Field::ContactEmail, Some("5859@example.com".into()));
         let pattern = "mail-{contactEmail}-{code}";
         assert_eq!(key_with(pattern, &a), "mail-{code}@example.com-5859");
         assert_ne!(key_with(pattern, &a), key_with(pattern, &b));
         let mut c = incident();
-        c.description = Some("{digest}{location}".into());
+        c.set(Field::Description, Some("{digest}{location}".into()));
         assert_eq!(key_with("d-{description}", &c), "d-{digest}{location}");
     }
 
@@ -510,8 +511,8 @@ mod tests {
     fn values_holding_the_separator_give_distinct_keys() {
         let with = |code: &str, kind: &str| {
             let mut i = incident();
-            i.code = Some(code.into());
-            i.incident_type = Some(kind.into());
+            i.set(Field::Code, Some(code.into()));
+            i.set(Field::Type, Some(kind.into()));
             key_with("k-{code}-{type}", &i)
         };
         assert_ne!(with("a-b", "c"), with("a", "b-c"));
@@ -530,17 +531,17 @@ mod tests {
     #[test]
     fn long_or_unprintable_keys_become_a_prefix_and_a_digest() {
         let mut long = incident();
-        long.conversation_id = Some("c".repeat(100_000));
+        long.set(Field::ConversationId, Some("c".repeat(100_000)));
         let c = Composer::new(&settings()).unwrap();
         let key = c.compose(&long).unwrap().body.idempotency_key;
         assert!(key.len() <= MAX_KEY_BYTES, "{}", key.len());
         assert!(key.starts_with("botpress-ccc"), "{key}");
         let mut longer = long.clone();
-        longer.conversation_id = Some("c".repeat(100_001));
+        longer.set(Field::ConversationId, Some("c".repeat(100_001)));
         assert_ne!(key, c.compose(&longer).unwrap().body.idempotency_key);
         for hostile in ["conv\x1b[2J", "conv\r\nX", "conv\u{9b}1m", "conv\u{e9}"] {
             let mut i = incident();
-            i.conversation_id = Some(hostile.into());
+            i.set(Field::ConversationId, Some(hostile.into()));
             let key = c.compose(&i).unwrap().body.idempotency_key;
             assert!(key.chars().all(|ch| (' '..='~').contains(&ch)), "{key:?}");
             assert!(

@@ -5,20 +5,14 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 
 use crate::address;
-use crate::mapping::{Field, Mapped};
+use crate::field::Field;
+use crate::mapping::Mapped;
 
 /// One incident as the helpdesk sees it. Values are trimmed; absent is `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Incident {
-    pub code: Option<String>,
-    pub incident_type: Option<String>,
-    pub location: Option<String>,
-    pub description: Option<String>,
-    pub contact_email: Option<String>,
-    pub contact_name: Option<String>,
-    pub conversation_id: Option<String>,
-    pub user_id: Option<String>,
-    pub locale: Option<String>,
+    /// One value per field, in the order of `Field::ALL`.
+    values: [Option<String>; Field::COUNT],
     /// Fields with no place of their own, in input order, shown in the email.
     pub extra: Vec<(String, String)>,
 }
@@ -67,7 +61,7 @@ impl Incident {
             .chain(overrides.values.iter().cloned())
         {
             let value = value.trim().to_string();
-            *incident.slot(field) = (!value.is_empty()).then_some(value);
+            incident.set(field, (!value.is_empty()).then_some(value));
         }
         for (key, value) in &overrides.extra {
             match incident.extra.iter_mut().find(|(k, _)| k == key) {
@@ -78,39 +72,26 @@ impl Incident {
         incident
     }
 
-    fn slot(&mut self, field: Field) -> &mut Option<String> {
-        match field {
-            Field::Code => &mut self.code,
-            Field::Type => &mut self.incident_type,
-            Field::Location => &mut self.location,
-            Field::Description => &mut self.description,
-            Field::ContactEmail => &mut self.contact_email,
-            Field::ContactName => &mut self.contact_name,
-            Field::ConversationId => &mut self.conversation_id,
-            Field::UserId => &mut self.user_id,
-            Field::Locale => &mut self.locale,
-        }
+    /// The value of one field.
+    pub fn get(&self, field: Field) -> Option<&str> {
+        self.values[field.index()].as_deref()
     }
 
-    fn fields(&self) -> [(&'static str, &Option<String>); 9] {
-        [
-            ("code", &self.code),
-            ("type", &self.incident_type),
-            ("location", &self.location),
-            ("description", &self.description),
-            ("contactEmail", &self.contact_email),
-            ("contactName", &self.contact_name),
-            ("conversationId", &self.conversation_id),
-            ("userId", &self.user_id),
-            ("locale", &self.locale),
-        ]
+    /// Sets one field's value as given (no trimming).
+    pub fn set(&mut self, field: Field, value: Option<String>) {
+        self.values[field.index()] = value;
+    }
+
+    /// Every field with its JSON name and value, in the order of `Field::ALL`.
+    fn fields(&self) -> impl Iterator<Item = (&'static str, Option<&str>)> {
+        Field::ALL.into_iter().map(|f| (f.json_name(), self.get(f)))
     }
 
     /// The vendor's rule: contact email, incident type and description are required;
     /// the contact email must be one valid address; no NUL anywhere.
     pub fn validate(&self) -> Result<(), String> {
         for (name, value) in self.fields() {
-            if value.as_deref().is_some_and(|v| v.contains('\0')) {
+            if value.is_some_and(|v| v.contains('\0')) {
                 return Err(format!("{name} contains a NUL character"));
             }
         }
@@ -121,14 +102,14 @@ impl Incident {
         {
             return Err(format!("field {key:?} contains a NUL character"));
         }
-        let Some(email) = &self.contact_email else {
+        let Some(email) = self.get(Field::ContactEmail) else {
             return Err("contact email is missing".into());
         };
         address::parse(email).map_err(|e| format!("contact email {e}"))?;
-        if self.incident_type.is_none() {
+        if self.get(Field::Type).is_none() {
             return Err("incident type is missing".into());
         }
-        if self.description.is_none() {
+        if self.get(Field::Description).is_none() {
             return Err("description is missing".into());
         }
         Ok(())
@@ -137,11 +118,10 @@ impl Incident {
     /// What the incident is called in one line: `5859 Albacenter Mall`.
     pub fn label(&self) -> String {
         let head = self
-            .code
-            .as_deref()
-            .or(self.incident_type.as_deref())
+            .get(Field::Code)
+            .or(self.get(Field::Type))
             .unwrap_or("incident");
-        match &self.location {
+        match self.get(Field::Location) {
             Some(loc) => format!("{} {}", fold_line(head), fold_line(loc)),
             None => fold_line(head),
         }
@@ -175,10 +155,7 @@ impl Incident {
 
     /// The value a `{name}` placeholder of the idempotency key pattern stands for.
     pub fn placeholder(&self, name: &str) -> Option<&str> {
-        self.fields()
-            .into_iter()
-            .find(|(n, _)| *n == name)
-            .and_then(|(_, v)| v.as_deref())
+        Field::from_json_name(name).and_then(|f| self.get(f))
     }
 }
 
@@ -205,14 +182,17 @@ mod tests {
     use super::*;
 
     fn sample() -> Incident {
-        Incident {
-            code: Some("5859".into()),
-            incident_type: Some("hardware".into()),
-            location: Some("Albacenter Mall".into()),
-            description: Some("Card reader broken".into()),
-            contact_email: Some("ana@example.com".into()),
-            ..Incident::default()
+        let mut incident = Incident::default();
+        for (field, value) in [
+            (Field::Code, "5859"),
+            (Field::Type, "hardware"),
+            (Field::Location, "Albacenter Mall"),
+            (Field::Description, "Card reader broken"),
+            (Field::ContactEmail, "ana@example.com"),
+        ] {
+            incident.set(field, Some(value.into()));
         }
+        incident
     }
 
     #[test]
@@ -227,8 +207,8 @@ mod tests {
         )
         .unwrap();
         let incident = Incident::new(mapped, &overrides);
-        assert_eq!(incident.code.as_deref(), Some("5859"));
-        assert_eq!(incident.location.as_deref(), Some("A"));
+        assert_eq!(incident.get(Field::Code), Some("5859"));
+        assert_eq!(incident.get(Field::Location), Some("A"));
         assert_eq!(
             incident.extra,
             vec![
@@ -242,16 +222,16 @@ mod tests {
     fn validation_names_what_is_wrong() {
         assert_eq!(sample().validate(), Ok(()));
         let mut i = sample();
-        i.contact_email = Some("ana@".into());
+        i.set(Field::ContactEmail, Some("ana@".into()));
         assert_eq!(
             i.validate().unwrap_err(),
             "contact email \"ana@\" is not a valid address"
         );
         let mut i = sample();
-        i.description = None;
+        i.set(Field::Description, None);
         assert_eq!(i.validate().unwrap_err(), "description is missing");
         let mut i = sample();
-        i.location = Some("a\0b".into());
+        i.set(Field::Location, Some("a\0b".into()));
         assert!(i.validate().unwrap_err().contains("NUL"));
     }
 
@@ -262,7 +242,7 @@ mod tests {
         assert_eq!(a, sample().digest(" help@example.com "));
         assert_ne!(a, sample().digest("other@example.com"));
         let mut b = sample();
-        b.description = Some("Other".into());
+        b.set(Field::Description, Some("Other".into()));
         assert_ne!(a, b.digest("help@example.com"));
     }
 

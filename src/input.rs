@@ -1039,8 +1039,9 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::field::Field;
     use crate::incident::{Incident, Overrides};
-    use crate::mapping::{Field, FieldMap};
+    use crate::mapping::FieldMap;
 
     /// A reader that hands out at most `chunk` bytes per read, as a pipe may.
     struct Chunked {
@@ -1189,20 +1190,14 @@ mod properties {
         }
     }
 
-    /// Each field: its key in a flat record, and in the envelope (`None`: at the top).
-    const FIELDS: [(Field, &str, Option<&str>); 9] = [
-        (Field::Code, "code", Some("machineCode")),
-        (Field::Type, "type", Some("incidentType")),
-        (Field::Location, "location", Some("location")),
-        (Field::Description, "description", Some("description")),
-        (Field::ContactEmail, "contactEmail", Some("contactEmail")),
-        (Field::ContactName, "contactName", Some("contactName")),
-        (Field::ConversationId, "conversationId", None),
-        (Field::UserId, "userId", None),
-        (Field::Locale, "locale", Some("locale")),
-    ];
+    /// A field's key in a flat record (its JSON name) and in the envelope (`None`: at the
+    /// top), the first place the mapping looks.
+    fn field_keys(field: Field) -> (&'static str, Option<&'static str>) {
+        let first = field.default_paths()[0];
+        (field.json_name(), first.strip_prefix("/incident/"))
+    }
 
-    /// One record: a value (or none) per field of `FIELDS`, then per extra column.
+    /// One record: a value (or none) per field of `Field::ALL`, then per extra column.
     #[derive(Debug, Clone)]
     struct Written {
         fields: Vec<Option<String>>,
@@ -1230,7 +1225,7 @@ mod properties {
         prop::collection::btree_set("[a-z0-9]{1,6}", 0..3).prop_flat_map(|keys| {
             let keys: Vec<String> = keys.into_iter().map(|k| format!("x_{k}")).collect();
             let record = (
-                prop::collection::vec(prop::option::of(text()), FIELDS.len()),
+                prop::collection::vec(prop::option::of(text()), Field::COUNT),
                 prop::collection::vec(prop::option::of(text()), keys.len()),
             )
                 .prop_map(|(fields, extra)| Written { fields, extra });
@@ -1240,9 +1235,9 @@ mod properties {
 
     fn flat(keys: &[String], record: &Written) -> Value {
         let mut map = Map::new();
-        for ((_, key, _), value) in FIELDS.iter().zip(&record.fields) {
+        for (field, value) in Field::ALL.into_iter().zip(&record.fields) {
             if let Some(v) = value {
-                map.insert(key.to_string(), Value::String(v.clone()));
+                map.insert(field_keys(field).0.to_string(), Value::String(v.clone()));
             }
         }
         for (key, value) in keys.iter().zip(&record.extra) {
@@ -1257,7 +1252,8 @@ mod properties {
         let mut top = Map::new();
         let mut inner = Map::new();
         top.insert("schema".into(), "botpress-incident/v1".into());
-        for ((_, key, in_incident), value) in FIELDS.iter().zip(&record.fields) {
+        for (field, value) in Field::ALL.into_iter().zip(&record.fields) {
+            let (key, in_incident) = field_keys(field);
             if let Some(v) = value {
                 match in_incident {
                     Some(name) => inner.insert(name.to_string(), Value::String(v.clone())),
@@ -1280,9 +1276,9 @@ mod properties {
             writer.write_record(values).unwrap();
             writer.into_inner().unwrap()
         };
-        let header = FIELDS
-            .iter()
-            .map(|f| f.1.to_string())
+        let header = Field::ALL
+            .into_iter()
+            .map(|f| field_keys(f).0.to_string())
             .chain(keys.iter().cloned());
         let mut out = row(header.collect());
         let mut lines = Vec::new();
@@ -1304,23 +1300,17 @@ mod properties {
                 .filter(|v| !v.is_empty())
                 .map(String::from)
         };
-        Incident {
-            code: value(0),
-            incident_type: value(1),
-            location: value(2),
-            description: value(3),
-            contact_email: value(4),
-            contact_name: value(5),
-            conversation_id: value(6),
-            user_id: value(7),
-            locale: value(8),
-            extra: keys
-                .iter()
-                .zip(&record.extra)
-                .filter_map(|(k, v)| Some((k.clone(), v.clone()?)))
-                .filter(|(_, v)| !v.trim().is_empty())
-                .collect(),
+        let mut incident = Incident::default();
+        incident.extra = keys
+            .iter()
+            .zip(&record.extra)
+            .filter_map(|(k, v)| Some((k.clone(), v.clone()?)))
+            .filter(|(_, v)| !v.trim().is_empty())
+            .collect();
+        for field in Field::ALL {
+            incident.set(field, value(field.index()));
         }
+        incident
     }
 
     /// The lines where each of several documents joined by newlines starts.

@@ -12,6 +12,7 @@ mod delivery;
 mod dispatch;
 mod email;
 mod exit;
+mod field;
 mod incident;
 mod input;
 mod interrupt;

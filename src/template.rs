@@ -8,6 +8,7 @@ use anyhow::Result;
 use minijinja::{context, Environment, UndefinedBehavior, Value};
 
 use crate::exit::{fail, Exit, Failure};
+use crate::field::Field;
 use crate::incident::{fold_line, Incident};
 
 const PARTS: [&str; 3] = ["subject.txt", "body.html", "body.txt"];
@@ -21,21 +22,20 @@ const BUILT_IN: [(&str, &str); 6] = [
 ];
 const BUILT_IN_LOCALES: [&str; 2] = ["en", "es"];
 
-/// The variables every template sees (absent values are `none`, never undefined).
-pub const VARIABLES: [&str; 12] = [
-    "code",
-    "type",
-    "location",
-    "description",
-    "contact_email",
-    "contact_name",
-    "conversation_id",
-    "user_id",
-    "locale",
-    "fields",
-    "source",
-    "to",
-];
+/// The variables every template sees (absent values are `none`, never undefined): each
+/// field's template name, then `fields`, `source` and `to`.
+pub const VARIABLES: [&str; Field::COUNT + 3] = {
+    let mut names = [""; Field::COUNT + 3];
+    let mut i = 0;
+    while i < Field::COUNT {
+        names[i] = Field::ALL[i].template_name();
+        i += 1;
+    }
+    names[Field::COUNT] = "fields";
+    names[Field::COUNT + 1] = "source";
+    names[Field::COUNT + 2] = "to";
+    names
+};
 
 /// A rendered email.
 #[derive(Debug, Clone)]
@@ -93,8 +93,7 @@ impl Renderer {
     pub fn locale_for(&self, incident: &Incident) -> String {
         let supported = |l: &String| self.picked.contains_key(l);
         incident
-            .locale
-            .as_deref()
+            .get(Field::Locale)
             .map(normalise_locale)
             .filter(supported)
             .or_else(|| self.default_locale.clone().filter(supported))
@@ -108,20 +107,17 @@ impl Renderer {
             .iter()
             .map(|(name, value)| context! { name, value })
             .collect();
-        let ctx = context! {
-            code => incident.code,
-            type => incident.incident_type,
-            location => incident.location,
-            description => incident.description,
-            contact_email => incident.contact_email,
-            contact_name => incident.contact_name,
-            conversation_id => incident.conversation_id,
-            user_id => incident.user_id,
-            locale => locale,
-            fields => fields,
-            source => source,
-            to => to,
-        };
+        // `locale` is the one rendered in, not the incident's own: the later value wins.
+        let ctx: Value = Field::ALL
+            .into_iter()
+            .map(|f| (f.template_name(), Value::from(incident.get(f))))
+            .chain([
+                ("locale", Value::from(locale.as_str())),
+                ("fields", Value::from(fields)),
+                ("source", Value::from(source)),
+                ("to", Value::from(to)),
+            ])
+            .collect();
         let part = |name: &'static str| -> Result<String> {
             let template_name = self.pick(&locale, name);
             let template = self
@@ -283,15 +279,18 @@ mod tests {
     use super::*;
 
     fn incident() -> Incident {
-        Incident {
-            code: Some("5859".into()),
-            incident_type: Some("hardware".into()),
-            location: Some("Albacenter Mall".into()),
-            description: Some("<script>alert(1)</script> \"x\"".into()),
-            contact_email: Some("ana@example.com".into()),
-            extra: vec![("floor".into(), "<b>2</b>".into())],
-            ..Incident::default()
+        let mut incident = Incident::default();
+        incident.extra = vec![("floor".into(), "<b>2</b>".into())];
+        for (field, value) in [
+            (Field::Code, "5859"),
+            (Field::Type, "hardware"),
+            (Field::Location, "Albacenter Mall"),
+            (Field::Description, "<script>alert(1)</script> \"x\""),
+            (Field::ContactEmail, "ana@example.com"),
+        ] {
+            incident.set(field, Some(value.into()));
         }
+        incident
     }
 
     #[test]
@@ -300,17 +299,17 @@ mod tests {
         let out = r.render(&incident(), "h@example.com", "botpress").unwrap();
         assert_eq!(out.subject, "[Incident] Code 5859 — Albacenter Mall");
         let mut i = incident();
-        i.code = None;
+        i.set(Field::Code, None);
         assert_eq!(
             r.render(&i, "h", "b").unwrap().subject,
             "[Incident] hardware — Albacenter Mall"
         );
-        i.location = None;
+        i.set(Field::Location, None);
         assert_eq!(
             r.render(&i, "h", "b").unwrap().subject,
             "[Incident] hardware"
         );
-        i.locale = Some("es-ES".into());
+        i.set(Field::Locale, Some("es-ES".into()));
         let es = r.render(&i, "h", "b").unwrap();
         assert_eq!(
             (es.subject.as_str(), es.locale.as_str()),
@@ -342,7 +341,7 @@ mod tests {
     #[test]
     fn unknown_locale_falls_back_to_configured_then_en() {
         let mut i = incident();
-        i.locale = Some("fr".into());
+        i.set(Field::Locale, Some("fr".into()));
         assert_eq!(
             Renderer::new(None, Some("es")).unwrap().locale_for(&i),
             "es"
@@ -418,7 +417,9 @@ mod properties {
             locale in locale(),
             extra in prop::collection::vec((hostile_text(), hostile_text()), 0..4),
         ) -> Incident {
-            Incident {
+            let mut incident = Incident::default();
+            incident.extra = extra;
+            for (field, value) in Field::ALL.into_iter().zip([
                 code,
                 incident_type,
                 location,
@@ -428,8 +429,10 @@ mod properties {
                 conversation_id,
                 user_id,
                 locale,
-                extra,
+            ]) {
+                incident.set(field, value);
             }
+            incident
         }
     }
 
@@ -483,17 +486,16 @@ mod properties {
 
     fn values(incident: &Incident) -> Vec<&str> {
         let mut all: Vec<&str> = [
-            &incident.code,
-            &incident.incident_type,
-            &incident.location,
-            &incident.description,
-            &incident.contact_email,
-            &incident.contact_name,
-            &incident.conversation_id,
+            Field::Code,
+            Field::Type,
+            Field::Location,
+            Field::Description,
+            Field::ContactEmail,
+            Field::ContactName,
+            Field::ConversationId,
         ]
         .into_iter()
-        .flatten()
-        .map(String::as_str)
+        .filter_map(|f| incident.get(f))
         .collect();
         for (name, value) in &incident.extra {
             all.push(name);

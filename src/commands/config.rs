@@ -12,7 +12,7 @@ use crate::cli::Cli;
 use crate::config::{searched_paths, ConfigKind, KeySource, Origin};
 use crate::context::Context;
 use crate::exit::Exit;
-use crate::mapping::Field;
+use crate::field::Field;
 
 /// The ids of the arguments given on the command line (not by their environment
 /// variable), read again from argv because the parsed flags no longer tell.
