@@ -412,17 +412,8 @@ mod tests {
     }
 
     fn incident() -> Incident {
-        let mut incident = Incident::default();
-        for (field, value) in [
-            (Field::Code, "5859"),
-            (Field::Type, "hardware"),
-            (Field::Location, "Albacenter Mall"),
-            (Field::Description, "Card reader broken"),
-            (Field::ContactEmail, "ana@example.com"),
-            (Field::ConversationId, "conv_abc123"),
-        ] {
-            incident.set(field, Some(value.into()));
-        }
+        let mut incident = crate::incident::sample();
+        incident.set(Field::ConversationId, Some("conv_abc123".into()));
         incident
     }
 

@@ -177,23 +177,25 @@ pub fn fold_line(text: &str) -> String {
     out
 }
 
+/// The sample incident of the unit tests: a broken card reader at Albacenter Mall.
+#[cfg(test)]
+pub fn sample() -> Incident {
+    let mut incident = Incident::default();
+    for (field, value) in [
+        (Field::Code, "5859"),
+        (Field::Type, "hardware"),
+        (Field::Location, "Albacenter Mall"),
+        (Field::Description, "Card reader broken"),
+        (Field::ContactEmail, "ana@example.com"),
+    ] {
+        incident.set(field, Some(value.into()));
+    }
+    incident
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sample() -> Incident {
-        let mut incident = Incident::default();
-        for (field, value) in [
-            (Field::Code, "5859"),
-            (Field::Type, "hardware"),
-            (Field::Location, "Albacenter Mall"),
-            (Field::Description, "Card reader broken"),
-            (Field::ContactEmail, "ana@example.com"),
-        ] {
-            incident.set(field, Some(value.into()));
-        }
-        incident
-    }
 
     #[test]
     fn flags_override_document_values() {

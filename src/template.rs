@@ -279,17 +279,12 @@ mod tests {
     use super::*;
 
     fn incident() -> Incident {
-        let mut incident = Incident::default();
+        let mut incident = crate::incident::sample();
+        incident.set(
+            Field::Description,
+            Some("<script>alert(1)</script> \"x\"".into()),
+        );
         incident.extra = vec![("floor".into(), "<b>2</b>".into())];
-        for (field, value) in [
-            (Field::Code, "5859"),
-            (Field::Type, "hardware"),
-            (Field::Location, "Albacenter Mall"),
-            (Field::Description, "<script>alert(1)</script> \"x\""),
-            (Field::ContactEmail, "ana@example.com"),
-        ] {
-            incident.set(field, Some(value.into()));
-        }
         incident
     }
 
@@ -485,18 +480,11 @@ mod properties {
     }
 
     fn values(incident: &Incident) -> Vec<&str> {
-        let mut all: Vec<&str> = [
-            Field::Code,
-            Field::Type,
-            Field::Location,
-            Field::Description,
-            Field::ContactEmail,
-            Field::ContactName,
-            Field::ConversationId,
-        ]
-        .into_iter()
-        .filter_map(|f| incident.get(f))
-        .collect();
+        let mut all: Vec<&str> = Field::ALL
+            .into_iter()
+            .filter(|f| !matches!(f, Field::UserId | Field::Locale))
+            .filter_map(|f| incident.get(f))
+            .collect();
         for (name, value) in &incident.extra {
             all.push(name);
             all.push(value);
