@@ -221,6 +221,12 @@ impl<'p> Context<'p> {
         for why in store.unsafe_reasons() {
             self.printer.warn(&why);
         }
+        self.sweep(&store);
+        store
+    }
+
+    /// Remove the temp files that writers which died mid-write left in `store`.
+    pub fn sweep(&self, store: &Store) {
         for (removed, dir) in store.sweep() {
             self.printer.detail(
                 1,
@@ -231,7 +237,6 @@ impl<'p> Context<'p> {
                 ),
             );
         }
-        store
     }
 }
 

@@ -28,6 +28,9 @@ pub struct Job {
     pub digest: Option<String>,
 }
 
+/// Why a job held after a failure that halts the run was not sent.
+pub const HELD: &str = "not sent: an earlier request of this run failed the same way";
+
 /// What became of one job.
 #[derive(Debug)]
 pub struct Delivered {
@@ -107,14 +110,7 @@ impl<'a> Deliverer<'a> {
             let kept = match &job.entry {
                 // Already in the store: leave the entry and its last error as they are.
                 Some(entry) => Kept::Unchanged(entry.clone()),
-                None => self.keep(
-                    job,
-                    None,
-                    Some("not sent: an earlier request of this run failed the same way".into()),
-                    None,
-                    false,
-                    &mut warnings,
-                ),
+                None => self.keep(job, None, Some(HELD.into()), None, false, &mut warnings),
             };
             return Delivered {
                 exchange: None,

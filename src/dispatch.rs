@@ -285,6 +285,19 @@ mod tests {
         (n, job)
     }
 
+    /// The result of a job the API accepted.
+    fn sent(job: &Job) -> Finished {
+        Finished {
+            result: Some(RecordResult {
+                record: job.number,
+                outcome: RecordOutcome::Sent,
+                ..RecordResult::default()
+            }),
+            exit: Exit::Ok,
+            line: None,
+        }
+    }
+
     fn quiet_printer() -> Printer {
         let mode = crate::output::OutputMode {
             quiet: true,
@@ -320,14 +333,7 @@ mod tests {
                     if job.number % 7 == 3 {
                         panic!("a bug in one delivery");
                     }
-                    Finished {
-                        result: Some(RecordResult {
-                            outcome: RecordOutcome::Sent,
-                            ..RecordResult::default()
-                        }),
-                        exit: Exit::Ok,
-                        line: None,
-                    }
+                    sent(job)
                 },
             )
             .unwrap()
@@ -390,15 +396,7 @@ mod tests {
                 }
                 tokio::task::yield_now().await;
                 in_flight.fetch_sub(1, Ordering::SeqCst);
-                Finished {
-                    result: Some(RecordResult {
-                        record: job.number,
-                        outcome: RecordOutcome::Sent,
-                        ..RecordResult::default()
-                    }),
-                    exit: Exit::Ok,
-                    line: None,
-                }
+                sent(job)
             },
         )
         .unwrap();

@@ -196,7 +196,8 @@ fn flush(store: &Store, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exit> {
             .hint("anyone who can write there can plant an entry that a flush would send with your key; check the entries (`mcnotify outbox list`), then fix the mode")
             .into());
     }
-    let store = &ctx.prepared_store();
+    // Its directories were checked above: only the sweep is left.
+    ctx.sweep(store);
     let _lock = lock(store, args.wait, printer)?;
     let entries = entries(store, Folder::Pending, printer)?;
     if entries.is_empty() {

@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::api::Outcome;
-use crate::delivery::{Delivered, Job, Kept};
+use crate::delivery::{Delivered, Job, Kept, HELD};
 use crate::exit::Exit;
 use crate::outcome::RecordOutcome;
 use crate::output::{Printer, RecordResult};
@@ -94,8 +94,7 @@ impl<'a> Reporter<'a> {
         };
         let Some(exchange) = &delivered.exchange else {
             result.outcome = RecordOutcome::Deferred;
-            result.error =
-                Some("not sent: an earlier request of this run failed the same way".into());
+            result.error = Some(HELD.into());
             if let Kept::Unchanged(entry) = &delivered.kept {
                 result.outbox_path = Some(self.store.locate(entry).display().to_string());
                 return finished(result, exit, None);
