@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('verify-key', 'verify-key', [CompletionResultType]::ParameterValue, 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'List, show, drop or send again the requests kept in the outbox')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the effective settings and where each came from')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the bridge a Botpress card calls: POST /v1/incidents over HTTP')
             [CompletionResult]::new('preview', 'preview', [CompletionResultType]::ParameterValue, 'Render incidents without a key or network: what `send` would POST')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -369,6 +370,41 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
         'mcnotify;config;help;help' {
             break
         }
+        'mcnotify;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on; port 0 picks a free one [default: 127.0.0.1:8025]')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Seconds within which every request is answered (a send still retrying is kept and answered 202) [default: 8]')
+            [CompletionResult]::new('--flush-every', '--flush-every', [CompletionResultType]::ParameterName, 'Seconds between background flushes of the outbox [default: 60]')
+            [CompletionResult]::new('--max-in-flight', '--max-in-flight', [CompletionResultType]::ParameterName, 'Requests handled at once; more are answered 503 [default: 64]')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Helpdesk address the email goes to')
+            [CompletionResult]::new('--from-email', '--from-email', [CompletionResultType]::ParameterName, 'Sender address (its domain must be verified in MailingCore)')
+            [CompletionResult]::new('--from-name', '--from-name', [CompletionResultType]::ParameterName, 'Sender display name')
+            [CompletionResult]::new('--reply-to', '--reply-to', [CompletionResultType]::ParameterName, 'Reply-to address [default: the contact email]')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Tag for the send logs (repeatable) [default: botpress, helpdesk, incident]')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'metadata.source of the email [default: botpress]')
+            [CompletionResult]::new('--template-dir', '--template-dir', [CompletionResultType]::ParameterName, 'Directory of templates: subject.txt, body.html, body.txt (optionally per locale)')
+            [CompletionResult]::new('--template-version-id', '--template-version-id', [CompletionResultType]::ParameterName, 'Send this published MailingCore template version (a rendered body goes as fallback)')
+            [CompletionResult]::new('--idempotency-key', '--idempotency-key', [CompletionResultType]::ParameterName, 'Idempotency key of the email (one incident only)')
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Subject line instead of the template''s')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
+            [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id sent as X-Tenant-Id')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds one HTTP attempt may take [default: 30]')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
+            [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mcnotify;preview' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read incidents from a document (repeatable; `-` reads stdin)')
             [CompletionResult]::new('--format-in', '--format-in', [CompletionResultType]::ParameterName, 'The documents'' format instead of detecting it from their content')
@@ -441,6 +477,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('verify-key', 'verify-key', [CompletionResultType]::ParameterValue, 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'List, show, drop or send again the requests kept in the outbox')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the effective settings and where each came from')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the bridge a Botpress card calls: POST /v1/incidents over HTTP')
             [CompletionResult]::new('preview', 'preview', [CompletionResultType]::ParameterValue, 'Render incidents without a key or network: what `send` would POST')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -483,6 +520,9 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             break
         }
         'mcnotify;help;config;show' {
+            break
+        }
+        'mcnotify;help;serve' {
             break
         }
         'mcnotify;help;preview' {

@@ -37,6 +37,9 @@ _mcnotify() {
             mcnotify,send)
                 cmd="mcnotify__subcmd__send"
                 ;;
+            mcnotify,serve)
+                cmd="mcnotify__subcmd__serve"
+                ;;
             mcnotify,verify-key)
                 cmd="mcnotify__subcmd__verify__subcmd__key"
                 ;;
@@ -72,6 +75,9 @@ _mcnotify() {
                 ;;
             mcnotify__subcmd__help,send)
                 cmd="mcnotify__subcmd__help__subcmd__send"
+                ;;
+            mcnotify__subcmd__help,serve)
+                cmd="mcnotify__subcmd__help__subcmd__serve"
                 ;;
             mcnotify__subcmd__help,verify-key)
                 cmd="mcnotify__subcmd__help__subcmd__verify__subcmd__key"
@@ -137,7 +143,7 @@ _mcnotify() {
 
     case "${cmd}" in
         mcnotify)
-            opts="-q -v -h -V --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version send check-quota verify-key outbox config preview completions help"
+            opts="-q -v -h -V --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version send check-quota verify-key outbox config serve preview completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -477,7 +483,7 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__help)
-            opts="send check-quota verify-key outbox config preview completions help"
+            opts="send check-quota verify-key outbox config serve preview completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -659,6 +665,20 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__help__subcmd__send)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcnotify__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1326,6 +1346,112 @@ _mcnotify() {
                     return 0
                     ;;
                 --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tenant-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-max-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcnotify__subcmd__serve)
+            opts="-q -v -h -V --listen --deadline --flush-every --max-in-flight --to --from-email --from-name --reply-to --tag --source --template-dir --template-version-id --idempotency-key --subject --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --flush-every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-in-flight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reply-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template-version-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idempotency-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subject)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -41,6 +41,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand verify-key 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
             cand outbox 'List, show, drop or send again the requests kept in the outbox'
             cand config 'Show the effective settings and where each came from'
+            cand serve 'Run the bridge a Botpress card calls: POST /v1/incidents over HTTP'
             cand preview 'Render incidents without a key or network: what `send` would POST'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -344,6 +345,40 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
         }
         &'mcnotify;config;help;help'= {
         }
+        &'mcnotify;serve'= {
+            cand --listen 'Address and port to listen on; port 0 picks a free one [default: 127.0.0.1:8025]'
+            cand --deadline 'Seconds within which every request is answered (a send still retrying is kept and answered 202) [default: 8]'
+            cand --flush-every 'Seconds between background flushes of the outbox [default: 60]'
+            cand --max-in-flight 'Requests handled at once; more are answered 503 [default: 64]'
+            cand --to 'Helpdesk address the email goes to'
+            cand --from-email 'Sender address (its domain must be verified in MailingCore)'
+            cand --from-name 'Sender display name'
+            cand --reply-to 'Reply-to address [default: the contact email]'
+            cand --tag 'Tag for the send logs (repeatable) [default: botpress, helpdesk, incident]'
+            cand --source 'metadata.source of the email [default: botpress]'
+            cand --template-dir 'Directory of templates: subject.txt, body.html, body.txt (optionally per locale)'
+            cand --template-version-id 'Send this published MailingCore template version (a rendered body goes as fallback)'
+            cand --idempotency-key 'Idempotency key of the email (one incident only)'
+            cand --subject 'Subject line instead of the template''s'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
+            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
+            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
+            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
+            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
+            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
+            cand --retries 'Retries of one request after a transient failure [default: 4]'
+            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
+            cand -q 'Print errors only (and --json lines)'
+            cand --quiet 'Print errors only (and --json lines)'
+            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mcnotify;preview'= {
             cand --file 'Read incidents from a document (repeatable; `-` reads stdin)'
             cand --format-in 'The documents'' format instead of detecting it from their content'
@@ -414,6 +449,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand verify-key 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
             cand outbox 'List, show, drop or send again the requests kept in the outbox'
             cand config 'Show the effective settings and where each came from'
+            cand serve 'Run the bridge a Botpress card calls: POST /v1/incidents over HTTP'
             cand preview 'Render incidents without a key or network: what `send` would POST'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -445,6 +481,8 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand show 'Print each setting with its source (flag, environment variable, config file and line, or default), the key redacted, and the state directory with its permissions'
         }
         &'mcnotify;help;config;show'= {
+        }
+        &'mcnotify;help;serve'= {
         }
         &'mcnotify;help;preview'= {
         }

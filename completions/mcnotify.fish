@@ -46,6 +46,7 @@ complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "check-quota" -d '
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "verify-key" -d 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "outbox" -d 'List, show, drop or send again the requests kept in the outbox'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "config" -d 'Show the effective settings and where each came from'
+complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "serve" -d 'Run the bridge a Botpress card calls: POST /v1/incidents over HTTP'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "preview" -d 'Render incidents without a key or network: what `send` would POST'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -286,6 +287,36 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and __fish_see
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print each setting with its source (flag, environment variable, config file and line, or default), the key redacted, and the state directory with its permissions'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l listen -d 'Address and port to listen on; port 0 picks a free one [default: 127.0.0.1:8025]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l deadline -d 'Seconds within which every request is answered (a send still retrying is kept and answered 202) [default: 8]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l flush-every -d 'Seconds between background flushes of the outbox [default: 60]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l max-in-flight -d 'Requests handled at once; more are answered 503 [default: 64]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l to -d 'Helpdesk address the email goes to' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l from-email -d 'Sender address (its domain must be verified in MailingCore)' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l from-name -d 'Sender display name' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l reply-to -d 'Reply-to address [default: the contact email]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l tag -d 'Tag for the send logs (repeatable) [default: botpress, helpdesk, incident]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l source -d 'metadata.source of the email [default: botpress]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l template-dir -d 'Directory of templates: subject.txt, body.html, body.txt (optionally per locale)' -r -F
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l template-version-id -d 'Send this published MailingCore template version (a rendered body goes as fallback)' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l idempotency-key -d 'Idempotency key of the email (one incident only)' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l subject -d 'Subject line instead of the template\'s' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l tenant-id -d 'Tenant id sent as X-Tenant-Id' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l timeout -d 'Seconds one HTTP attempt may take [default: 30]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l retries -d 'Retries of one request after a transient failure [default: 4]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l retry-max-time -d 'Seconds one request may spend retrying in total [default: 30]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -s q -l quiet -d 'Print errors only (and --json lines)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l file -d 'Read incidents from a document (repeatable; `-` reads stdin)' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand preview" -l format-in -d 'The documents\' format instead of detecting it from their content' -r -f -a "json\t'JSON values: an object, an array of objects, or objects one after another'
 ndjson\t'One JSON object per line'
@@ -347,14 +378,15 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -s q -l q
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox config preview completions help" -f -a "send" -d 'Send incidents to the helpdesk through MailingCore'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox config preview completions help" -f -a "check-quota" -d 'Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox config preview completions help" -f -a "verify-key" -d 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox config preview completions help" -f -a "outbox" -d 'List, show, drop or send again the requests kept in the outbox'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox config preview completions help" -f -a "config" -d 'Show the effective settings and where each came from'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox config preview completions help" -f -a "preview" -d 'Render incidents without a key or network: what `send` would POST'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox config preview completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox config preview completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox config serve preview completions help" -f -a "send" -d 'Send incidents to the helpdesk through MailingCore'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox config serve preview completions help" -f -a "check-quota" -d 'Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox config serve preview completions help" -f -a "verify-key" -d 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox config serve preview completions help" -f -a "outbox" -d 'List, show, drop or send again the requests kept in the outbox'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox config serve preview completions help" -f -a "config" -d 'Show the effective settings and where each came from'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox config serve preview completions help" -f -a "serve" -d 'Run the bridge a Botpress card calls: POST /v1/incidents over HTTP'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox config serve preview completions help" -f -a "preview" -d 'Render incidents without a key or network: what `send` would POST'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox config serve preview completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key outbox config serve preview completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "list" -d 'List the kept requests: id, age, attempts, last error, subject'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "show" -d 'Print one kept request (the exact body, never the key)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "drop" -d 'Delete one kept request without sending it'

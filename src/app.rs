@@ -5,7 +5,7 @@ use anyhow::Result;
 use crate::cli::{Cli, Command, ConfigCommand};
 use crate::commands;
 use crate::config::Env;
-use crate::context::Context;
+use crate::context::{self, Context};
 use crate::exit::Exit;
 use crate::output::Printer;
 
@@ -40,6 +40,10 @@ pub fn run(cli: &Cli, printer: &Printer) -> Result<Exit> {
             };
             let ctx = Context::load(global, Some(&args.email), &env, printer)?;
             commands::config::show(&ctx)
+        }
+        Command::Serve(args) => {
+            let ctx = Context::with_flags(&context::serve_flags(global, args), &env, printer)?;
+            commands::serve::run(args, &ctx)
         }
         Command::Completions(args) => commands::completions::run(args),
         Command::GenerateDocs(args) => commands::generate_docs::run(args),

@@ -41,6 +41,21 @@ Examples:
   mcnotify verify-key
   mcnotify send --file - --json < incident.json";
 
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  # The bridge on this machine, for a bot behind a TLS proxy
+  MCNOTIFY_SERVE_TOKEN_FILE=/etc/mcnotify/token mcnotify serve
+
+  # A free port, printed on stderr as `mcnotify: listening on http://127.0.0.1:PORT`
+  mcnotify serve --listen 127.0.0.1:0 --json";
+
+const SERVE_EXIT_CODES: &str = "\
+Exit codes:
+  0   stopped by SIGTERM or SIGINT after answering every request in flight
+  64  usage error
+  74  the address cannot be listened on (in use, or not this machine's), or the state directory cannot be written
+  78  configuration error (no token, no key, no helpdesk address)";
+
 const SEND_EXAMPLES: &str = "\
 Examples:
   # One incident typed by an operator
@@ -285,6 +300,15 @@ pub enum Command {
     #[command(subcommand, after_help = CONFIG_EXAMPLES, after_long_help = format!("{CONFIG_EXAMPLES}\n\n{CONFIG_EXIT_CODES}"))]
     Config(ConfigCommand),
 
+    /// Run the bridge a Botpress card calls: POST /v1/incidents over HTTP
+    ///
+    /// Each incident is composed and sent as `send` would, and answered within the
+    /// deadline: 201 sent, 200 replayed, 202 kept in the outbox (sent later by the
+    /// background flusher), 422 invalid data. Needs a bridge token (MCNOTIFY_SERVE_TOKEN_FILE
+    /// or token_file in the config's [serve] table).
+    #[command(after_help = SERVE_EXAMPLES, after_long_help = format!("{SERVE_EXAMPLES}\n\n{SERVE_EXIT_CODES}"))]
+    Serve(ServeArgs),
+
     /// Print a shell completion script
     #[command(
         after_help = COMPLETIONS_EXAMPLES,
@@ -320,6 +344,28 @@ pub struct SendArgs {
     /// Do everything but the network: print what would be sent
     #[arg(long, help_heading = None::<&str>)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on; port 0 picks a free one [default: 127.0.0.1:8025]
+    #[arg(long, value_name = "ADDR:PORT", help_heading = None::<&str>)]
+    pub listen: Option<String>,
+
+    /// Seconds within which every request is answered (a send still retrying is kept and answered 202) [default: 8]
+    #[arg(long, value_name = "SECS", help_heading = None::<&str>)]
+    pub deadline: Option<f64>,
+
+    /// Seconds between background flushes of the outbox [default: 60]
+    #[arg(long, value_name = "SECS", help_heading = None::<&str>)]
+    pub flush_every: Option<f64>,
+
+    /// Requests handled at once; more are answered 503 [default: 64]
+    #[arg(long, value_name = "N", help_heading = None::<&str>)]
+    pub max_in_flight: Option<usize>,
+
+    #[command(flatten)]
+    pub email: EmailArgs,
 }
 
 #[derive(Debug, Args)]

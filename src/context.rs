@@ -3,22 +3,24 @@
 //! here, once, for the commands.
 
 use std::future::Future;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use tokio::runtime::Runtime;
 
 use crate::api::{Client, RetryPolicy};
-use crate::cli::{ColorChoice, EmailArgs, GlobalArgs, IncidentArgs, InputArgs, InputFormat};
-use crate::config::{Env, FlagName, Flags, Profile, Settings};
+use crate::cli::{
+    ColorChoice, EmailArgs, GlobalArgs, IncidentArgs, InputArgs, InputFormat, ServeArgs,
+};
+use crate::config::{Env, FlagName, Flags, Profile, ServeTable, Settings};
 use crate::email::Composer;
 use crate::exit::{fail, Exit, Failure};
 use crate::field::Field;
 use crate::incident::Overrides;
 use crate::input::{Format, Inputs};
 use crate::output::{OutputMode, Printer};
-use crate::pipeline::Pipeline;
+use crate::pipeline::{Pipeline, Preparer};
 use crate::store::{Destination, Store};
 
 /// Requests in flight at once unless `--jobs` says otherwise.
@@ -99,6 +101,22 @@ pub fn flags(global: &GlobalArgs, email: Option<&EmailArgs>) -> Flags {
             ..Profile::default()
         },
         names: FLAG_NAMES,
+        serve: ServeTable::default(),
+    }
+}
+
+/// `serve`'s command line as the top settings layer: its email flags, and its own over
+/// the config's `[serve]` table.
+pub fn serve_flags(global: &GlobalArgs, args: &ServeArgs) -> Flags {
+    Flags {
+        serve: ServeTable {
+            listen: args.listen.clone(),
+            token_file: None,
+            deadline: args.deadline,
+            flush_every: args.flush_every,
+            max_in_flight: args.max_in_flight,
+        },
+        ..flags(global, Some(&args.email))
     }
 }
 
@@ -119,9 +137,13 @@ impl<'p> Context<'p> {
         env: &Env,
         printer: &'p Printer,
     ) -> Result<Context<'p>> {
-        let settings = Settings::load(&flags(global, email), env)?;
+        Context::with_flags(&flags(global, email), env, printer)
+    }
+
+    /// The settings of the config file, `env` and `flags`, merged once.
+    pub fn with_flags(flags: &Flags, env: &Env, printer: &'p Printer) -> Result<Context<'p>> {
         Ok(Context {
-            settings,
+            settings: Settings::load(flags, env)?,
             printer,
             runtime: OnceLock::new(),
         })
@@ -149,6 +171,16 @@ impl<'p> Context<'p> {
         };
         let inputs = Inputs::new(input.file.clone(), format);
         Pipeline::new(inputs, self.settings.fields.clone(), overrides, composer)
+    }
+
+    /// What turns one record into an email with the settings' fields and composer, and
+    /// no incident flags (`serve`).
+    pub fn preparer(&self) -> Result<Preparer> {
+        Ok(Preparer::new(
+            self.settings.fields.clone(),
+            Overrides::default(),
+            Composer::new(&self.settings.email)?,
+        ))
     }
 
     /// The run's runtime: one thread drives every request (its I/O and timers).
@@ -210,13 +242,13 @@ impl<'p> Context<'p> {
     }
 
     /// The store of the state directory.
-    pub fn store(&self) -> Store {
-        Store::open(&self.settings.state_dir)
+    pub fn store(&self) -> Arc<Store> {
+        Arc::new(Store::open(&self.settings.state_dir))
     }
 
     /// The store, before a run that may write there: a warning for each directory others
     /// could write, and the temp files of writers that died mid-write removed.
-    pub fn prepared_store(&self) -> Store {
+    pub fn prepared_store(&self) -> Arc<Store> {
         let store = self.store();
         for why in store.unsafe_reasons() {
             self.printer.warn(&why);

@@ -3,16 +3,18 @@
 //! Shared by `send` and `outbox flush`.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use serde_json::value::RawValue;
 
 use crate::api::{Client, Exchange, Outcome};
 use crate::exit::Exit;
 use crate::outcome::Origin;
-use crate::store::{Destination, EntryId, JournalEntry, Pending, Replay, Request, Store};
+use crate::pipeline::Ready;
+use crate::store::{Destination, Entry, EntryId, JournalEntry, Pending, Replay, Request, Store};
 
 /// One request to make: the exact body and what the output says about it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Job {
     pub number: usize,
     pub origin: Origin,
@@ -26,6 +28,42 @@ pub struct Job {
     pub entry: Option<EntryId>,
     /// The digest of the incident's fields, journaled when the email is accepted.
     pub digest: Option<String>,
+}
+
+impl Job {
+    /// The request of a composed email.
+    pub fn composed(ready: Ready) -> serde_json::Result<Job> {
+        Ok(Job {
+            body: ready.raw()?,
+            number: ready.number,
+            origin: ready.origin,
+            label: ready.email.label,
+            key: ready.email.body.idempotency_key,
+            to: Some(ready.email.body.to),
+            subject: Some(ready.email.body.subject),
+            entry: None,
+            digest: Some(ready.email.incident_digest),
+        })
+    }
+
+    /// The request kept in the store as `entry`, to be sent again.
+    pub fn from_entry(number: usize, id: EntryId, entry: Entry) -> Job {
+        Job {
+            number,
+            origin: Origin::Outbox(entry.id.clone()),
+            label: entry
+                .label
+                .clone()
+                .or_else(|| entry.subject.clone())
+                .unwrap_or_else(|| entry.id.clone()),
+            key: entry.idempotency_key,
+            body: entry.body,
+            to: entry.to,
+            subject: entry.subject,
+            entry: Some(id),
+            digest: entry.incident_digest,
+        }
+    }
 }
 
 /// Why a job held after a failure that halts the run was not sent.
@@ -76,32 +114,56 @@ pub enum Kept {
     NotSaved(String),
 }
 
+impl Kept {
+    /// Whether the request went through.
+    pub fn is_delivered(&self) -> bool {
+        matches!(self, Kept::Delivered)
+    }
+}
+
 /// Makes requests and keeps what fails; latches when a failure means every further request
 /// of this run would fail the same way (network down after the full retry budget, quota
 /// block, auth, redirect).
-pub struct Deliverer<'a> {
-    client: &'a Client,
-    store: &'a Store,
+pub struct Deliverer {
+    client: Arc<Client>,
+    store: Arc<Store>,
     /// Whether requests that fail are kept (`--no-outbox` turns it off).
     keep: bool,
     destination: Destination,
+    /// Whether a failure that every further request would meet holds the rest (a run
+    /// does; a server, which goes on for days, tries each request on its own).
+    halting: bool,
     halted: AtomicBool,
 }
 
-impl<'a> Deliverer<'a> {
+impl Deliverer {
     pub fn new(
-        client: &'a Client,
-        store: &'a Store,
+        client: Arc<Client>,
+        store: Arc<Store>,
         keep: bool,
         destination: Destination,
-    ) -> Deliverer<'a> {
+    ) -> Deliverer {
         Deliverer {
             client,
             store,
             keep,
             destination,
+            halting: true,
             halted: AtomicBool::new(false),
         }
+    }
+
+    /// A deliverer that never holds a request because of an earlier one's failure.
+    pub fn without_halting(self) -> Deliverer {
+        Deliverer {
+            halting: false,
+            ..self
+        }
+    }
+
+    /// The store it keeps failed requests in.
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     pub async fn deliver(&self, job: &Job) -> Delivered {
@@ -149,7 +211,8 @@ impl<'a> Deliverer<'a> {
                         | Outcome::NeedsTenant(_)
                         | Outcome::QuotaBlocked(_)
                         | Outcome::Transient { .. }
-                ) {
+                ) && self.halting
+                {
                     self.halted.store(true, Ordering::Relaxed);
                 }
                 let refused = outcome.exit() == Exit::Unavailable;
@@ -169,6 +232,13 @@ impl<'a> Deliverer<'a> {
             kept,
             warnings,
         }
+    }
+
+    /// Keep a request that is still being tried in the outbox, with why: once an answer
+    /// cannot wait for it, the incident must not be in memory only.
+    pub fn defer(&self, job: &Job, reason: &str) -> Kept {
+        let mut warnings = Vec::new();
+        self.keep(job, None, Some(reason.into()), None, false, &mut warnings)
     }
 
     /// Save a request that did not go through: `failed/` for a final refusal, the outbox
@@ -343,11 +413,11 @@ mod tests {
     #[test]
     fn an_accepted_send_is_journaled_settles_its_pending_entry_and_posts_the_exact_body() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path());
+        let store = Arc::new(Store::open(dir.path()));
         let (url, bodies) = server(vec![(503, "{}"), (201, ACCEPTED)]);
-        let client = client(&url);
+        let client = Arc::new(client(&url));
         // An earlier run kept the first attempt.
-        let first = Deliverer::new(&client, &store, true, destination(&url));
+        let first = Deliverer::new(client.clone(), store.clone(), true, destination(&url));
         let kept = block(first.deliver(&job(1, "k-1")));
         let Kept::Saved(id) = &kept.kept else {
             panic!("kept {:?}", kept.kept)
@@ -357,7 +427,7 @@ mod tests {
         let stored = store.get(id).unwrap();
         assert_eq!(stored.body.get(), job(1, "k-1").body.get());
         // The next run sends it: accepted, journaled, the pending entry gone.
-        let next = Deliverer::new(&client, &store, true, destination(&url));
+        let next = Deliverer::new(client.clone(), store.clone(), true, destination(&url));
         let sent = block(next.deliver(&job(1, "k-1")));
         assert!(matches!(sent.kept, Kept::Delivered), "{:?}", sent.kept);
         assert_eq!(sent.exit(), Exit::Ok);
@@ -380,10 +450,10 @@ mod tests {
     #[test]
     fn after_a_failure_that_would_repeat_the_rest_are_held_without_a_request() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path());
+        let store = Arc::new(Store::open(dir.path()));
         let (url, bodies) = server(vec![(401, r#"{"message":"bad key"}"#)]);
-        let client = client(&url);
-        let deliverer = Deliverer::new(&client, &store, true, destination(&url));
+        let client = Arc::new(client(&url));
+        let deliverer = Deliverer::new(client.clone(), store.clone(), true, destination(&url));
         let refused = block(deliverer.deliver(&job(1, "k-1")));
         assert_eq!(refused.exit(), Exit::NoPerm);
         let held = block(deliverer.deliver(&job(2, "k-2")));
@@ -397,17 +467,17 @@ mod tests {
     #[test]
     fn a_final_refusal_goes_to_failed_and_nothing_is_kept_with_keeping_off() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path());
+        let store = Arc::new(Store::open(dir.path()));
         let (url, _bodies) = server(vec![(422, r#"{"message":"bad to"}"#), (422, "{}")]);
-        let client = client(&url);
-        let keeping = Deliverer::new(&client, &store, true, destination(&url));
+        let client = Arc::new(client(&url));
+        let keeping = Deliverer::new(client.clone(), store.clone(), true, destination(&url));
         let refused = block(keeping.deliver(&job(1, "k-1")));
         let Kept::Saved(id) = &refused.kept else {
             panic!("kept {:?}", refused.kept)
         };
         assert_eq!(id.folder, Folder::Failed);
         assert_eq!(refused.exit(), Exit::Unavailable);
-        let off = Deliverer::new(&client, &store, false, destination(&url));
+        let off = Deliverer::new(client.clone(), store.clone(), false, destination(&url));
         let dropped = block(off.deliver(&job(2, "k-2")));
         assert!(matches!(dropped.kept, Kept::Off), "{:?}", dropped.kept);
         assert_eq!(store.count(Folder::Failed), 1);
@@ -420,10 +490,10 @@ mod tests {
         // The state directory is a file: nothing can be created under it.
         let state = dir.path().join("state");
         std::fs::write(&state, "").unwrap();
-        let store = Store::open(&state);
+        let store = Arc::new(Store::open(&state));
         let (url, _bodies) = server(vec![(503, "{}")]);
-        let client = client(&url);
-        let deliverer = Deliverer::new(&client, &store, true, destination(&url));
+        let client = Arc::new(client(&url));
+        let deliverer = Deliverer::new(client.clone(), store.clone(), true, destination(&url));
         let failed = block(deliverer.deliver(&job(1, "k-1")));
         assert!(
             matches!(failed.kept, Kept::NotSaved(_)),

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::address;
 use crate::exit::{Exit, Failure};
 use crate::field::Field;
-use crate::incident::{fold_line, Incident};
+use crate::incident::{fold_line, Incident, Problem};
 use crate::template::Renderer;
 
 /// `--idempotency-key`: a key that is blank or holds a line break or another control
@@ -98,7 +98,7 @@ pub struct Email {
 #[derive(Debug)]
 pub enum ComposeError {
     /// The record's data is at fault (65); the run goes on.
-    Invalid(String),
+    Invalid(Problem),
     /// The templates or settings are at fault; the run stops.
     Fatal(anyhow::Error),
 }
@@ -167,13 +167,13 @@ impl Composer {
         let subject = self.subject.clone().unwrap_or(rendered.subject);
         let chars = subject.chars().count();
         if chars > MAX_SUBJECT_CHARS {
-            return Err(ComposeError::Invalid(format!(
+            return Err(ComposeError::Invalid(Problem::new(format!(
                 "the subject is {chars} characters long; MailingCore takes at most {MAX_SUBJECT_CHARS}"
-            )));
+            ))));
         }
         let idempotency_key = self
             .idempotency_key(incident)
-            .map_err(ComposeError::Invalid)?;
+            .map_err(|e| ComposeError::Invalid(Problem::new(e)))?;
         // Validated above; the parsed form has an internationalised domain in ASCII.
         let contact = incident
             .get(Field::ContactEmail)
@@ -457,7 +457,7 @@ mod tests {
         let Err(ComposeError::Invalid(msg)) = c.compose(&i) else {
             panic!()
         };
-        assert!(msg.contains("{code}"), "{msg}");
+        assert!(msg.message.contains("{code}"), "{msg}");
         s.idempotency_pattern = Some("x-{nope}".into());
         assert!(Composer::new(&s).is_err());
     }

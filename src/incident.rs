@@ -8,6 +8,36 @@ use crate::address;
 use crate::field::Field;
 use crate::mapping::Mapped;
 
+/// What is wrong with a record's data: a sentence, and the field it is about when
+/// there is one (`serve` answers it so that the bot can ask again for that field).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub field: Option<Field>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(message: String) -> Problem {
+        Problem {
+            field: None,
+            message,
+        }
+    }
+
+    pub fn of(field: Field, message: String) -> Problem {
+        Problem {
+            field: Some(field),
+            message,
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// One incident as the helpdesk sees it. Values are trimmed; absent is `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Incident {
@@ -89,10 +119,13 @@ impl Incident {
 
     /// The vendor's rule: contact email, incident type and description are required;
     /// the contact email must be one valid address; no NUL anywhere.
-    pub fn validate(&self) -> Result<(), String> {
-        for (name, value) in self.fields() {
-            if value.is_some_and(|v| v.contains('\0')) {
-                return Err(format!("{name} contains a NUL character"));
+    pub fn validate(&self) -> Result<(), Problem> {
+        for field in Field::ALL {
+            if self.get(field).is_some_and(|v| v.contains('\0')) {
+                return Err(Problem::of(
+                    field,
+                    format!("{} contains a NUL character", field.json_name()),
+                ));
             }
         }
         if let Some((key, _)) = self
@@ -100,17 +133,26 @@ impl Incident {
             .iter()
             .find(|(k, v)| k.contains('\0') || v.contains('\0'))
         {
-            return Err(format!("field {key:?} contains a NUL character"));
+            return Err(Problem::new(format!(
+                "field {key:?} contains a NUL character"
+            )));
         }
         let Some(email) = self.get(Field::ContactEmail) else {
-            return Err("contact email is missing".into());
+            return Err(Problem::of(
+                Field::ContactEmail,
+                "contact email is missing".into(),
+            ));
         };
-        address::parse(email).map_err(|e| format!("contact email {e}"))?;
+        address::parse(email)
+            .map_err(|e| Problem::of(Field::ContactEmail, format!("contact email {e}")))?;
         if self.get(Field::Type).is_none() {
-            return Err("incident type is missing".into());
+            return Err(Problem::of(Field::Type, "incident type is missing".into()));
         }
         if self.get(Field::Description).is_none() {
-            return Err("description is missing".into());
+            return Err(Problem::of(
+                Field::Description,
+                "description is missing".into(),
+            ));
         }
         Ok(())
     }
@@ -227,14 +269,22 @@ mod tests {
         i.set(Field::ContactEmail, Some("ana@".into()));
         assert_eq!(
             i.validate().unwrap_err(),
-            "contact email \"ana@\" is not a valid address"
+            Problem::of(
+                Field::ContactEmail,
+                "contact email \"ana@\" is not a valid address".into()
+            )
         );
         let mut i = sample();
         i.set(Field::Description, None);
-        assert_eq!(i.validate().unwrap_err(), "description is missing");
+        assert_eq!(
+            i.validate().unwrap_err(),
+            Problem::of(Field::Description, "description is missing".into())
+        );
         let mut i = sample();
         i.set(Field::Location, Some("a\0b".into()));
-        assert!(i.validate().unwrap_err().contains("NUL"));
+        let problem = i.validate().unwrap_err();
+        assert_eq!(problem.field, Some(Field::Location));
+        assert!(problem.message.contains("NUL"));
     }
 
     #[test]

@@ -73,6 +73,23 @@ impl Inputs {
     }
 }
 
+impl Inputs {
+    /// The records of one document held in memory (a request's body), named `name`.
+    pub fn document(name: String, bytes: Vec<u8>, format: Format) -> Inputs {
+        Inputs {
+            flags_only: false,
+            files: VecDeque::new(),
+            format,
+            current: Some(Document::new(
+                name,
+                Box::new(io::Cursor::new(bytes)),
+                format,
+            )),
+            next_number: 1,
+        }
+    }
+}
+
 impl Iterator for Inputs {
     type Item = Item;
 

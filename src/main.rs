@@ -24,6 +24,7 @@ mod pipeline;
 mod quota;
 mod report;
 mod secret;
+mod serve;
 mod store;
 mod template;
 

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::email::{ComposeError, Composer, Email};
 use crate::exit::{Exit, Failure};
+use crate::field::Field;
 use crate::incident::{Incident, Overrides};
 use crate::input::{Inputs, Item};
 use crate::mapping::FieldMap;
@@ -21,6 +22,8 @@ pub enum Prepared {
         number: usize,
         origin: Origin,
         error: String,
+        /// The field the error is about, when it is about one.
+        field: Option<Field>,
     },
     /// An input file that cannot be read (66).
     Unreadable {
@@ -48,11 +51,17 @@ impl Ready {
     }
 }
 
-pub struct Pipeline {
-    inputs: Inputs,
+/// Turns one record into an email: mapped by the fields, with the overrides over it,
+/// composed. Shared by a run's pipeline and by every request `serve` answers.
+pub struct Preparer {
     fields: FieldMap,
     overrides: Overrides,
     composer: Composer,
+}
+
+pub struct Pipeline {
+    inputs: Inputs,
+    preparer: Preparer,
     /// With `--idempotency-key`, what was read ahead to make sure there is one record.
     lookahead: VecDeque<Item>,
 }
@@ -82,30 +91,40 @@ impl Pipeline {
         }
         Ok(Pipeline {
             inputs,
-            fields,
-            overrides,
-            composer,
+            preparer: Preparer::new(fields, overrides, composer),
             lookahead,
         })
     }
+}
 
-    fn prepare(&self, item: Item) -> Result<Prepared> {
+impl Preparer {
+    pub fn new(fields: FieldMap, overrides: Overrides, composer: Composer) -> Preparer {
+        Preparer {
+            fields,
+            overrides,
+            composer,
+        }
+    }
+
+    /// One item of the input, composed (or why it cannot be).
+    pub fn prepare(&self, item: Item) -> Result<Prepared> {
         let record = match item {
             Item::Unreadable { error } => return Ok(Prepared::Unreadable { error }),
             Item::Record(r) => r,
         };
-        let invalid = |error: String| Prepared::Invalid {
+        let invalid = |error: String, field: Option<Field>| Prepared::Invalid {
             number: record.number,
             origin: record.origin.clone(),
             error,
+            field,
         };
         let value = match &record.value {
             Ok(v) => v,
-            Err(e) => return Ok(invalid(e.clone())),
+            Err(e) => return Ok(invalid(e.clone(), None)),
         };
         let mapped = match self.fields.apply(value) {
             Ok(m) => m,
-            Err(e) => return Ok(invalid(e)),
+            Err(e) => return Ok(invalid(e, None)),
         };
         let incident = Incident::new(mapped, &self.overrides);
         match self.composer.compose(&incident) {
@@ -114,7 +133,7 @@ impl Pipeline {
                 origin: record.origin,
                 email,
             }))),
-            Err(ComposeError::Invalid(e)) => Ok(invalid(e)),
+            Err(ComposeError::Invalid(e)) => Ok(invalid(e.message, e.field)),
             Err(ComposeError::Fatal(e)) => Err(e),
         }
     }
@@ -128,6 +147,6 @@ impl Iterator for Pipeline {
             Some(item) => item,
             None => self.inputs.next()?,
         };
-        Some(self.prepare(item))
+        Some(self.preparer.prepare(item))
     }
 }

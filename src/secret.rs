@@ -1,4 +1,5 @@
-//! The API key: held apart from other strings so that it can only be printed redacted.
+//! The API key and the bridge token: held apart from other strings so that they can only
+//! be printed redacted.
 
 use std::fmt;
 use std::fs::File;
@@ -133,6 +134,27 @@ impl fmt::Debug for ApiKey {
 impl fmt::Display for ApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.redacted())
+    }
+}
+
+/// The bridge token of `mcnotify serve`: compared, never shown.
+#[derive(Clone)]
+pub struct Token(String);
+
+impl Token {
+    pub fn new(token: String) -> Token {
+        Token(token)
+    }
+
+    /// The token itself, to compare a request's with.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(…)")
     }
 }
 

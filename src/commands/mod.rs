@@ -7,4 +7,5 @@ pub mod generate_docs;
 pub mod outbox;
 pub mod preview;
 pub mod send;
+pub mod serve;
 pub mod verify_key;

@@ -14,7 +14,7 @@ use crate::delivery::{Deliverer, Job};
 use crate::dispatch::{self, Work};
 use crate::exit::{fail, Exit, Failure};
 use crate::interrupt::Interrupt;
-use crate::outcome::{Origin, RecordOutcome};
+use crate::outcome::RecordOutcome;
 use crate::output::{for_terminal, Printer};
 use crate::pacing::Pacer;
 use crate::report::{summarise, Reporter};
@@ -27,7 +27,7 @@ pub fn run(command: &OutboxCommand, ctx: &Context) -> Result<Exit> {
         OutboxCommand::List(args) => list(&store, args, printer),
         OutboxCommand::Show(args) => show(&store, args, printer),
         OutboxCommand::Drop(args) => drop_entry(&store, args, printer),
-        OutboxCommand::Flush(args) => flush(&store, args, ctx),
+        OutboxCommand::Flush(args) => flush(store, args, ctx),
         OutboxCommand::Retry(args) => retry(&store, args, printer),
     }
 }
@@ -187,7 +187,7 @@ fn lock(store: &Store, wait: bool, printer: &Printer) -> Result<FlushLock> {
     }
 }
 
-fn flush(store: &Store, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exit> {
+fn flush(store: Arc<Store>, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exit> {
     let printer = ctx.printer;
     let jobs = jobs(args.jobs)?;
     // Anyone who can write there could plant an entry that this flush sends with the key.
@@ -197,9 +197,9 @@ fn flush(store: &Store, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exit> {
             .into());
     }
     // Its directories were checked above: only the sweep is left.
-    ctx.sweep(store);
-    let _lock = lock(store, args.wait, printer)?;
-    let entries = entries(store, Folder::Pending, printer)?;
+    ctx.sweep(&store);
+    let _lock = lock(&store, args.wait, printer)?;
+    let entries = entries(&store, Folder::Pending, printer)?;
     if entries.is_empty() {
         let failed = store.count(Folder::Failed);
         if failed > 0 {
@@ -214,7 +214,7 @@ fn flush(store: &Store, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exit> {
         }
         return Ok(Exit::Ok);
     }
-    let client = ctx.client()?.with_pacer(Arc::new(Pacer::new()));
+    let client = Arc::new(ctx.client()?.with_pacer(Arc::new(Pacer::new())));
     let destination = ctx.destination(&client);
     let elsewhere: BTreeSet<&str> = entries
         .iter()
@@ -228,25 +228,12 @@ fn flush(store: &Store, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exit> {
         ));
     }
     let total = entries.len() as u64;
-    let deliverer = Deliverer::new(&client, store, true, destination);
-    let reporter = Reporter::new(printer, store, true);
-    let work = entries.into_iter().enumerate().map(|(i, (id, entry))| {
-        Ok(Work::Job(Job {
-            number: i + 1,
-            origin: Origin::Outbox(entry.id.clone()),
-            label: entry
-                .label
-                .clone()
-                .or_else(|| entry.subject.clone())
-                .unwrap_or_else(|| entry.id.clone()),
-            key: entry.idempotency_key,
-            body: entry.body,
-            to: entry.to,
-            subject: entry.subject,
-            entry: Some(id),
-            digest: entry.incident_digest,
-        }))
-    });
+    let deliverer = Deliverer::new(client, store.clone(), true, destination);
+    let reporter = Reporter::new(printer, &store, true);
+    let work = entries
+        .into_iter()
+        .enumerate()
+        .map(|(i, (id, entry))| Ok(Work::Job(Job::from_entry(i + 1, id, entry))));
     // Under -q (cron), a failing flush says so in one line, not one per entry.
     let one_line = printer.quiet && !printer.json;
     if one_line {

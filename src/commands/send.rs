@@ -31,10 +31,11 @@ pub fn run(args: &SendArgs, ctx: &Context) -> Result<Exit> {
     if args.dry_run {
         return dry_run(pipeline, ctx, &args.input);
     }
-    let client = ctx.client()?.with_pacer(Arc::new(Pacer::new()));
+    let client = Arc::new(ctx.client()?.with_pacer(Arc::new(Pacer::new())));
     let store = ctx.prepared_store();
     let keep = !args.no_outbox;
-    let deliverer = Deliverer::new(&client, &store, keep, ctx.destination(&client));
+    let destination = ctx.destination(&client);
+    let deliverer = Deliverer::new(client, store.clone(), keep, destination);
     let reporter = Reporter::new(printer, &store, keep);
     let interrupt = Interrupt::install();
     let runtime = ctx.runtime()?;
@@ -80,17 +81,7 @@ fn nothing_sent(input: &InputArgs, records: usize, exit: Exit, printer: &Printer
 
 fn work_for(prepared: Prepared, printer: &Printer) -> Result<Work> {
     Ok(match prepared {
-        Prepared::Email(ready) => Work::Job(Job {
-            body: ready.raw()?,
-            number: ready.number,
-            origin: ready.origin,
-            label: ready.email.label,
-            key: ready.email.body.idempotency_key,
-            to: Some(ready.email.body.to),
-            subject: Some(ready.email.body.subject),
-            entry: None,
-            digest: Some(ready.email.incident_digest),
-        }),
+        Prepared::Email(ready) => Work::Job(Job::composed(*ready)?),
         other => Work::Done(Box::new(report_unsendable(other, printer))),
     })
 }

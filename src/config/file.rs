@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use serde::Deserialize;
 
+use super::serve::ServeTable;
 use crate::exit::{Exit, Failure};
 use crate::secret::read_secret_file;
 
@@ -102,6 +103,8 @@ pub(super) struct ConfigFile {
     pub(super) top: Profile,
     pub(super) profiles: BTreeMap<String, Profile>,
     pub(super) fields: BTreeMap<String, FieldRule>,
+    /// The `[serve]` table, its `token_file` made absolute.
+    pub(super) serve: ServeTable,
     /// The 1-based line of each key, by the table it is in.
     pub(super) lines: BTreeMap<(Table, String), usize>,
 }
@@ -283,6 +286,16 @@ fn parse_config(path: &Path, text: &str) -> Result<ConfigFile> {
         }
         None => {}
     }
+    let serve: ServeTable = match table.remove("serve") {
+        Some(v) => v
+            .try_into()
+            .map_err(|e: toml::de::Error| bad(format!("in [serve]: {}", e.message())))?,
+        None => ServeTable::default(),
+    };
+    let serve = ServeTable {
+        token_file: serve.token_file.map(|p| resolve_path(p, path.parent())),
+        ..serve
+    };
     let top: Profile = toml::Value::Table(table)
         .try_into()
         .map_err(|e: toml::de::Error| bad(e.message().to_string()))?;
@@ -293,6 +306,7 @@ fn parse_config(path: &Path, text: &str) -> Result<ConfigFile> {
         top,
         profiles,
         fields,
+        serve,
     })
 }
 

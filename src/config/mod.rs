@@ -4,6 +4,7 @@
 mod file;
 mod key;
 mod perms;
+mod serve;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -22,6 +23,7 @@ use perms::{shared_file_warning, writable_file_warning};
 
 pub use file::{searched_paths, ConfigKind, Profile};
 pub use key::KeySource;
+pub use serve::{ServeSettings, ServeTable};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.mailingcore.com";
 pub const DEFAULT_TAGS: [&str; 3] = ["botpress", "helpdesk", "incident"];
@@ -43,6 +45,8 @@ pub struct Flags {
     pub idempotency_key: Option<String>,
     /// The settings the flags give, over the config file's.
     pub layer: Profile,
+    /// What `serve`'s flags give, over the config's `[serve]` table.
+    pub serve: ServeTable,
     /// The flag and environment variable of each setting the flags can give, by key.
     pub names: &'static [FlagName],
 }
@@ -116,6 +120,8 @@ pub struct Settings {
     /// The `[fields]` line of each field the config maps, by field name.
     pub field_origins: Vec<(&'static str, Origin)>,
     key_candidates: Vec<KeyCandidate>,
+    /// `serve`'s settings.
+    pub serve: ServeSettings,
 }
 
 /// The process environment mcnotify reads itself (clap reads the rest).
@@ -123,6 +129,9 @@ pub struct Settings {
 pub struct Env {
     pub api_key: Option<String>,
     pub api_key_file: Option<PathBuf>,
+    /// `MCNOTIFY_SERVE_TOKEN` and `MCNOTIFY_SERVE_TOKEN_FILE`.
+    pub serve_token: Option<String>,
+    pub serve_token_file: Option<PathBuf>,
     /// The clap arguments (by id) given on the command line rather than by their
     /// environment variable; `None` when not known (origins then say "flag").
     pub from_command_line: Option<std::collections::BTreeSet<String>>,
@@ -135,6 +144,12 @@ impl Env {
                 .ok()
                 .filter(|v| !v.is_empty()),
             api_key_file: std::env::var_os("MAILINGCORE_API_KEY_FILE")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            serve_token: std::env::var("MCNOTIFY_SERVE_TOKEN")
+                .ok()
+                .filter(|v| !v.is_empty()),
+            serve_token_file: std::env::var_os("MCNOTIFY_SERVE_TOKEN_FILE")
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
             from_command_line: None,
@@ -334,6 +349,14 @@ impl Settings {
             Some(dir) => dir,
             None => default_state_dir()?,
         };
+        let serve = ServeSettings::new(
+            file.as_ref()
+                .map(|f| f.serve.clone())
+                .unwrap_or_default()
+                .overlay(flags.serve.clone()),
+            env.serve_token.clone(),
+            env.serve_token_file.clone(),
+        )?;
 
         Ok(Settings {
             profile: flags.profile.clone(),
@@ -351,6 +374,7 @@ impl Settings {
             origins,
             field_origins,
             key_candidates,
+            serve,
         })
     }
 }

@@ -7,6 +7,6 @@ mod tally;
 mod unsendable;
 
 pub use progress::progress_bar;
-pub use record::{Finished, Reporter};
+pub use record::{result_of, Finished, Reporter};
 pub use tally::{summarise, Tally};
 pub use unsendable::{nothing_read, report_unsendable, NO_INCIDENT};

@@ -84,19 +84,9 @@ impl<'a> Reporter<'a> {
             printer.warn(warning);
         }
         let exit = delivered.exit();
-        let mut result = RecordResult {
-            record: job.number,
-            origin: job.origin.clone(),
-            idempotency_key: Some(job.key.clone()),
-            to: job.to.clone(),
-            subject: job.subject.clone(),
-            ..RecordResult::default()
-        };
+        let result = result_of(job, &delivered, self.store);
         let Some(exchange) = &delivered.exchange else {
-            result.outcome = RecordOutcome::Deferred;
-            result.error = Some(HELD.into());
-            if let Kept::Unchanged(entry) = &delivered.kept {
-                result.outbox_path = Some(self.store.locate(entry).display().to_string());
+            if let Kept::Unchanged(_) = &delivered.kept {
                 return finished(result, exit, None);
             }
             // One that could not be saved has said so itself.
@@ -106,11 +96,6 @@ impl<'a> Reporter<'a> {
             let result = self.kept(job, result, &delivered, exit);
             return finished(result, exit, None);
         };
-        result.attempts = exchange.attempts;
-        result.quota = exchange.quota.clone();
-        result.rate_limit = exchange.rate_limit.clone();
-        result.http = exchange.outcome.http();
-        result.error = exchange.outcome.error();
         for line in &exchange.trace {
             printer.detail(1, &format!("{}: {line}", job.label));
         }
@@ -120,32 +105,27 @@ impl<'a> Reporter<'a> {
         if let Some(q) = &exchange.quota {
             printer.quota(q);
         }
-        result.outcome = match &exchange.outcome {
-            Outcome::Accepted {
-                id, status, note, ..
-            } => {
-                result.outcome = RecordOutcome::Sent;
-                result.id = id.clone();
-                result.status = status.clone();
-                result.replayed = Some(delivered.replay.replayed());
-                if let Some(note) = note {
-                    printer.warn(&format!("{}: {note}", job.label));
-                }
-                if let Replay::Different(earlier) = &delivered.replay {
-                    result.error = Some(self.different_incident(job, &result, earlier.as_deref()));
-                }
-                let verb = match delivered.replay {
-                    Replay::Different(_) => "replayed",
-                    _ => "sent",
-                };
-                let line = sent_line(verb, &job.label, &result);
-                return finished(result, exit, Some(line));
+        if let Outcome::Accepted { note, .. } = &exchange.outcome {
+            if let Some(note) = note {
+                printer.warn(&format!("{}: {note}", job.label));
             }
-            Outcome::Rejected(_) => RecordOutcome::Rejected,
-            Outcome::Auth(_) => RecordOutcome::Auth,
-            Outcome::Redirect { .. } | Outcome::NeedsTenant(_) => RecordOutcome::Config,
-            Outcome::QuotaBlocked(_) | Outcome::Transient { .. } => RecordOutcome::Deferred,
-        };
+            let verb = match delivered.replay {
+                Replay::Different(_) => {
+                    let prefix = job.origin.prefix(&job.label);
+                    let text = result.error.as_deref().unwrap_or_default();
+                    self.printer.warn(&format!("{prefix}: {text}"));
+                    self.printer.hint_once(
+                        "the default key `botpress-{conversationId}-incident` allows one incident per \
+                         conversation; for one email per incident set `idempotency_key = \
+                         \"botpress-{conversationId}-{code}\"` in the config (or give --idempotency-key)",
+                    );
+                    "replayed"
+                }
+                _ => "sent",
+            };
+            let line = sent_line(verb, &job.label, &result);
+            return finished(result, exit, Some(line));
+        }
         let result = self.kept(job, result, &delivered, exit);
         finished(result, exit, None)
     }
@@ -197,7 +177,6 @@ impl<'a> Reporter<'a> {
                         });
                     }
                 }
-                result.outbox_path = Some(path.display().to_string());
             }
             Kept::NotSaved(e) => {
                 printer.error(&format!(
@@ -239,37 +218,65 @@ impl<'a> Reporter<'a> {
             "{held} more {records} not tried after that failure: {kept}"
         ));
     }
+}
 
-    /// MailingCore answered an incident with the email it accepted earlier, under the
-    /// same key, for a different incident: this one was not sent, and the user must know.
-    /// The warning's text, also the result's `error`.
-    fn different_incident(
-        &self,
-        job: &Job,
-        result: &RecordResult,
-        earlier: Option<&JournalEntry>,
-    ) -> String {
-        let id = earlier
-            .and_then(|e| e.id.as_deref())
-            .or(result.id.as_deref())
-            .unwrap_or("?");
-        let when = earlier
-            .map(|e| format!(" at {}", e.time))
-            .unwrap_or_default();
-        let prefix = job.origin.prefix(&job.label);
-        let text = format!(
-            "NOT sent: the idempotency key {} was already used for a different incident, \
-             so MailingCore answered with that earlier email (id={id}{when})",
-            job.key
-        );
-        self.printer.warn(&format!("{prefix}: {text}"));
-        self.printer.hint_once(
-            "the default key `botpress-{conversationId}-incident` allows one incident per \
-             conversation; for one email per incident set `idempotency_key = \
-             \"botpress-{conversationId}-{code}\"` in the config (or give --idempotency-key)",
-        );
-        text
+/// The `--json` result of one delivery (and `serve`'s answer), without a word printed:
+/// the outcome, the API's answer and where a request that did not go through is kept.
+pub fn result_of(job: &Job, delivered: &Delivered, store: &Store) -> RecordResult {
+    let mut result = RecordResult {
+        record: job.number,
+        origin: job.origin.clone(),
+        idempotency_key: Some(job.key.clone()),
+        to: job.to.clone(),
+        subject: job.subject.clone(),
+        ..RecordResult::default()
+    };
+    if let Kept::Saved(id) | Kept::Unchanged(id) = &delivered.kept {
+        result.outbox_path = Some(store.locate(id).display().to_string());
     }
+    let Some(exchange) = &delivered.exchange else {
+        result.outcome = RecordOutcome::Deferred;
+        result.error = Some(HELD.into());
+        return result;
+    };
+    result.attempts = exchange.attempts;
+    result.quota = exchange.quota.clone();
+    result.rate_limit = exchange.rate_limit.clone();
+    result.http = exchange.outcome.http();
+    result.error = exchange.outcome.error();
+    result.outcome = match &exchange.outcome {
+        Outcome::Accepted { id, status, .. } => {
+            result.id = id.clone();
+            result.status = status.clone();
+            result.replayed = Some(delivered.replay.replayed());
+            if let Replay::Different(earlier) = &delivered.replay {
+                result.error = Some(different_incident(job, &result, earlier.as_deref()));
+            }
+            RecordOutcome::Sent
+        }
+        Outcome::Rejected(_) => RecordOutcome::Rejected,
+        Outcome::Auth(_) => RecordOutcome::Auth,
+        Outcome::Redirect { .. } | Outcome::NeedsTenant(_) => RecordOutcome::Config,
+        Outcome::QuotaBlocked(_) | Outcome::Transient { .. } => RecordOutcome::Deferred,
+    };
+    result
+}
+
+/// MailingCore answered an incident with the email it accepted earlier, under the same
+/// key, for a different incident: this one was not sent, and the user must know.
+fn different_incident(job: &Job, result: &RecordResult, earlier: Option<&JournalEntry>) -> String {
+    let id = earlier
+        .and_then(|e| e.id.as_deref())
+        .or(result.id.as_deref())
+        .unwrap_or("?");
+    let when = earlier
+        .map(|e| format!(" at {}", e.time))
+        .unwrap_or_default();
+    format!(
+        "NOT sent: the idempotency key {} was already used for a different incident, \
+         so MailingCore answered with that earlier email (id={id}{when})",
+        job.key
+    )
 }
 
 fn finished(result: RecordResult, exit: Exit, line: Option<String>) -> Finished {

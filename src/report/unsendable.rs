@@ -33,6 +33,7 @@ pub fn report_unsendable(step: Prepared, printer: &Printer) -> Finished {
             number,
             origin,
             error,
+            ..
         } => {
             printer.error(&origin.prefix(&error));
             Finished {

@@ -50,6 +50,19 @@ impl Outbox {
             .collect()
     }
 
+    /// Whether a request could be kept now: the outbox exists (or is made) and a file can
+    /// be written in it.
+    pub fn writable(&self) -> Result<()> {
+        let dir = self.dir_of(Folder::Pending);
+        private_dir(&dir)?;
+        let probe = tempfile::Builder::new()
+            .prefix(".probe-")
+            .tempfile_in(&dir)
+            .with_context(|| format!("cannot write in {}", dir.display()))?;
+        drop(probe);
+        Ok(())
+    }
+
     /// Why the state or outbox directory is unsafe to send from, for each that is.
     pub fn unsafe_dirs(&self) -> Vec<String> {
         let state_dir = self.dir.parent().map(Path::to_path_buf);

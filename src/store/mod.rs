@@ -119,6 +119,11 @@ impl Store {
         self.outbox.unsafe_dirs()
     }
 
+    /// Whether a request could be kept now (`serve`'s readiness).
+    pub fn writable(&self) -> Result<()> {
+        self.outbox.writable()
+    }
+
     /// Clear what writers that died left half-written: how many, and where.
     pub fn sweep(&self) -> Vec<(usize, PathBuf)> {
         self.outbox.sweep()

@@ -1,0 +1,106 @@
+//! The background flusher: sends the outbox every `flush_every` under the flush lock (so a
+//! cron `outbox flush` and the server never send one entry twice), waiting longer after a
+//! round that could not deliver, and leaving alone the entries a request is still sending.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use super::Bridge;
+use crate::delivery::{Deliverer, Job};
+use crate::store::{Folder, Locked};
+
+/// The longest wait between rounds while the API keeps failing.
+const MAX_WAIT: Duration = Duration::from_secs(3600);
+
+/// How a round went.
+#[derive(Debug, PartialEq, Eq)]
+enum Round {
+    /// Everything it tried was delivered (or there was nothing to send).
+    Clear,
+    /// Some entries are still waiting: back off.
+    Failing,
+}
+
+pub async fn run(bridge: Arc<Bridge>, mut stopping: watch::Receiver<bool>) {
+    let every = bridge.limits.flush_every;
+    let mut wait = every;
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            _ = stopping.changed() => return,
+        }
+        wait = match round(&bridge).await {
+            Round::Clear => every,
+            Round::Failing => (wait * 2).min(MAX_WAIT.max(every)),
+        };
+    }
+}
+
+async fn round(bridge: &Bridge) -> Round {
+    let log = bridge.log;
+    let store = &bridge.store;
+    if let Some(why) = store.unsafe_reasons().into_iter().next() {
+        log.note(&format!("not flushing the outbox: {why}"));
+        return Round::Failing;
+    }
+    let _lock = match store.lock(false, || {}) {
+        Ok(Locked::Held(lock)) => lock,
+        // Another flush is sending them.
+        Ok(Locked::Busy) => return Round::Clear,
+        Err(e) => {
+            log.note(&format!("not flushing the outbox: {e:#}"));
+            return Round::Failing;
+        }
+    };
+    let listing = match store.list(Folder::Pending) {
+        Ok(listing) => listing,
+        Err(e) => {
+            log.note(&format!("not flushing the outbox: {e:#}"));
+            return Round::Failing;
+        }
+    };
+    for warning in &listing.unreadable {
+        log.note(warning);
+    }
+    if listing.entries.is_empty() {
+        return Round::Clear;
+    }
+    // A round stops at a failure that every further request would meet.
+    let deliverer = Deliverer::new(
+        bridge.client.clone(),
+        store.clone(),
+        true,
+        bridge.destination.clone(),
+    );
+    let (mut sent, mut waiting) = (0, 0);
+    for (number, (id, entry)) in listing.entries.into_iter().enumerate() {
+        if bridge.flights.contains(&entry.idempotency_key) {
+            continue;
+        }
+        let job = Job::from_entry(number + 1, id, entry);
+        let delivered = deliverer.deliver(&job).await;
+        if let Some(quota) = delivered.exchange.as_ref().and_then(|e| e.quota.as_ref()) {
+            bridge.metrics.quota(quota);
+        }
+        for warning in &delivered.warnings {
+            log.note(warning);
+        }
+        if delivered.kept.is_delivered() {
+            sent += 1;
+        } else {
+            waiting += 1;
+        }
+    }
+    if sent + waiting > 0 {
+        log.note(&format!(
+            "outbox flush: {sent} sent, {waiting} still waiting"
+        ));
+    }
+    if waiting > 0 {
+        Round::Failing
+    } else {
+        Round::Clear
+    }
+}

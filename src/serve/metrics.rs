@@ -1,0 +1,113 @@
+//! `GET /metrics`: incidents by outcome, outbox entries pending and failed, the last
+//! quota figures and request durations, in the Prometheus text format.
+
+use std::sync::atomic::AtomicI64;
+
+use prometheus_client::encoding::text::encode;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+
+use crate::quota::Quota;
+use crate::store::{Folder, Store};
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabel {
+    outcome: String,
+}
+
+pub struct Metrics {
+    registry: Registry,
+    incidents: Family<OutcomeLabel, Counter>,
+    pending: Gauge<i64, AtomicI64>,
+    failed: Gauge<i64, AtomicI64>,
+    quota_limit: Gauge<i64, AtomicI64>,
+    quota_used: Gauge<i64, AtomicI64>,
+    durations: Histogram,
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("mcnotify");
+        let incidents = Family::<OutcomeLabel, Counter>::default();
+        registry.register(
+            "incidents",
+            "Incident requests answered, by outcome",
+            incidents.clone(),
+        );
+        let pending = Gauge::<i64, AtomicI64>::default();
+        registry.register(
+            "outbox_pending",
+            "Requests kept in the outbox, to be sent again",
+            pending.clone(),
+        );
+        let failed = Gauge::<i64, AtomicI64>::default();
+        registry.register(
+            "outbox_failed",
+            "Requests MailingCore refused for good, kept in outbox/failed",
+            failed.clone(),
+        );
+        let quota_limit = Gauge::<i64, AtomicI64>::default();
+        registry.register(
+            "quota_limit",
+            "The monthly quota, as MailingCore last reported it",
+            quota_limit.clone(),
+        );
+        let quota_used = Gauge::<i64, AtomicI64>::default();
+        registry.register(
+            "quota_used",
+            "Emails used of the monthly quota, as MailingCore last reported it",
+            quota_used.clone(),
+        );
+        let durations = Histogram::new(exponential_buckets(0.005, 2.0, 12));
+        registry.register(
+            "request_duration_seconds",
+            "Time to answer an incident request",
+            durations.clone(),
+        );
+        Metrics {
+            registry,
+            incidents,
+            pending,
+            failed,
+            quota_limit,
+            quota_used,
+            durations,
+        }
+    }
+
+    /// One incident request answered.
+    pub fn answered(&self, outcome: &str, seconds: f64) {
+        self.incidents
+            .get_or_create(&OutcomeLabel {
+                outcome: outcome.to_string(),
+            })
+            .inc();
+        self.durations.observe(seconds);
+    }
+
+    /// The quota figures of MailingCore's latest answer.
+    pub fn quota(&self, quota: &Quota) {
+        let figure = |v: Option<u64>| v.and_then(|v| i64::try_from(v).ok());
+        if let Some(limit) = figure(quota.limit) {
+            self.quota_limit.set(limit);
+        }
+        if let Some(used) = figure(quota.used) {
+            self.quota_used.set(used);
+        }
+    }
+
+    /// The text format, with the outbox counted now.
+    pub fn render(&self, store: &Store) -> String {
+        let count = |folder| i64::try_from(store.count(folder)).unwrap_or(i64::MAX);
+        self.pending.set(count(Folder::Pending));
+        self.failed.set(count(Folder::Failed));
+        let mut text = String::new();
+        // Writing to a String does not fail.
+        let _ = encode(&mut text, &self.registry);
+        text
+    }
+}

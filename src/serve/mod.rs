@@ -1,0 +1,114 @@
+//! `mcnotify serve`: the HTTP bridge a Botpress card calls. Each incident goes through
+//! the same composer, idempotency, outbox and journal as `send`, and is answered within
+//! the deadline; a background flusher sends what was kept.
+
+mod answer;
+mod auth;
+mod flight;
+mod flusher;
+mod incidents;
+mod listen;
+mod log;
+mod metrics;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Result;
+use axum::routing::{get, post};
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+
+use crate::api::Client;
+use crate::delivery::Deliverer;
+use crate::pipeline::Preparer;
+use crate::secret::Token;
+use crate::store::{Destination, Store};
+
+pub use log::RequestLog;
+
+/// How the bridge behaves, from the settings.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Every request is answered within this.
+    pub deadline: Duration,
+    /// How often the outbox is flushed in the background (the least wait between rounds).
+    pub flush_every: Duration,
+    /// Incident requests handled at once; more are answered 503.
+    pub max_in_flight: usize,
+}
+
+/// Everything a request needs, shared by all of them.
+pub struct Bridge {
+    preparer: Preparer,
+    client: Arc<Client>,
+    store: Arc<Store>,
+    destination: Destination,
+    deliverer: Deliverer,
+    token: auth::Bearer,
+    limits: Limits,
+    slots: Arc<Semaphore>,
+    flights: flight::Flights,
+    metrics: metrics::Metrics,
+    log: RequestLog,
+}
+
+impl Bridge {
+    pub fn new(
+        preparer: Preparer,
+        client: Client,
+        store: Arc<Store>,
+        destination: Destination,
+        token: &Token,
+        limits: Limits,
+        log: RequestLog,
+    ) -> Bridge {
+        let client = Arc::new(client);
+        let deliverer = Deliverer::new(client.clone(), store.clone(), true, destination.clone())
+            .without_halting();
+        Bridge {
+            preparer,
+            client,
+            store,
+            destination,
+            deliverer,
+            token: auth::Bearer::new(token),
+            slots: Arc::new(Semaphore::new(limits.max_in_flight)),
+            limits,
+            flights: flight::Flights::default(),
+            metrics: metrics::Metrics::new(),
+            log,
+        }
+    }
+}
+
+/// Serve `listener` until `stop` resolves: the routes, the background flusher, then a
+/// drain that answers every request in flight (each within its deadline).
+pub async fn run(
+    bridge: Arc<Bridge>,
+    listener: TcpListener,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let router = Router::new()
+        .route("/v1/incidents", post(incidents::post))
+        .route("/healthz", get(incidents::healthz))
+        .route("/readyz", get(incidents::readyz))
+        .route("/metrics", get(incidents::metrics))
+        .fallback(incidents::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            bridge.clone(),
+            log::middleware,
+        ))
+        .with_state(bridge.clone());
+    let (stopping, _) = tokio::sync::watch::channel(false);
+    let flusher = tokio::spawn(flusher::run(bridge.clone(), stopping.subscribe()));
+    let drain = bridge.limits.deadline + Duration::from_secs(1);
+    listen::serve(listener, router, stop, drain).await;
+    let _ = stopping.send(true);
+    // Deliveries that outlived their answer are kept already; give them their deadline
+    // to finish and record what happened.
+    let _ = tokio::time::timeout(drain, bridge.flights.idle()).await;
+    let _ = flusher.await;
+    Ok(())
+}
