@@ -74,8 +74,15 @@ impl Answer {
             Ok(Value::Object(map)) => map,
             _ => Map::new(),
         };
-        if let Kept::Saved(id) = &delivered.kept {
-            body.insert("outboxId".into(), id.id.clone().into());
+        match &delivered.kept {
+            Kept::Saved(id) => {
+                body.insert("outboxId".into(), id.id.clone().into());
+            }
+            Kept::NotSaved(e) => {
+                let error = result.error.as_deref().unwrap_or("not sent");
+                body.insert("error".into(), format!("{error}; NOT saved: {e}").into());
+            }
+            _ => {}
         }
         Answer {
             status,

@@ -1,0 +1,763 @@
+//! `mcnotify serve` as a child process on port 0, driven over HTTP against the stand-in:
+//! every status of the table, the deadline, single flight, the background flusher, the
+//! limits, the request log and the drain on SIGTERM.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Barrier, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use support::harness::{TestEnv, GUIDE_INCIDENT, HELPDESK, KEY};
+use support::standin::{Fault, StandIn};
+
+const TOKEN: &str = "bridge-token-0123456789abcdef";
+
+/// A running `mcnotify serve`, its stderr collected line by line.
+struct Server {
+    child: Child,
+    addr: String,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    /// `serve --listen 127.0.0.1:0` with `args`, against `api`, with the token in a file
+    /// named by `MCNOTIFY_SERVE_TOKEN_FILE`.
+    fn start(env: &TestEnv, api: &StandIn, args: &[&str]) -> Server {
+        Server::start_with(env, api, args, |_| {})
+    }
+
+    fn start_with(
+        env: &TestEnv,
+        api: &StandIn,
+        args: &[&str],
+        more: impl FnOnce(&mut Command),
+    ) -> Server {
+        let token = env.write("token", TOKEN);
+        set_mode(&token, 0o600);
+        let mut cmd = base(env, api);
+        cmd.env("MCNOTIFY_SERVE_TOKEN_FILE", &token)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args);
+        more(&mut cmd);
+        let mut child = cmd.spawn().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let lines = log.clone();
+        thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { return };
+                if let Some(at) = line.find("listening on http://") {
+                    let addr = line[at + "listening on http://".len()..].trim_end_matches('"');
+                    let addr = addr.split('"').next().unwrap().to_string();
+                    let _ = tx.send(addr);
+                }
+                lines.lock().unwrap().push(line);
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("serve did not start: {:?}", log.lock().unwrap()));
+        Server { child, addr, log }
+    }
+
+    fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// POST the incident with the token.
+    fn post(&self, body: &str) -> Answer {
+        self.request(
+            "POST",
+            "/v1/incidents",
+            &[auth(), json_type()],
+            body.as_bytes(),
+        )
+    }
+
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+        request(&self.addr, method, path, headers, body)
+    }
+
+    /// SIGTERM, then the exit status (within 30 s).
+    fn terminate(&mut self) -> std::process::ExitStatus {
+        signal(&self.child, "-TERM");
+        self.wait()
+    }
+
+    fn wait(&mut self) -> std::process::ExitStatus {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "serve did not stop: {:?}",
+                self.log()
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The binary with a clean environment against `api`.
+fn base(env: &TestEnv, api: &StandIn) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mcnotify"));
+    cmd.env_clear()
+        .env("HOME", env.home())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("XDG_CONFIG_HOME", env.home().join(".config"))
+        .env("XDG_STATE_HOME", env.home().join(".local/state"))
+        .env("MCNOTIFY_SYSTEM_CONFIG_DIR", env.system_config_dir())
+        .env("MAILINGCORE_BASE_URL", api.url())
+        .env("MAILINGCORE_API_KEY", KEY)
+        .env("MCNOTIFY_TO", HELPDESK)
+        .current_dir(env.dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+fn signal(child: &Child, sig: &str) {
+    let status = Command::new("kill")
+        .args([sig, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn auth() -> (&'static str, &'static str) {
+    ("Authorization", "Bearer bridge-token-0123456789abcdef")
+}
+
+fn json_type() -> (&'static str, &'static str) {
+    ("Content-Type", "application/json")
+}
+
+/// One HTTP answer.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One request on its own connection (`Connection: close`), read to its end.
+fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    // The server may answer (413) before the whole body is written.
+    let _ = stream.write_all(body);
+    read_answer(stream)
+}
+
+fn read_answer(mut stream: TcpStream) -> Answer {
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("no answer: {text:?}"));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {text:?}"));
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+/// A flat incident of conversation `conv`.
+fn incident(conv: &str) -> String {
+    json!({
+        "conversationId": conv,
+        "machineCode": "5859",
+        "incidentType": "hardware",
+        "location": "Albacenter Mall",
+        "description": "Card reader rejects every card",
+        "contactEmail": "ana.perez@example.com",
+    })
+    .to_string()
+}
+
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn the_guide_example_is_sent_once_and_answered_as_a_replay_the_second_time() {
+    let api = StandIn::start();
+    let env = TestEnv::new();
+    let server = Server::start(&env, &api, &[]);
+    let first = server.post(GUIDE_INCIDENT);
+    assert_eq!(first.status, 201, "{first:?}");
+    let body = first.json();
+    assert_eq!(body["outcome"], "sent");
+    assert_eq!(body["replayed"], false);
+    assert_eq!(body["idempotencyKey"], "botpress-conv_abc123-incident");
+    assert_eq!(body["to"], HELPDESK);
+    assert!(body["quota"]["limit"].is_u64(), "{body}");
+    let id = body["id"].as_str().unwrap().to_string();
+    assert_eq!(api.accepted().len(), 1);
+
+    let again = server.post(GUIDE_INCIDENT);
+    assert_eq!(again.status, 200, "{again:?}");
+    assert_eq!(again.json()["replayed"], true);
+    assert_eq!(again.json()["id"], id.as_str());
+    assert_eq!(api.accepted().len(), 1, "still one email");
+    // The journal has both, as a `send` would write them.
+    assert_eq!(env.journal().len(), 2);
+}
+
+#[test]
+fn twenty_posts_of_one_incident_at_once_make_one_request() {
+    let api = StandIn::start();
+    api.push_fault(Fault::Delay(Duration::from_millis(800)));
+    let env = TestEnv::new();
+    let server = Arc::new(Server::start(&env, &api, &[]));
+    let gate = Arc::new(Barrier::new(20));
+    let answers: Vec<Answer> = (0..20)
+        .map(|_| {
+            let (server, gate) = (server.clone(), gate.clone());
+            thread::spawn(move || {
+                gate.wait();
+                server.post(&incident("conv_twenty"))
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    assert_eq!(api.sends().len(), 1, "one request to the API");
+    let ids: std::collections::BTreeSet<String> = answers
+        .iter()
+        .map(|a| {
+            assert_eq!(a.status, 201, "{a:?}");
+            a.json()["id"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), 1, "every caller got the same email: {ids:?}");
+}
+
+#[test]
+fn with_the_api_down_it_is_kept_and_the_flusher_delivers_it_once_beside_a_cron_flush() {
+    let api = StandIn::start();
+    api.set_down(true);
+    let env = TestEnv::new();
+    let server = Server::start(
+        &env,
+        &api,
+        &[
+            "--deadline",
+            "3",
+            "--flush-every",
+            "0.3",
+            "--retry-max-time",
+            "0.5",
+        ],
+    );
+    let started = Instant::now();
+    let kept = server.post(&incident("conv_down"));
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "answered within the deadline"
+    );
+    assert_eq!(kept.status, 202, "{kept:?}");
+    let body = kept.json();
+    assert_eq!(body["outcome"], "deferred");
+    let outbox_id = body["outboxId"].as_str().unwrap().to_string();
+    assert!(env.outbox_dir().join(format!("{outbox_id}.json")).exists());
+    assert!(api.accepted().is_empty());
+
+    api.set_down(false);
+    // A cron flush at the same moment as the server's: the lock keeps them apart.
+    let cron = base(&env, &api)
+        .args(["outbox", "flush", "-q"])
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(cron.code().is_some());
+    wait_for("the outbox to empty", || env.outbox_entries().is_empty());
+    let by_key = api.accepted_by_key();
+    assert_eq!(
+        by_key.get("botpress-conv_down-incident"),
+        Some(&1),
+        "{by_key:?}"
+    );
+    thread::sleep(Duration::from_millis(800));
+    assert_eq!(api.accepted().len(), 1, "never sent twice");
+}
+
+#[test]
+fn a_slow_api_is_answered_202_in_time_and_delivers_one_email_in_the_end() {
+    let api = StandIn::start();
+    api.push_fault(Fault::Delay(Duration::from_millis(2500)));
+    let env = TestEnv::new();
+    let server = Server::start(&env, &api, &["--deadline", "1", "--flush-every", "0.2"]);
+    let started = Instant::now();
+    let answer = server.post(&incident("conv_slow"));
+    let took = started.elapsed();
+    assert_eq!(answer.status, 202, "{answer:?}");
+    assert!(
+        took < Duration::from_millis(1900),
+        "answered at the deadline: {took:?}"
+    );
+    assert!(answer.json()["outboxId"].is_string());
+    // The request goes on; once accepted its entry is cleared, and nothing is sent again.
+    wait_for("the email", || api.accepted().len() == 1);
+    wait_for("the outbox to empty", || env.outbox_entries().is_empty());
+    thread::sleep(Duration::from_millis(600));
+    assert_eq!(api.accepted().len(), 1);
+    assert_eq!(
+        api.sends().len(),
+        1,
+        "the flusher left the entry in flight alone"
+    );
+}
+
+#[test]
+fn invalid_data_is_422_naming_the_field() {
+    let api = StandIn::start();
+    let env = TestEnv::new();
+    let server = Server::start(&env, &api, &[]);
+    let mut record: Value = serde_json::from_str(&incident("conv_bad")).unwrap();
+    record["contactEmail"] = "ana@".into();
+    let answer = server.post(&record.to_string());
+    assert_eq!(answer.status, 422, "{answer:?}");
+    let body = answer.json();
+    assert_eq!(body["outcome"], "invalid");
+    assert_eq!(body["errors"][0]["field"], "contactEmail");
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("ana@"));
+    record["contactEmail"] = "ana@example.com".into();
+    record.as_object_mut().unwrap().remove("description");
+    let answer = server.post(&record.to_string());
+    assert_eq!(answer.status, 422);
+    assert_eq!(answer.json()["errors"][0]["field"], "description");
+    assert!(api.requests().is_empty());
+    assert!(env.outbox_entries().is_empty());
+}
+
+#[test]
+fn without_the_right_token_it_is_401_and_the_log_shows_no_token() {
+    let api = StandIn::start();
+    let env = TestEnv::new();
+    let server = Server::start(&env, &api, &[]);
+    let none = server.request(
+        "POST",
+        "/v1/incidents",
+        &[json_type()],
+        GUIDE_INCIDENT.as_bytes(),
+    );
+    assert_eq!(none.status, 401);
+    assert_eq!(none.header("WWW-Authenticate"), Some("Bearer"));
+    let wrong = server.request(
+        "POST",
+        "/v1/incidents",
+        &[
+            ("Authorization", "Bearer wrong-token-guess-42"),
+            json_type(),
+        ],
+        GUIDE_INCIDENT.as_bytes(),
+    );
+    assert_eq!(wrong.status, 401);
+    assert!(api.requests().is_empty());
+    let ok = server.post(GUIDE_INCIDENT);
+    assert_eq!(ok.status, 201);
+    let log = server.log().join("\n");
+    assert!(log.contains("401"), "{log}");
+    for secret in [
+        TOKEN,
+        "wrong-token-guess-42",
+        KEY,
+        "ana.perez@example.com",
+        "Card reader",
+    ] {
+        assert!(!log.contains(secret), "{secret} in the log: {log}");
+    }
+}
+
+#[test]
+fn bodies_that_are_too_large_not_json_or_broken_are_413_415_and_400() {
+    let api = StandIn::start();
+    let env = TestEnv::new();
+    let server = Server::start(&env, &api, &[]);
+    let big = vec![b' '; 2 << 20];
+    let answer = server.request("POST", "/v1/incidents", &[auth(), json_type()], &big);
+    assert_eq!(answer.status, 413, "{answer:?}");
+    let answer = server.request(
+        "POST",
+        "/v1/incidents",
+        &[auth(), ("Content-Type", "text/plain")],
+        GUIDE_INCIDENT.as_bytes(),
+    );
+    assert_eq!(answer.status, 415);
+    let answer = server.post("{\"conversationId\": ");
+    assert_eq!(answer.status, 400);
+    assert!(answer.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("not JSON"));
+    let answer = server.post(&format!("[{}, {}]", incident("a"), incident("b")));
+    assert_eq!(answer.status, 422, "one incident per request: {answer:?}");
+    let answer = server.request("GET", "/nowhere", &[], b"");
+    assert_eq!(answer.status, 404);
+    assert!(api.requests().is_empty());
+}
+
+#[test]
+fn a_body_that_never_arrives_is_408_at_the_deadline() {
+    let api = StandIn::start();
+    let env = TestEnv::new();
+    let server = Server::start(&env, &api, &["--deadline", "1"]);
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream
+        .write_all(
+            format!(
+                "POST /v1/incidents HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{"
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let started = Instant::now();
+    let answer = read_answer(stream);
+    assert_eq!(answer.status, 408, "{answer:?}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[test]
+fn over_max_in_flight_it_is_503_with_retry_after() {
+    let api = StandIn::start();
+    api.push_fault(Fault::Delay(Duration::from_millis(1500)));
+    let env = TestEnv::new();
+    let server = Arc::new(Server::start(&env, &api, &["--max-in-flight", "1"]));
+    let slow = {
+        let server = server.clone();
+        thread::spawn(move || server.post(&incident("conv_first")))
+    };
+    // The first is waiting for the API (its answer takes 1.5 s).
+    thread::sleep(Duration::from_millis(500));
+    let busy = server.post(&incident("conv_second"));
+    assert_eq!(busy.status, 503, "{busy:?}");
+    assert_eq!(busy.header("Retry-After"), Some("1"));
+    assert_eq!(slow.join().unwrap().status, 201);
+    assert_eq!(server.post(&incident("conv_second")).status, 201);
+}
+
+#[test]
+fn two_hundred_slow_connections_do_not_stop_a_normal_request() {
+    let api = StandIn::start();
+    let env = TestEnv::new();
+    let server = Server::start(&env, &api, &[]);
+    let mut idle: Vec<TcpStream> = (0..200)
+        .map(|_| {
+            let mut s = TcpStream::connect(&server.addr).unwrap();
+            s.write_all(b"P").unwrap();
+            s
+        })
+        .collect();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let dribble = {
+        let stop = stop.clone();
+        let mut streams: Vec<TcpStream> = idle.iter_mut().map(|s| s.try_clone().unwrap()).collect();
+        thread::spawn(move || {
+            for byte in b"OST /v1/incidents HTTP/1.1\r\n".iter().cycle() {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    return;
+                }
+                for s in &mut streams {
+                    let _ = s.write_all(&[*byte]);
+                }
+                thread::sleep(Duration::from_secs(1));
+            }
+        })
+    };
+    thread::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    let answer = server.post(GUIDE_INCIDENT);
+    assert_eq!(answer.status, 201, "{answer:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    dribble.join().unwrap();
+}
+
+#[test]
+fn sigterm_answers_every_request_in_flight_and_exits_0() {
+    let api = StandIn::start();
+    api.push_faults(vec![Fault::Delay(Duration::from_millis(1200)); 3]);
+    let env = TestEnv::new();
+    let mut server = Server::start(&env, &api, &["--deadline", "4"]);
+    let addr = server.addr.clone();
+    let posts: Vec<_> = (0..3)
+        .map(|i| {
+            let addr = addr.clone();
+            thread::spawn(move || {
+                request(
+                    &addr,
+                    "POST",
+                    "/v1/incidents",
+                    &[auth(), json_type()],
+                    incident(&format!("conv_term{i}")).as_bytes(),
+                )
+            })
+        })
+        .collect();
+    wait_for("the requests to reach the API", || {
+        api.requests().len() == 3
+    });
+    let status = server.terminate();
+    for post in posts {
+        let answer = post.join().unwrap();
+        assert!(answer.status == 201 || answer.status == 202, "{answer:?}");
+    }
+    assert_eq!(status.code(), Some(0), "{:?}", server.log());
+    // Nothing lost: each is accepted or kept.
+    let accepted = api.accepted_by_key();
+    for i in 0..3 {
+        let key = format!("botpress-conv_term{i}-incident");
+        let kept = env
+            .outbox_entries()
+            .iter()
+            .any(|e| e["idempotencyKey"] == key.as_str());
+        assert!(accepted.contains_key(&key) || kept, "{key} lost");
+    }
+    // The port is closed once it stopped.
+    assert!(TcpStream::connect(&addr).is_err());
+}
+
+#[test]
+fn a_final_refusal_is_502_and_kept_in_failed() {
+    let api = StandIn::start();
+    api.push_fault(Fault::Status(422));
+    let env = TestEnv::new();
+    let server = Server::start(&env, &api, &[]);
+    let answer = server.post(&incident("conv_refused"));
+    assert_eq!(answer.status, 502, "{answer:?}");
+    assert_eq!(answer.json()["outcome"], "rejected");
+    assert_eq!(env.failed_entries().len(), 1);
+}
+
+#[test]
+fn an_incident_that_cannot_be_kept_is_500() {
+    let api = StandIn::start();
+    let env = TestEnv::new();
+    let server = Server::start(&env, &api, &["--retry-max-time", "0.3"]);
+    // The outbox is gone and a file stands in its place: nothing can be kept.
+    std::fs::remove_dir_all(env.outbox_dir()).unwrap();
+    std::fs::write(env.outbox_dir(), "not a directory").unwrap();
+    api.set_down(true);
+    let answer = server.post(&incident("conv_nowhere"));
+    assert_eq!(answer.status, 500, "{answer:?}");
+    assert!(answer.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("NOT saved"));
+    let ready = server.request("GET", "/readyz", &[], b"");
+    assert_eq!(ready.status, 503, "{ready:?}");
+    assert!(ready.body.contains("not ready"));
+}
+
+#[test]
+fn the_key_of_another_incident_is_409_and_sends_nothing_new() {
+    let api = StandIn::start();
+    let env = TestEnv::new();
+    let server = Server::start(&env, &api, &[]);
+    assert_eq!(server.post(&incident("conv_same")).status, 201);
+    let mut other: Value = serde_json::from_str(&incident("conv_same")).unwrap();
+    other["description"] = "The screen is black".into();
+    let answer = server.post(&other.to_string());
+    assert_eq!(answer.status, 409, "{answer:?}");
+    assert!(answer.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("different incident"));
+    assert_eq!(api.accepted().len(), 1);
+}
+
+#[test]
+fn an_idempotency_key_header_overrides_the_computed_key() {
+    let api = StandIn::start();
+    let env = TestEnv::new();
+    let server = Server::start(&env, &api, &[]);
+    let answer = server.request(
+        "POST",
+        "/v1/incidents",
+        &[auth(), json_type(), ("Idempotency-Key", "ticket-4711")],
+        incident("conv_header").as_bytes(),
+    );
+    assert_eq!(answer.status, 201, "{answer:?}");
+    assert_eq!(answer.json()["idempotencyKey"], "ticket-4711");
+    assert_eq!(api.accepted()[0].key.as_deref(), Some("ticket-4711"));
+    let bad = server.request(
+        "POST",
+        "/v1/incidents",
+        &[auth(), json_type(), ("Idempotency-Key", "")],
+        incident("conv_header").as_bytes(),
+    );
+    assert_eq!(bad.status, 400, "{bad:?}");
+}
+
+#[test]
+fn health_readiness_and_metrics() {
+    let api = StandIn::start();
+    let env = TestEnv::new();
+    let server = Server::start(&env, &api, &[]);
+    assert_eq!(server.request("GET", "/healthz", &[], b"").status, 200);
+    assert_eq!(server.request("GET", "/readyz", &[], b"").status, 200);
+    assert_eq!(server.post(GUIDE_INCIDENT).status, 201);
+    let metrics = server.request("GET", "/metrics", &[], b"");
+    assert_eq!(metrics.status, 200);
+    let expected = [
+        "mcnotify_incidents_total{outcome=\"sent\"} 1".to_string(),
+        "mcnotify_outbox_pending 0".into(),
+        "mcnotify_outbox_failed 0".into(),
+        format!("mcnotify_quota_used {}", api.quota_used()),
+        "mcnotify_request_duration_seconds_count 1".into(),
+    ];
+    for line in expected {
+        assert!(
+            metrics.body.contains(&line),
+            "{line} not in {}",
+            metrics.body
+        );
+    }
+}
+
+#[test]
+fn json_logs_are_one_object_per_request_without_secrets() {
+    let api = StandIn::start();
+    let env = TestEnv::new();
+    let server = Server::start(&env, &api, &["--json"]);
+    assert_eq!(server.post(GUIDE_INCIDENT).status, 201);
+    wait_for("the log line", || {
+        server.log().iter().any(|l| l.contains("/v1/incidents"))
+    });
+    let line = server
+        .log()
+        .into_iter()
+        .find(|l| l.contains("/v1/incidents"))
+        .unwrap();
+    let entry: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(entry["method"], "POST");
+    assert_eq!(entry["status"], 201);
+    assert_eq!(entry["outcome"], "sent");
+    assert_eq!(entry["idempotencyKey"], "botpress-conv_abc123-incident");
+    assert!(entry["durationMs"].is_number());
+    assert!(entry["time"].is_string());
+    assert!(!line.contains(TOKEN) && !line.contains("ana.perez"));
+}
+
+#[test]
+fn it_refuses_to_start_without_a_token_or_on_a_taken_port() {
+    let api = StandIn::start();
+    let env = TestEnv::new();
+    let out = base(&env, &api)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(78));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no bridge token"));
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().to_string();
+    let out = base(&env, &api)
+        .env("MCNOTIFY_SERVE_TOKEN", TOKEN)
+        .args(["serve", "--listen", &port])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(74), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot listen on"));
+}
+
+#[test]
+fn the_serve_table_of_the_config_gives_the_token_file_and_limits() {
+    let api = StandIn::start();
+    let env = TestEnv::new();
+    let token = env.write("secrets/token", TOKEN);
+    set_mode(&token, 0o600);
+    let config = env.write(
+        "config.toml",
+        "[serve]\ntoken_file = \"secrets/token\"\nmax_in_flight = 3\ndeadline = 2\n",
+    );
+    let mut cmd = base(&env, &api);
+    cmd.env("MCNOTIFY_CONFIG", &config)
+        .args(["serve", "--listen", "127.0.0.1:0"]);
+    let mut child = cmd.spawn().unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.contains("listening on http://127.0.0.1:"), "{first}");
+    let addr = first.rsplit("http://").next().unwrap().to_string();
+    let answer = request(
+        &addr,
+        "POST",
+        "/v1/incidents",
+        &[auth(), json_type()],
+        GUIDE_INCIDENT.as_bytes(),
+    );
+    assert_eq!(answer.status, 201);
+    signal(&child, "-INT");
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
