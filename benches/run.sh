@@ -30,6 +30,13 @@
 #//!      201 with quota headers (far faster than the stand-in), mcnotify and wrk pinned to
 #//!      CPU 0 and nginx to CPU 1 (taskset), every record journaled; and the peak RSS of
 #//!      100 000 real sends against that of 1 000.   target >= 0.4 x wrk; RSS ratio <= 1.1
+#//!   g. `mcnotify serve` in front of nginx and of the stand-in: the latency it adds, median
+#//!      and p99 of `POST /v1/incidents` (201, distinct incidents) over one connection
+#//!      (`wrk -t1 -c1 --latency`) minus those of the same body POSTed to the endpoint
+#//!      directly.                                  target <= 1 ms median, <= 5 ms p99
+#//!   h. `serve` in front of nginx under `wrk -t2 -c32` (distinct incidents): requests per
+#//!      second against wrk POSTing the same body to nginx directly, and serve's peak RSS
+#//!      (VmHWM).                                    target >= 0.5 x wrk, RSS < 64 MiB
 #//!
 #//! Needs: cargo, curl, jq, wrk, GNU time (/usr/bin/time); hyperfine if present (else a
 #//! plain timing loop); nginx and taskset for f (skipped without them).
@@ -349,8 +356,105 @@ LUA
     big_kb=$(sent_rss "$work/big.ndjson")
     ratio=$(calc "$big_kb / $small_kb" 2)
     row "f. peak RSS, 100 000 sends" "$(calc "$big_kb / 1024" 1) MiB" "1 000: $(calc "$small_kb / 1024" 1) MiB" "$ratio" "<= 1.1" "$(verdict "$ratio <= 1.1")"
+
+    # --- g and h: serve in front of nginx and of the stand-in ---------------------------
+    # start_serve NAME BASE_URL: `serve --listen 127.0.0.1:0` against BASE_URL; sets $serve_url
+    # and $serve_pid.
+    start_serve() {
+        mkdir -p "$work/serve-$1"
+        printf 'to = "helpdesk@example.com"\nbase_url = "%s"\nstate_dir = "%s"\n' \
+            "$2" "$work/serve-$1" >"$work/serve-$1.toml"
+        MCNOTIFY_CONFIG="$work/serve-$1.toml" MCNOTIFY_SERVE_TOKEN=bench-token-0123456789abcdef \
+            "$mcnotify" serve --listen 127.0.0.1:0 2>"$work/serve-$1.log" >/dev/null &
+        serve_pid=$!
+        pids+=("$serve_pid")
+        serve_url=
+        for _ in $(seq 200); do
+            serve_url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/serve-$1.log" | head -1 || true)
+            [[ -n $serve_url ]] && break
+            sleep 0.05
+        done
+        [[ -n $serve_url ]] || { cat "$work/serve-$1.log" >&2; exit 1; }
+    }
+    # distinct incidents (conversation ids), so every request is a first send (201)
+    cat >"$work/post-serve.lua" <<LUA
+local body = io.open("$guide"):read("*a")
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer bench-token-0123456789abcdef"
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("tid", threads) end
+local n = 0
+function request()
+  n = n + 1
+  local b = body:gsub('"conversationId"%s*:%s*"[^"]*"', '"conversationId": "wrk-' .. tid .. '-' .. n .. '"')
+  return wrk.format(nil, nil, nil, b)
+end
+LUA
+    # wrk_ms FILE PERCENT: a latency percentile of `wrk --latency` output, in ms.
+    wrk_ms() {
+        awk -v p="$2%" '$1 == p {
+            v = $2; u = v; gsub(/[0-9.]/, "", u); sub(/[a-z]+$/, "", v)
+            if (u == "us") v /= 1000; else if (u == "s") v *= 1000; else if (u == "m") v *= 60000
+            print v; exit }' "$1"
+    }
+    # no_errors FILE WHAT: wrk saw only 2xx answers.
+    no_errors() {
+        if grep -q 'Non-2xx\|Socket errors' "$1"; then
+            echo "$2: wrk got errors:" >&2
+            cat "$1" >&2
+            exit 1
+        fi
+    }
+    echo "g. added latency of serve, one connection (${WRK_SECS}s each)..." >&2
+    start_serve nginx "$nginx_url"
+    nginx_serve_url=$serve_url
+    nginx_serve_pid=$serve_pid
+    start_standin serve-api --quota 1000000000:0
+    start_serve standin "$url"
+    standin_serve_url=$serve_url
+    for target in nginx standin; do
+        if [[ $target == nginx ]]; then
+            through=$nginx_serve_url
+            direct=$nginx_url
+        else
+            through=$standin_serve_url
+            direct=$url
+        fi
+        wrk -t1 -c1 -d "${WRK_SECS}s" --latency -s "$work/post-serve.lua" "$through/v1/incidents" >"$work/g-$target-serve.out"
+        no_errors "$work/g-$target-serve.out" "g ($target through serve)"
+        if [[ $target == nginx ]]; then
+            wrk -t1 -c1 -d "${WRK_SECS}s" --latency -s "$work/post-static.lua" "$direct/emails/send" >"$work/g-$target-direct.out"
+        else
+            wrk -t1 -c1 -d "${WRK_SECS}s" --latency -s "$work/post.lua" "$direct/emails/send" >"$work/g-$target-direct.out"
+        fi
+        no_errors "$work/g-$target-direct.out" "g ($target directly)"
+        for pct in 50 99; do
+            ours=$(wrk_ms "$work/g-$target-serve.out" "$pct")
+            theirs=$(wrk_ms "$work/g-$target-direct.out" "$pct")
+            added=$(calc "$ours - $theirs" 2)
+            if ((pct == 50)); then bar=1; else bar=5; fi
+            row "g. added latency p$pct, $target" "$(calc "$ours" 2) ms" "direct $(calc "$theirs" 2) ms" "+$added ms" "<= $bar ms" "$(verdict "$added <= $bar")"
+        done
+    done
+    echo "h. serve in front of nginx, wrk -c32 (${WRK_SECS}s each, $REPS runs)..." >&2
+    : >"$work/h-serve.txt"
+    : >"$work/h-direct.txt"
+    for rep in $(seq "$REPS"); do
+        wrk -t2 -c32 -d "${WRK_SECS}s" -s "$work/post-serve.lua" "$nginx_serve_url/v1/incidents" >"$work/h-serve.out"
+        no_errors "$work/h-serve.out" "h (through serve)"
+        awk '/^Requests\/sec/ { print $2 }' "$work/h-serve.out" >>"$work/h-serve.txt"
+        wrk -t2 -c32 -d "${WRK_SECS}s" -s "$work/post-static.lua" "$nginx_url/emails/send" >"$work/h-direct.out"
+        awk '/^Requests\/sec/ { print $2 }' "$work/h-direct.out" >>"$work/h-direct.txt"
+    done
+    ours=$(median <"$work/h-serve.txt")
+    theirs=$(median <"$work/h-direct.txt")
+    ratio=$(calc "$ours / $theirs" 2)
+    row "h. serve before nginx, -c32" "$(calc "$ours" 0) req/s" "wrk $(calc "$theirs" 0) req/s" "$ratio" ">= 0.5" "$(verdict "$ratio >= 0.5")"
+    hwm_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$nginx_serve_pid/status")
+    row "h. serve peak RSS" "$(calc "$hwm_kb / 1024" 1) MiB" "-" "-" "< 64 MiB" "$(verdict "$hwm_kb < 65536")"
 else
-    echo "f. skipped: needs nginx (apt-get install nginx-light), taskset and 2 cores" >&2
+    echo "f, g, h skipped: need nginx (apt-get install nginx-light), taskset and 2 cores" >&2
 fi
 
 # --- the table ----------------------------------------------------------------------------

@@ -159,7 +159,9 @@ struct Document {
     /// Records unpacked from a wrapper (`{"rows": [...]}`), waiting to be handed out.
     pending: VecDeque<(String, Result<Value, String>)>,
     csv: Option<CsvState>,
-    parser: CsvParser,
+    /// Made for the first CSV row (building it costs more than parsing a small JSON
+    /// document).
+    parser: Option<CsvParser>,
 }
 
 struct CsvState {
@@ -275,7 +277,7 @@ impl Document {
             array_index: 0,
             pending: VecDeque::new(),
             csv: None,
-            parser: CsvParser::new(),
+            parser: None,
         }
     }
 
@@ -521,7 +523,7 @@ impl Document {
                         Err(format!("CSV header row: {}", too_large())),
                     )));
                 }
-                CsvChunk::Complete(bytes) => match self.parser.row(&bytes) {
+                CsvChunk::Complete(bytes) => match self.parser.get_or_insert_with(CsvParser::new).row(&bytes) {
                     Ok(None) => continue,
                     Ok(Some(row)) => break row,
                     Err(e) => {
@@ -573,7 +575,7 @@ impl Document {
                 CsvChunk::Complete(bytes) => bytes,
             };
             let origin = self.origin(line);
-            let row = match self.parser.row(&bytes) {
+            let row = match self.parser.get_or_insert_with(CsvParser::new).row(&bytes) {
                 Ok(None) => continue,
                 Ok(Some(row)) => row,
                 Err(e) => return Ok(Some((origin, Err(e)))),
