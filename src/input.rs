@@ -523,14 +523,16 @@ impl Document {
                         Err(format!("CSV header row: {}", too_large())),
                     )));
                 }
-                CsvChunk::Complete(bytes) => match self.parser.get_or_insert_with(CsvParser::new).row(&bytes) {
-                    Ok(None) => continue,
-                    Ok(Some(row)) => break row,
-                    Err(e) => {
-                        self.mode = Mode::Done;
-                        return Ok(Some((self.origin(1), Err(format!("CSV header row: {e}")))));
+                CsvChunk::Complete(bytes) => {
+                    match self.parser.get_or_insert_with(CsvParser::new).row(&bytes) {
+                        Ok(None) => continue,
+                        Ok(Some(row)) => break row,
+                        Err(e) => {
+                            self.mode = Mode::Done;
+                            return Ok(Some((self.origin(1), Err(format!("CSV header row: {e}")))));
+                        }
                     }
-                },
+                }
             }
         };
         let headers: Vec<String> = header.iter().map(|s| s.trim().to_string()).collect();

@@ -761,3 +761,35 @@ fn the_serve_table_of_the_config_gives_the_token_file_and_limits() {
     signal(&child, "-INT");
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
+
+#[test]
+fn usage_errors_are_64_and_a_bad_serve_table_is_78() {
+    let api = StandIn::start();
+    let env = TestEnv::new();
+    let out = base(&env, &api)
+        .env("MCNOTIFY_SERVE_TOKEN", TOKEN)
+        .args(["serve", "--idempotency-key", "one-key"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(64), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--idempotency-key"));
+    let out = base(&env, &api)
+        .env("MCNOTIFY_SERVE_TOKEN", TOKEN)
+        .args(["serve", "--max-in-flight", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(64), "{out:?}");
+    let config = env.write("bad.toml", "[serve]\nlisten = \"127.0.0.1:0\"\nbogus = 1\n");
+    let out = base(&env, &api)
+        .env("MCNOTIFY_SERVE_TOKEN", TOKEN)
+        .env("MCNOTIFY_CONFIG", &config)
+        .arg("serve")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(78), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("[serve]") && stderr.contains("bogus"),
+        "{stderr}"
+    );
+}
