@@ -241,6 +241,8 @@ pub enum OutcomeKind {
     Redirect,
     /// Refused because the request needs a setting it lacks (the tenant).
     Config,
+    /// Not an answer of the API: a delivery event it posted (`request` `event`).
+    Event,
     /// A name this version does not know, read from a journal line written by another
     /// version: the line is still read. Never written.
     #[serde(other)]

@@ -112,6 +112,7 @@ pub fn serve_flags(global: &GlobalArgs, args: &ServeArgs) -> Flags {
         serve: ServeTable {
             listen: args.listen.clone(),
             token_file: None,
+            webhook_secret_file: None,
             deadline: args.deadline,
             flush_every: args.flush_every,
             max_in_flight: args.max_in_flight,

@@ -28,6 +28,8 @@ pub struct Job {
     pub entry: Option<EntryId>,
     /// The digest of the incident's fields, journaled when the email is accepted.
     pub digest: Option<String>,
+    /// The incident's conversation, journaled for `status`.
+    pub conversation: Option<String>,
 }
 
 impl Job {
@@ -43,11 +45,13 @@ impl Job {
             subject: Some(ready.email.body.subject),
             entry: None,
             digest: Some(ready.email.incident_digest),
+            conversation: ready.email.body.metadata.conversation_id,
         })
     }
 
     /// The request kept in the store as `entry`, to be sent again.
     pub fn from_entry(number: usize, id: EntryId, entry: Entry) -> Job {
+        let conversation = conversation_of(&entry.body);
         Job {
             number,
             origin: Origin::Outbox(entry.id.clone()),
@@ -62,8 +66,26 @@ impl Job {
             subject: entry.subject,
             entry: Some(id),
             digest: entry.incident_digest,
+            conversation,
         }
     }
+}
+
+/// `metadata.conversationId` of a kept body.
+fn conversation_of(body: &RawValue) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        metadata: Option<Metadata>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Metadata {
+        conversation_id: Option<String>,
+    }
+    serde_json::from_str::<Body>(body.get())
+        .ok()?
+        .metadata?
+        .conversation_id
 }
 
 /// Why a job held after a failure that halts the run was not sent.
@@ -293,6 +315,7 @@ impl Deliverer {
             exchange,
         );
         entry.incident_digest = job.digest.clone();
+        entry.conversation_id = job.conversation.clone();
         if let Outcome::Accepted { .. } = exchange.outcome {
             entry.replayed = Some(replay.replayed());
         }
@@ -393,6 +416,7 @@ mod tests {
             subject: Some(format!("S {number}")),
             entry: None,
             digest: Some(format!("d{number}")),
+            conversation: None,
         }
     }
 

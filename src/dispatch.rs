@@ -281,6 +281,7 @@ mod tests {
             subject: None,
             entry: None,
             digest: None,
+            conversation: None,
         };
         (n, job)
     }

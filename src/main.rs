@@ -11,6 +11,7 @@ mod context;
 mod delivery;
 mod dispatch;
 mod email;
+mod event;
 mod exit;
 mod field;
 mod incident;
@@ -25,6 +26,7 @@ mod quota;
 mod report;
 mod secret;
 mod serve;
+mod signature;
 mod store;
 mod template;
 

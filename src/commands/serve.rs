@@ -25,6 +25,15 @@ pub fn run(args: &ServeArgs, ctx: &Context) -> Result<Exit> {
     for w in &warnings {
         printer.warn(w);
     }
+    let webhook_secret = match settings.webhook_secret()? {
+        Some((secret, warnings)) => {
+            for w in &warnings {
+                printer.warn(w);
+            }
+            Some(secret)
+        }
+        None => None,
+    };
     let preparer = ctx.preparer()?;
     let client = ctx.client()?.with_pacer(Arc::new(Pacer::new()));
     let store = ctx.prepared_store();
@@ -46,7 +55,8 @@ pub fn run(args: &ServeArgs, ctx: &Context) -> Result<Exit> {
         &token,
         limits,
         log,
-    ));
+    )
+    .with_webhook_secret(webhook_secret));
     let listen = settings.listen.clone();
     ctx.block_on(async move {
         let listener = TcpListener::bind(&listen).await.map_err(|e| {

@@ -132,6 +132,9 @@ pub struct Env {
     /// `MCNOTIFY_SERVE_TOKEN` and `MCNOTIFY_SERVE_TOKEN_FILE`.
     pub serve_token: Option<String>,
     pub serve_token_file: Option<PathBuf>,
+    /// `MAILINGCORE_WEBHOOK_SECRET` and `MAILINGCORE_WEBHOOK_SECRET_FILE`.
+    pub webhook_secret: Option<String>,
+    pub webhook_secret_file: Option<PathBuf>,
     /// The clap arguments (by id) given on the command line rather than by their
     /// environment variable; `None` when not known (origins then say "flag").
     pub from_command_line: Option<std::collections::BTreeSet<String>>,
@@ -150,6 +153,12 @@ impl Env {
                 .ok()
                 .filter(|v| !v.is_empty()),
             serve_token_file: std::env::var_os("MCNOTIFY_SERVE_TOKEN_FILE")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            webhook_secret: std::env::var("MAILINGCORE_WEBHOOK_SECRET")
+                .ok()
+                .filter(|v| !v.is_empty()),
+            webhook_secret_file: std::env::var_os("MAILINGCORE_WEBHOOK_SECRET_FILE")
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
             from_command_line: None,
@@ -354,8 +363,7 @@ impl Settings {
                 .map(|f| f.serve.clone())
                 .unwrap_or_default()
                 .overlay(flags.serve.clone()),
-            env.serve_token.clone(),
-            env.serve_token_file.clone(),
+            env,
         )?;
 
         Ok(Settings {

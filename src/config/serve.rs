@@ -1,5 +1,7 @@
-//! `mcnotify serve`'s settings: the `[serve]` table under the flags, and the bridge token
-//! (from `MCNOTIFY_SERVE_TOKEN`, `MCNOTIFY_SERVE_TOKEN_FILE` or `token_file`).
+//! `mcnotify serve`'s settings: the `[serve]` table under the flags, the bridge token (from
+//! `MCNOTIFY_SERVE_TOKEN`, `MCNOTIFY_SERVE_TOKEN_FILE` or `token_file`) and the webhook
+//! secret (`MAILINGCORE_WEBHOOK_SECRET`, `MAILINGCORE_WEBHOOK_SECRET_FILE`,
+//! `webhook_secret_file`).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -8,7 +10,7 @@ use anyhow::Result;
 use serde::Deserialize;
 
 use super::perms::shared_file_warning;
-use super::seconds;
+use super::{seconds, Env};
 use crate::exit::{fail, Exit, Failure};
 use crate::secret::{read_secret_file, Token, MAX_KEY_FILE_BYTES};
 
@@ -23,6 +25,7 @@ const DEFAULT_MAX_IN_FLIGHT: usize = 64;
 pub struct ServeTable {
     pub listen: Option<String>,
     pub token_file: Option<PathBuf>,
+    pub webhook_secret_file: Option<PathBuf>,
     pub deadline: Option<f64>,
     pub flush_every: Option<f64>,
     pub max_in_flight: Option<usize>,
@@ -34,6 +37,7 @@ impl ServeTable {
         ServeTable {
             listen: over.listen.or(self.listen),
             token_file: over.token_file.or(self.token_file),
+            webhook_secret_file: over.webhook_secret_file.or(self.webhook_secret_file),
             deadline: over.deadline.or(self.deadline),
             flush_every: over.flush_every.or(self.flush_every),
             max_in_flight: over.max_in_flight.or(self.max_in_flight),
@@ -41,21 +45,63 @@ impl ServeTable {
     }
 }
 
-/// Where the bridge token may come from, in the order looked at.
+/// Where a secret of the bridge (its token, the webhook secret) comes from: the first of
+/// its environment variable, the file its `_FILE` variable names, the config's file.
 #[derive(Debug, Clone)]
-enum TokenSource {
-    Env(String),
-    EnvFile(PathBuf),
-    ConfigFile(PathBuf),
+enum SecretSource {
+    Env(&'static str, String),
+    EnvFile(&'static str, PathBuf),
+    ConfigFile(&'static str, PathBuf),
 }
 
-impl std::fmt::Display for TokenSource {
+impl std::fmt::Display for SecretSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            TokenSource::Env(_) => f.write_str("MCNOTIFY_SERVE_TOKEN"),
-            TokenSource::EnvFile(p) => write!(f, "MCNOTIFY_SERVE_TOKEN_FILE {}", p.display()),
-            TokenSource::ConfigFile(p) => write!(f, "[serve] token_file {}", p.display()),
+            SecretSource::Env(var, _) => f.write_str(var),
+            SecretSource::EnvFile(var, p) => write!(f, "{var} {}", p.display()),
+            SecretSource::ConfigFile(key, p) => write!(f, "[serve] {key} {}", p.display()),
         }
+    }
+}
+
+impl SecretSource {
+    fn first(
+        (var, value): (&'static str, Option<String>),
+        (file_var, file): (&'static str, Option<PathBuf>),
+        (key, configured): (&'static str, Option<PathBuf>),
+    ) -> Option<SecretSource> {
+        match (value, file, configured) {
+            (Some(v), _, _) => Some(SecretSource::Env(var, v)),
+            (None, Some(p), _) => Some(SecretSource::EnvFile(file_var, p)),
+            (None, None, Some(p)) => Some(SecretSource::ConfigFile(key, p)),
+            (None, None, None) => None,
+        }
+    }
+
+    /// The secret, trimmed, with warnings about a file others can read; `what` names it.
+    fn read(&self, what: &str) -> Result<(String, Vec<String>)> {
+        let mut warnings = Vec::new();
+        let raw = match self {
+            SecretSource::Env(_, v) => v.clone(),
+            SecretSource::EnvFile(_, p) | SecretSource::ConfigFile(_, p) => {
+                let file = format!("{what} file");
+                let text = read_secret_file(p, &file, MAX_KEY_FILE_BYTES)
+                    .map_err(|e| Failure::new(Exit::Config, e))?;
+                warnings.extend(shared_file_warning(p, &file));
+                text
+            }
+        };
+        let secret = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        if secret.is_empty() {
+            return fail(Exit::Config, format!("the {what} from {self} is empty"));
+        }
+        if secret.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return fail(
+                Exit::Config,
+                format!("the {what} from {self} has whitespace or a control character inside it"),
+            );
+        }
+        Ok((secret.to_string(), warnings))
     }
 }
 
@@ -66,7 +112,8 @@ pub struct ServeSettings {
     pub deadline: Duration,
     pub flush_every: Duration,
     pub max_in_flight: usize,
-    token: Option<TokenSource>,
+    token: Option<SecretSource>,
+    webhook_secret: Option<SecretSource>,
 }
 
 /// The shortest token taken without a warning.
@@ -75,17 +122,20 @@ const SHORT_TOKEN: usize = 16;
 impl ServeSettings {
     /// The settings of `table` (the config's, with the flags over it) and the token
     /// sources of the environment.
-    pub(super) fn new(
-        table: ServeTable,
-        env_token: Option<String>,
-        env_token_file: Option<PathBuf>,
-    ) -> Result<ServeSettings> {
-        let token = match (env_token, env_token_file, table.token_file) {
-            (Some(t), _, _) => Some(TokenSource::Env(t)),
-            (None, Some(p), _) => Some(TokenSource::EnvFile(p)),
-            (None, None, Some(p)) => Some(TokenSource::ConfigFile(p)),
-            (None, None, None) => None,
-        };
+    pub(super) fn new(table: ServeTable, env: &Env) -> Result<ServeSettings> {
+        let token = SecretSource::first(
+            ("MCNOTIFY_SERVE_TOKEN", env.serve_token.clone()),
+            ("MCNOTIFY_SERVE_TOKEN_FILE", env.serve_token_file.clone()),
+            ("token_file", table.token_file),
+        );
+        let webhook_secret = SecretSource::first(
+            ("MAILINGCORE_WEBHOOK_SECRET", env.webhook_secret.clone()),
+            (
+                "MAILINGCORE_WEBHOOK_SECRET_FILE",
+                env.webhook_secret_file.clone(),
+            ),
+            ("webhook_secret_file", table.webhook_secret_file),
+        );
         let max_in_flight = table.max_in_flight.unwrap_or(DEFAULT_MAX_IN_FLIGHT);
         if max_in_flight == 0 {
             return fail(Exit::Usage, "--max-in-flight must be at least 1");
@@ -99,46 +149,35 @@ impl ServeSettings {
             )?,
             max_in_flight,
             token,
+            webhook_secret,
         })
     }
 
     /// The bridge token (78 when none is configured or it is malformed), and warnings
     /// about a token file others can read.
     pub fn token(&self) -> Result<(Token, Vec<String>)> {
-        let mut warnings = Vec::new();
         let Some(source) = &self.token else {
             return Err(Failure::new(Exit::Config, "no bridge token configured")
                 .hint("put a long random token in a file (mode 600) and name it with token_file in the [serve] table of the config, or set MCNOTIFY_SERVE_TOKEN_FILE; the bot sends it as `Authorization: Bearer TOKEN`")
                 .into());
         };
-        let raw = match source {
-            TokenSource::Env(t) => t.clone(),
-            TokenSource::EnvFile(p) | TokenSource::ConfigFile(p) => {
-                let text = read_secret_file(p, "token file", MAX_KEY_FILE_BYTES)
-                    .map_err(|e| Failure::new(Exit::Config, e))?;
-                warnings.extend(shared_file_warning(p, "token file"));
-                text
-            }
-        };
-        let token = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-        if token.is_empty() {
-            return fail(
-                Exit::Config,
-                format!("the bridge token from {source} is empty"),
-            );
-        }
-        if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return fail(
-                Exit::Config,
-                format!("the bridge token from {source} has whitespace or a control character inside it"),
-            );
-        }
+        let (token, mut warnings) = source.read("bridge token")?;
         if token.len() < SHORT_TOKEN {
             warnings.push(format!(
                 "the bridge token from {source} is only {} characters long; use at least {SHORT_TOKEN} random ones (`openssl rand -hex 32`)",
                 token.len()
             ));
         }
-        Ok((Token::new(token.to_string()), warnings))
+        Ok((Token::new(token), warnings))
+    }
+
+    /// The secret MailingCore signs its webhooks with, when one is configured (without
+    /// one, `serve` takes no webhooks).
+    pub fn webhook_secret(&self) -> Result<Option<(Token, Vec<String>)>> {
+        let Some(source) = &self.webhook_secret else {
+            return Ok(None);
+        };
+        let (secret, warnings) = source.read("webhook secret")?;
+        Ok(Some((Token::new(secret), warnings)))
     }
 }

@@ -19,6 +19,11 @@ struct OutcomeLabel {
     outcome: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct EventLabel {
+    event: String,
+}
+
 pub struct Metrics {
     registry: Registry,
     incidents: Family<OutcomeLabel, Counter>,
@@ -27,6 +32,8 @@ pub struct Metrics {
     quota_limit: Gauge<i64, AtomicI64>,
     quota_used: Gauge<i64, AtomicI64>,
     durations: Histogram,
+    webhooks: Family<EventLabel, Counter>,
+    undelivered: Counter,
 }
 
 impl Metrics {
@@ -68,8 +75,22 @@ impl Metrics {
             "Time to answer an incident request",
             durations.clone(),
         );
+        let webhooks = Family::<EventLabel, Counter>::default();
+        registry.register(
+            "webhook_events",
+            "Webhook events received, by type (`refused`: a bad signature)",
+            webhooks.clone(),
+        );
+        let undelivered = Counter::default();
+        registry.register(
+            "undelivered",
+            "Emails sent by this bridge that MailingCore reported bounced (hard) or failed",
+            undelivered.clone(),
+        );
         Metrics {
             registry,
+            webhooks,
+            undelivered,
             incidents,
             pending,
             failed,
@@ -87,6 +108,20 @@ impl Metrics {
             })
             .inc();
         self.durations.observe(seconds);
+    }
+
+    /// One webhook event received.
+    pub fn webhook(&self, event: &str) {
+        self.webhooks
+            .get_or_create(&EventLabel {
+                event: event.to_string(),
+            })
+            .inc();
+    }
+
+    /// An email of this bridge bounced (hard) or failed.
+    pub fn undelivered(&self) {
+        self.undelivered.inc();
     }
 
     /// The quota figures of MailingCore's latest answer.

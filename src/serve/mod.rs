@@ -10,6 +10,7 @@ mod incidents;
 mod listen;
 mod log;
 mod metrics;
+mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,6 +48,8 @@ pub struct Bridge {
     destination: Destination,
     deliverer: Deliverer,
     token: auth::Bearer,
+    /// The secret MailingCore signs its webhooks with; none: no webhooks taken.
+    webhook_secret: Option<Token>,
     limits: Limits,
     slots: Arc<Semaphore>,
     flights: flight::Flights,
@@ -74,11 +77,22 @@ impl Bridge {
             destination,
             deliverer,
             token: auth::Bearer::new(token),
+            webhook_secret: None,
             slots: Arc::new(Semaphore::new(limits.max_in_flight)),
             limits,
             flights: flight::Flights::default(),
             metrics: metrics::Metrics::new(),
             log,
+        }
+    }
+}
+
+impl Bridge {
+    /// Take MailingCore's webhooks, signed with `secret`.
+    pub fn with_webhook_secret(self, secret: Option<Token>) -> Bridge {
+        Bridge {
+            webhook_secret: secret,
+            ..self
         }
     }
 }
@@ -92,6 +106,7 @@ pub async fn run(
 ) -> Result<()> {
     let router = Router::new()
         .route("/v1/incidents", post(incidents::post))
+        .route("/v1/webhooks/mailingcore", post(webhooks::post))
         .route("/healthz", get(incidents::healthz))
         .route("/readyz", get(incidents::readyz))
         .route("/metrics", get(incidents::metrics))

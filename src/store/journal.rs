@@ -1,6 +1,6 @@
 //! The journal: an append-only JSON Lines record of every API outcome (never the key).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{BufRead, BufReader, Write};
@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::disk::private_dir;
 use crate::api::{Exchange, Outcome, OutcomeKind};
 use crate::clock::now_rfc3339;
+use crate::event::{Event, EventRecord};
 use crate::quota::{Quota, RateLimit};
 
 /// One line of the journal.
@@ -40,6 +41,12 @@ pub struct JournalEntry {
     /// under the same key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replayed: Option<bool>,
+    /// For a send: the incident's conversation, for `status` to find it by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    /// For a delivery event (`request` `event`): which one; `id` is the email's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<EventRecord>,
 }
 
 /// What a journal entry asked of the API.
@@ -50,6 +57,8 @@ pub enum Request {
     Send,
     /// A read of the logs endpoint (`verify-key`, `check-quota`).
     Probe,
+    /// A delivery event MailingCore posted to `serve`'s webhook.
+    Event,
     /// A name this version does not know, from a line written by another version: the
     /// line is still read. Never written.
     #[serde(other)]
@@ -84,8 +93,40 @@ impl JournalEntry {
             error: exchange.outcome.error(),
             incident_digest: None,
             replayed: None,
+            conversation_id: None,
+            event: None,
         }
     }
+
+    /// The entry of a delivery event about email `event.email_log_id`.
+    pub fn of_event(event: &Event, base_url: &str) -> JournalEntry {
+        JournalEntry {
+            time: now_rfc3339(),
+            base_url: base_url.to_string(),
+            tenant_id: event.tenant_id.clone(),
+            request: Request::Event,
+            idempotency_key: None,
+            outcome: OutcomeKind::Event,
+            http: None,
+            id: event.email_log_id.clone(),
+            status: Some(event.kind.clone()),
+            quota: None,
+            rate_limit: None,
+            error: event.diagnostic.clone(),
+            incident_digest: None,
+            replayed: None,
+            conversation_id: None,
+            event: Some(event.record()),
+        }
+    }
+}
+
+/// Whether an event was new.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    New,
+    /// Its id was recorded before: a redelivery.
+    Duplicate,
 }
 
 #[derive(Debug)]
@@ -95,6 +136,8 @@ pub struct Journal {
     file: OnceLock<File>,
     /// The keys accepted so far, read from the journal at the first accepted send.
     accepted: Mutex<Option<AcceptedIndex>>,
+    /// The ids of the delivery events recorded, read from the journal at the first event.
+    events: Mutex<Option<HashSet<String>>>,
 }
 
 impl Journal {
@@ -103,6 +146,7 @@ impl Journal {
             path: state_dir.join("journal.jsonl"),
             file: OnceLock::new(),
             accepted: Mutex::new(None),
+            events: Mutex::new(None),
         }
     }
 
@@ -130,6 +174,45 @@ impl Journal {
 
     /// Append one entry as a single write to a file opened for appending, so concurrent
     /// runs and threads never interleave a line.
+    /// Record a delivery event once: a redelivery of the same event id records nothing.
+    pub fn record_event(&self, entry: &JournalEntry) -> Result<Recorded> {
+        let Some(id) = entry.event.as_ref().map(|e| e.id.clone()) else {
+            self.append(entry)?;
+            return Ok(Recorded::New);
+        };
+        let mut guard = self.events.lock().unwrap_or_else(|e| e.into_inner());
+        let seen = guard.get_or_insert_with(|| {
+            let mut seen = HashSet::new();
+            self.each(|line| {
+                if let Some(event) = line.event {
+                    seen.insert(event.id);
+                }
+            });
+            seen
+        });
+        if seen.contains(&id) {
+            return Ok(Recorded::Duplicate);
+        }
+        self.append(entry)?;
+        seen.insert(id);
+        Ok(Recorded::New)
+    }
+
+    /// Every entry that can be read, in order (a torn line is skipped).
+    pub fn each(&self, mut each: impl FnMut(JournalEntry)) {
+        let Ok(file) = File::open(&self.path) else {
+            return;
+        };
+        for line in BufReader::new(file).split(b'\n') {
+            let Ok(line) = line else {
+                return;
+            };
+            if let (Some(entry), _) = parse_line(&line) {
+                each(entry);
+            }
+        }
+    }
+
     pub fn append(&self, entry: &JournalEntry) -> Result<()> {
         let mut line = serde_json::to_vec(entry)?;
         line.push(b'\n');
@@ -330,23 +413,14 @@ impl Journal {
 
     /// Every send to `base_url` as `tenant` that could be read, in order.
     fn each_send(&self, base_url: &str, tenant: Option<&str>, mut each: impl FnMut(JournalEntry)) {
-        let Ok(file) = File::open(&self.path) else {
-            return;
-        };
-        for line in BufReader::new(file).split(b'\n') {
-            let Ok(line) = line else {
-                return;
-            };
-            let (Some(entry), _) = parse_line(&line) else {
-                continue;
-            };
+        self.each(|entry| {
             if entry.request == Request::Send
                 && entry.base_url == base_url
                 && entry.tenant_id.as_deref() == tenant
             {
                 each(entry);
             }
-        }
+        });
     }
 
     fn accepted_index(&self, base_url: &str, tenant: Option<&str>) -> AcceptedIndex {
@@ -424,6 +498,8 @@ mod tests {
             error: None,
             incident_digest: None,
             replayed: None,
+            conversation_id: None,
+            event: None,
         }
     }
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 pub use entry::{Destination, Entry, EntryId, Folder, Listing, Pending, Retried};
-pub use journal::{JournalEntry, Replay, Request, SendHistory};
+pub use journal::{JournalEntry, Recorded, Replay, Request, SendHistory};
 
 use file::{FileLock, Outbox};
 use journal::Journal;
@@ -137,6 +137,16 @@ impl Store {
     /// What the journal recorded of real sends to one API and tenant.
     pub fn send_history(&self, base_url: &str, tenant: Option<&str>) -> Result<SendHistory> {
         self.journal.send_history(base_url, tenant)
+    }
+
+    /// Record a delivery event once (a redelivered event id records nothing).
+    pub fn record_event(&self, entry: &JournalEntry) -> Result<Recorded> {
+        self.journal.record_event(entry)
+    }
+
+    /// Every journal entry that can be read, oldest first.
+    pub fn each_entry(&self, each: impl FnMut(JournalEntry)) {
+        self.journal.each(each)
     }
 
     /// Whether an accepted send was a replay of an earlier email (see `Journal::replay`).
