@@ -2,14 +2,12 @@
 //! number, is not sent, and leaves the valid records around it to be sent; bad templates,
 //! config and key files stop the run with 78 naming the file. Nothing panics.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 
 use serde_json::{json, Value};
-use support::harness::{run, Run, TestEnv, GUIDE_INCIDENT, HELPDESK, KEY};
-use support::standin::StandIn;
+use crate::support::harness::{run, Run, TestEnv, GUIDE_INCIDENT, HELPDESK, KEY};
+use crate::support::standin::StandIn;
 
 /// A valid flat record, told apart by its code `good-N`.
 fn good(n: u32) -> Value {
@@ -988,7 +986,7 @@ fn key_files_are_trimmed_but_empty_or_broken_keys_exit_78() {
 
 /// 1 000 000 records on stdin through `send --dry-run`: the peak memory near the end is
 /// about what 1 000 records take. Slow in a debug build: run it with
-/// `cargo test --release --test hostile -- --ignored --nocapture`.
+/// `cargo test --release --test cli hostile -- --ignored --nocapture`.
 #[cfg(target_os = "linux")]
 #[test]
 #[ignore]
@@ -1382,7 +1380,7 @@ fn control_characters_in_incident_data_are_escaped_on_the_terminal() {
         .cmd(&server.url())
         .args(["send", "--json", "--dry-run", "--file"])
         .arg(&file));
-    let first = &support::harness::json_lines(r.stdout.as_bytes())[0];
+    let first = &crate::support::harness::json_lines(r.stdout.as_bytes())[0];
     assert_eq!(
         first["request"]["metadata"]["incidentCode"],
         hostile("5859")
@@ -1422,7 +1420,7 @@ fn control_characters_in_incident_data_are_escaped_on_the_terminal() {
     assert!(r.stdout.contains("\\x1b[2J"), "{}", r.stdout);
     assert_no_raw_controls("outbox list", &r.all());
     let r = run(env.cmd(&down.url()).args(["outbox", "list", "--json"]));
-    let listed = support::harness::json_lines(r.stdout.as_bytes());
+    let listed = crate::support::harness::json_lines(r.stdout.as_bytes());
     let id = listed[0]["id"].as_str().unwrap().to_string();
     assert!(listed[0]["subject"].as_str().unwrap().contains('\x1b'));
     let r = run(env.cmd(&down.url()).args(["outbox", "show", &id]));
@@ -1430,7 +1428,7 @@ fn control_characters_in_incident_data_are_escaped_on_the_terminal() {
     assert_no_raw_controls("outbox show", &r.all());
 
     // The check-quota line names the tenant it looked for.
-    let r = run(env.cmd(&support::harness::closed_port()).args([
+    let r = run(env.cmd(&crate::support::harness::closed_port()).args([
         "--tenant-id",
         &hostile("t"),
         "check-quota",
@@ -1635,7 +1633,7 @@ fn check_quota_answers_unknown_within_its_timeout_whatever_hangs() {
     assert!(made.success(), "mkfifo");
     for json in [false, true] {
         let started = Instant::now();
-        let mut cmd = env.cmd(&support::harness::closed_port());
+        let mut cmd = env.cmd(&crate::support::harness::closed_port());
         if json {
             cmd.arg("--json");
         }
@@ -1646,7 +1644,7 @@ fn check_quota_answers_unknown_within_its_timeout_whatever_hangs() {
         assert_eq!(r.code, 3, "{}", r.all());
         assert!(took < Duration::from_secs(5), "took {took:?}");
         if json {
-            let report = &support::harness::json_lines(r.stdout.as_bytes())[0];
+            let report = &crate::support::harness::json_lines(r.stdout.as_bytes())[0];
             assert_eq!(report["state"], "UNKNOWN");
             assert!(report["reason"].as_str().unwrap().contains("--timeout"));
         } else {

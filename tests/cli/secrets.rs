@@ -2,14 +2,12 @@
 //! preview, outbox, journal or error; `http://` to remote hosts is refused; shared files
 //! are warned about and the state directory is private.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use support::harness::{closed_port, run, TestEnv, GUIDE_INCIDENT, KEY};
-use support::standin::{ErrorStyle, Fault, StandIn};
+use crate::support::harness::{closed_port, run, TestEnv, GUIDE_INCIDENT, KEY};
+use crate::support::standin::{ErrorStyle, Fault, StandIn};
 
 /// The key's secret middle: what a leak would show even if the prefix were trimmed.
 const KEY_MIDDLE: &str = "0123456789abcdefghij";

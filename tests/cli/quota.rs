@@ -2,14 +2,12 @@
 //! and its age, a blocked tenant, each probe status, the network down, malformed keys,
 //! and the test send.
 
-mod support;
-
 use std::fs;
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::json;
-use support::harness::{closed_port, json_lines, run, Run, TestEnv, GUIDE_INCIDENT, KEY};
-use support::standin::{Config, ErrorStyle, Fault, KeyDef, StandIn, TENANT};
+use crate::support::harness::{closed_port, json_lines, run, Run, TestEnv, GUIDE_INCIDENT, KEY};
+use crate::support::standin::{Config, ErrorStyle, Fault, KeyDef, StandIn, TENANT};
 
 const LIVE_KEY: &str = "mc_live_abcdefghijklmnopqrstuvwx9z";
 const SEND_ONLY: &str = "mc_test_sendonly0123456789abcdef";

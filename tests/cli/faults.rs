@@ -2,13 +2,11 @@
 //! accepted exactly once (counted on the server by idempotency key) or kept on disk with
 //! the reason; the exit code is the documented one; the message says what to do.
 
-mod support;
-
 use std::time::Duration;
 
 use serde_json::Value;
-use support::harness::{incidents, json_lines, ndjson, run, Run, TestEnv, KEY};
-use support::standin::{Config, ErrorStyle, Fault, KeyDef, StandIn, TENANT};
+use crate::support::harness::{incidents, json_lines, ndjson, run, Run, TestEnv, KEY};
+use crate::support::standin::{Config, ErrorStyle, Fault, KeyDef, StandIn, TENANT};
 
 const BATCH: usize = 5;
 
@@ -316,7 +314,7 @@ fn fault_11_down_for_the_whole_run_then_up_for_flush() {
     });
 }
 
-// 12: two flushes at once: tests/outbox.rs `two_flushes_at_once_never_send_twice`.
+// 12: two flushes at once: tests/cli/outbox.rs `two_flushes_at_once_never_send_twice`.
 
 // 13
 #[test]
@@ -539,7 +537,7 @@ fn peak_rss(env: &TestEnv, base_url: &str, args: &[&str]) -> (u64, i32, String) 
         .env("XDG_STATE_HOME", env.home().join(".local/state"))
         .env("MAILINGCORE_BASE_URL", base_url)
         .env("MAILINGCORE_API_KEY", KEY)
-        .env("MCNOTIFY_TO", support::harness::HELPDESK)
+        .env("MCNOTIFY_TO", crate::support::harness::HELPDESK)
         .current_dir(env.dir.path())
         .args(args)
         .stdout(Stdio::null())

@@ -2,8 +2,6 @@
 //! SIGKILL at random points, a torn journal line, unsafe state directories, a full or
 //! read-only disk, and several runs at once over the same state.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,8 +9,8 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::harness::{incidents, json_lines, ndjson, run, TestEnv, HELPDESK, KEY};
-use support::standin::{Fault, StandIn};
+use crate::support::harness::{incidents, json_lines, ndjson, run, TestEnv, HELPDESK, KEY};
+use crate::support::standin::{Fault, StandIn};
 
 fn key(i: usize) -> String {
     format!("botpress-conv_{i:03}-incident")
@@ -482,13 +480,13 @@ fn no_key_with_two_bodies(server: &StandIn) {
 
 #[test]
 fn a_quota_429_after_a_torn_journal_line_still_makes_check_quota_critical() {
-    let server = StandIn::with(support::standin::Config {
+    let server = StandIn::with(crate::support::standin::Config {
         quota_headers_on_logs: false,
         ..Default::default()
     });
     let env = TestEnv::new();
     // A first send, then a crash that cut the next journal line short.
-    let file = env.write("one.json", support::harness::GUIDE_INCIDENT);
+    let file = env.write("one.json", crate::support::harness::GUIDE_INCIDENT);
     let r = run(env.cmd(&server.url()).args(["send", "--file"]).arg(&file));
     assert_eq!(r.code, 0, "{}", r.all());
     let journal = env.state_dir().join("journal.jsonl");
@@ -496,7 +494,7 @@ fn a_quota_429_after_a_torn_journal_line_still_makes_check_quota_critical() {
     let first = whole.lines().next().unwrap().to_string();
     fs::write(&journal, format!("{first}\n{}", &first[..first.len() / 2])).unwrap();
     // The next send is refused for the monthly quota.
-    server.push_fault(Fault::QuotaExceeded(support::standin::ErrorStyle::Nest));
+    server.push_fault(Fault::QuotaExceeded(crate::support::standin::ErrorStyle::Nest));
     let file = env.write("two.ndjson", &ndjson(&incidents(1, 7000)));
     let r = run(env
         .cmd(&server.url())

@@ -1,15 +1,13 @@
 //! `send` and `preview` of one incident against the stand-in: the guide's example, input
 //! sources, flags over documents, retries, idempotency, escaping, output and exit codes.
 
-mod support;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::harness::{closed_port, json_lines, run, Run, TestEnv, GUIDE_INCIDENT, HELPDESK, KEY};
-use support::standin::{Config, ErrorStyle, Fault, StandIn};
+use crate::support::harness::{closed_port, json_lines, run, Run, TestEnv, GUIDE_INCIDENT, HELPDESK, KEY};
+use crate::support::standin::{Config, ErrorStyle, Fault, StandIn};
 
 /// Settings that reproduce the guide's curl command.
 const GUIDE_CONFIG: &str = r#"
@@ -416,7 +414,7 @@ fn the_key_is_absent_from_everything_at_vv() {
 
 #[test]
 fn verbose_prints_the_raw_quota_and_rate_limit_headers() {
-    let server = StandIn::with(support::standin::Config {
+    let server = StandIn::with(crate::support::standin::Config {
         rate_limit: Some((300, Duration::from_secs(60))),
         ..Default::default()
     });
@@ -690,13 +688,13 @@ fn the_tenant_header_is_sent_when_configured() {
     let file = env.write("incident.json", GUIDE_INCIDENT);
     let r = run(env
         .cmd(&server.url())
-        .env("MAILINGCORE_TENANT_ID", support::standin::TENANT)
+        .env("MAILINGCORE_TENANT_ID", crate::support::standin::TENANT)
         .args(["send", "--file"])
         .arg(&file));
     assert_eq!(r.code, 0, "{}", r.all());
     assert_eq!(
         server.sends()[0].header("x-tenant-id"),
-        Some(support::standin::TENANT)
+        Some(crate::support::standin::TENANT)
     );
 }
 
@@ -1660,7 +1658,7 @@ fn the_printed_curl_command_sends_the_same_email() {
         run(env
             .cmd(&server.url())
             .args(["preview", "--format", "curl", "--tenant-id"])
-            .arg(support::standin::TENANT)
+            .arg(crate::support::standin::TENANT)
             .arg("--file")
             .arg(&file)),
         0,
@@ -2083,7 +2081,7 @@ fn a_reused_key_within_one_run_is_caught_and_hinted_once() {
             })
         })
         .collect();
-    let file = env.write("batch.ndjson", &support::harness::ndjson(&records));
+    let file = env.write("batch.ndjson", &crate::support::harness::ndjson(&records));
     let r = exits(
         run(env
             .cmd(&server.url())
@@ -2107,7 +2105,7 @@ fn a_run_that_keeps_many_records_gives_its_hint_once() {
     server.push_faults(vec![Fault::Hang(Duration::from_secs(3)); 4]);
     let file = env.write(
         "batch.ndjson",
-        &support::harness::ndjson(&support::harness::incidents(8, 100)),
+        &crate::support::harness::ndjson(&crate::support::harness::incidents(8, 100)),
     );
     let r = run(env
         .cmd(&server.url())

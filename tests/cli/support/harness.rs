@@ -1,6 +1,5 @@
 //! A hermetic home for each test: temp HOME and XDG dirs, no inherited MailingCore or
 //! mcnotify variables, the key in the environment, the base URL of a stand-in.
-#![allow(dead_code)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,6 @@
 //! A stateful stand-in for the MailingCore API: `POST /emails/send` and `GET /emails/logs`
 //! over real HTTP/1.1 on loopback, with keys, scopes, tenants, idempotency replay, the quota
 //! ladder, a fixed-window rate limit, both error styles, and faults injected on demand.
-#![allow(dead_code)]
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -336,6 +335,14 @@ impl Drop for StandIn {
     fn drop(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
         let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200));
+        // A fault queued and never met means the test did not test what it says.
+        let unused = self.pending_faults();
+        if unused > 0 && !std::thread::panicking() {
+            panic!(
+                "the stand-in still holds {unused} queued fault(s): {:?}",
+                self.shared.lock().faults
+            );
+        }
     }
 }
 
