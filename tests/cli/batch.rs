@@ -5,9 +5,9 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
 use crate::support::harness::{incidents, json_lines, ndjson, run, TestEnv};
 use crate::support::standin::{Config, ErrorStyle, Fault, StandIn, KEY};
+use serde_json::{json, Value};
 
 /// The conversation ids the server accepted, in key order, each exactly once.
 fn accepted_once(server: &StandIn) -> Vec<String> {
@@ -292,7 +292,9 @@ fn concurrency_is_bounded_and_connections_are_reused() {
     assert_eq!((stats.requests, stats.accepted), (40, 40));
     // Each email carried the key, and the server's quota counted each once.
     let accepted = server.accepted();
-    assert!(accepted.iter().all(|a| a.api_key == KEY && !a.id.is_empty()));
+    assert!(accepted
+        .iter()
+        .all(|a| a.api_key == KEY && !a.id.is_empty()));
     assert_eq!(server.quota_used() - used_before, 40);
 }
 
@@ -426,6 +428,9 @@ fn ctrl_c_finishes_in_flight_sends_and_reports_the_rest() {
     let server = StandIn::start();
     let env = TestEnv::new();
     server.push_faults(vec![Fault::Delay(Duration::from_millis(300)); 40]);
+    // Every record may be slow, but the interrupt stops the batch after a number of
+    // requests the test cannot know: the slow answers past that point go unused.
+    server.allow_unused_faults();
     let file = env.write("many.ndjson", &ndjson(&incidents(40, 1000)));
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("mcnotify"));
     cmd.env_clear()

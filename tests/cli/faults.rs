@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
 use crate::support::harness::{incidents, json_lines, ndjson, run, Run, TestEnv, KEY};
 use crate::support::standin::{Config, ErrorStyle, Fault, KeyDef, StandIn, TENANT};
+use serde_json::Value;
 
 const BATCH: usize = 5;
 
@@ -116,7 +116,9 @@ fn fault_04_503_for_longer_than_the_retry_budget() {
     both(|n| {
         let server = StandIn::start();
         let env = TestEnv::new();
-        server.push_faults(vec![Fault::Status(503); 20]);
+        // A 503 for each of the three attempts `send` allows (`--retries 2`): a fourth
+        // attempt would be accepted, and the count below would say so.
+        server.push_faults(vec![Fault::Status(503); 3]);
         let r = send(&env, &server, n, &[]);
         assert_eq!(r.code, 75, "{}", r.all());
         assert_eq!(exactly_once_or_kept(&env, &server, n), (0, n));
@@ -324,12 +326,17 @@ fn fault_13_the_disk_refuses_the_outbox_write() {
         let env = TestEnv::new();
         // A state directory under a regular file cannot be created, even by root.
         let blocker = env.write("not-a-dir", "");
-        server.push_faults(vec![Fault::Status(503); 20]);
+        // A 503 for each of the two attempts `--retries 1` allows. One job at a time, as in
+        // the rest of the matrix: the first record's failure holds the rest, which are never
+        // tried (with several in flight, how many attempts meet a 503 would be left to
+        // timing).
+        server.push_faults(vec![Fault::Status(503); 2]);
         let file = env.write("incidents.ndjson", &ndjson(&incidents(n, 3000)));
         let r = run(env
             .cmd(&server.url())
             .env("XDG_STATE_HOME", &blocker)
-            .args(["send", "--retries", "1", "--retry-max-time", "2", "--file"])
+            .args(["send", "--jobs", "1", "--retries", "1"])
+            .args(["--retry-max-time", "2", "--file"])
             .arg(&file));
         assert_eq!(r.code, 74, "{}", r.all());
         assert!(r.stderr.contains("NOT saved"), "{}", r.stderr);

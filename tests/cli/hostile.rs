@@ -5,9 +5,9 @@
 use std::fs;
 use std::path::Path;
 
-use serde_json::{json, Value};
 use crate::support::harness::{run, Run, TestEnv, GUIDE_INCIDENT, HELPDESK, KEY};
 use crate::support::standin::StandIn;
+use serde_json::{json, Value};
 
 /// A valid flat record, told apart by its code `good-N`.
 fn good(n: u32) -> Value {

@@ -4,9 +4,9 @@
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
 use crate::support::harness::{incidents, json_lines, ndjson, run, TestEnv, HELPDESK, KEY};
 use crate::support::standin::{Fault, StandIn};
+use serde_json::Value;
 
 /// Send `n` incidents while the server is down: all kept, exit 75.
 fn fill_outbox(env: &TestEnv, server: &StandIn, n: usize) {
