@@ -5,6 +5,8 @@
 use std::time::Duration;
 
 use crate::support::harness::{incidents, json_lines, ndjson, run, Run, TestEnv, KEY};
+#[cfg(target_os = "linux")]
+use crate::support::peak::run_measured;
 use crate::support::standin::{Config, ErrorStyle, Fault, KeyDef, StandIn, TENANT};
 use serde_json::Value;
 
@@ -532,13 +534,12 @@ fn fault_16_nonsense_header_values_are_ignored_with_a_note() {
     }
 }
 
-/// Peak RSS in KiB of the binary run with `env`'s environment (from `wait4`), and its
-/// exit code and stderr.
-#[allow(clippy::zombie_processes)] // reaped by `wait4`, which std cannot do
+/// Peak RSS in KiB of the binary run with `env`'s environment (its own high-water mark,
+/// see `support::peak`), and its exit code and stderr.
+#[cfg(target_os = "linux")]
 fn peak_rss(env: &TestEnv, base_url: &str, args: &[&str]) -> (u64, i32, String) {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mcnotify"))
-        .env_clear()
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mcnotify"));
+    cmd.env_clear()
         .env("HOME", env.home())
         .env("XDG_CONFIG_HOME", env.home().join(".config"))
         .env("XDG_STATE_HOME", env.home().join(".local/state"))
@@ -546,24 +547,9 @@ fn peak_rss(env: &TestEnv, base_url: &str, args: &[&str]) -> (u64, i32, String) 
         .env("MAILINGCORE_API_KEY", KEY)
         .env("MCNOTIFY_TO", crate::support::harness::HELPDESK)
         .current_dir(env.dir.path())
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: the child is ours and not yet waited for; `usage` is a valid rusage.
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as i32);
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    (usage.ru_maxrss as u64, code, stderr)
+        .args(args);
+    let run = run_measured(cmd);
+    (run.peak_kib, run.code, run.stderr)
 }
 
 #[test]
@@ -608,6 +594,7 @@ fn fault_16_check_quota_and_verify_key_note_nonsense_too() {
 }
 
 // 17
+#[cfg(target_os = "linux")]
 #[test]
 fn fault_17_a_200_mb_answer_is_read_up_to_a_limit() {
     const HUGE: u64 = 200 * 1024 * 1024;

@@ -6,6 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use crate::support::harness::{run, Run, TestEnv, GUIDE_INCIDENT, HELPDESK, KEY};
+use crate::support::peak::vm_hwm_kib;
 use crate::support::standin::StandIn;
 use serde_json::{json, Value};
 
@@ -127,16 +128,6 @@ fn expect_invalid(name: &str, bytes: &[u8], bad: &[(&str, &str)], sent: &[u32]) 
     }
     assert_eq!(sent_codes(&server), goods(sent), "{name}: {}", r.all());
     r
-}
-
-/// The peak resident memory of a running process, in KiB (Linux).
-fn peak_kib(pid: u32) -> u64 {
-    let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmHWM in /proc/PID/status")
 }
 
 #[test]
@@ -644,7 +635,7 @@ fn a_10_mib_record_on_stdin_does_not_grow_memory() {
         assert!(Instant::now() < deadline, "good-2 was not sent");
         std::thread::sleep(Duration::from_millis(20));
     }
-    let peak = peak_kib(child.id());
+    let peak = vm_hwm_kib(child.id());
     drop(stdin);
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -1024,7 +1015,7 @@ fn a_million_records_on_stdin_keep_memory_flat() {
         // Give the process time to take in what is in the pipe, then read its peak
         // while it still waits for the end of the input.
         std::thread::sleep(std::time::Duration::from_millis(500));
-        let peak = peak_kib(child.id());
+        let peak = vm_hwm_kib(child.id());
         drop(stdin);
         let out = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -1216,7 +1207,7 @@ fn a_huge_csv_row_is_refused_in_bounded_memory() {
         assert!(Instant::now() < deadline, "good-2 was not sent");
         std::thread::sleep(Duration::from_millis(20));
     }
-    let peak = peak_kib(child.id());
+    let peak = vm_hwm_kib(child.id());
     drop(writer.join().unwrap());
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -1285,7 +1276,7 @@ fn a_record_that_does_not_end_stops_its_file_in_bounded_memory() {
             );
             std::thread::sleep(Duration::from_millis(20));
         };
-        let peak = peak_kib(child.id());
+        let peak = vm_hwm_kib(child.id());
         drop(next);
         let out = child.wait_with_output().unwrap();
         drop(writer.join().unwrap());
