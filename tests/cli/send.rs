@@ -118,22 +118,6 @@ fn stdin_is_read_only_when_asked() {
 }
 
 #[test]
-fn flags_override_document_fields() {
-    let server = StandIn::start();
-    let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
-    let r = run(env
-        .cmd(&server.url())
-        .args(["send", "--code", "9001", "--location", "Gate 4", "--file"])
-        .arg(&file));
-    assert_eq!(r.code, 0, "{}", r.all());
-    let body = &server.accepted()[0].body;
-    assert_eq!(body["subject"], "[Incident] Code 9001 — Gate 4");
-    assert_eq!(body["metadata"]["incidentCode"], "9001");
-    assert_eq!(body["replyTo"], "ana.perez@example.com");
-}
-
-#[test]
 fn a_retry_after_failures_sends_exactly_one_email() {
     let server = StandIn::start();
     let env = TestEnv::new();
@@ -204,11 +188,7 @@ fn incident_text_is_escaped_in_the_html_body() {
 fn the_spanish_templates_are_used_for_the_es_locale() {
     let server = StandIn::start();
     let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
-    let r = run(env
-        .cmd(&server.url())
-        .args(["send", "--locale", "es", "--file"])
-        .arg(&file));
+    let r = run(&mut guide(&env, &server, &["send", "--locale", "es"]));
     assert_eq!(r.code, 0, "{}", r.all());
     let body = &server.accepted()[0].body;
     assert_eq!(body["metadata"]["locale"], "es");
@@ -324,8 +304,7 @@ fn exit_77_for_a_refused_key() {
         let server = StandIn::start();
         let env = TestEnv::new();
         server.push_fault(Fault::Status(status));
-        let file = env.write("incident.json", GUIDE_INCIDENT);
-        let r = run(env.cmd(&server.url()).args(["send", "--file"]).arg(&file));
+        let r = run(&mut guide(&env, &server, &["send"]));
         assert_eq!(r.code, 77, "{}", r.all());
         assert!(r.stderr.contains(word), "{}", r.stderr);
         assert_eq!(server.requests().len(), 1, "not retried");
@@ -421,11 +400,7 @@ fn verbose_prints_the_raw_quota_and_rate_limit_headers() {
         ..Default::default()
     });
     let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
-    let r = run(env
-        .cmd(&server.url())
-        .args(["send", "-v", "--file"])
-        .arg(&file));
+    let r = run(&mut guide(&env, &server, &["send", "-v"]));
     assert_eq!(r.code, 0, "{}", r.all());
     for header in [
         "x-quota-limit: 5000",
@@ -443,11 +418,7 @@ fn verbose_prints_the_raw_quota_and_rate_limit_headers() {
 fn json_prints_one_result_object() {
     let server = StandIn::start();
     let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
-    let r = run(env
-        .cmd(&server.url())
-        .args(["send", "--json", "--file"])
-        .arg(&file));
+    let r = run(&mut guide(&env, &server, &["send", "--json"]));
     assert_eq!(r.code, 0);
     let lines = json_lines(r.stdout.as_bytes());
     assert_eq!(lines.len(), 1);
@@ -687,12 +658,8 @@ fn a_key_file_is_trimmed_and_a_shared_one_is_warned_about() {
 fn the_tenant_header_is_sent_when_configured() {
     let server = StandIn::start();
     let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
-    let r = run(env
-        .cmd(&server.url())
-        .env("MAILINGCORE_TENANT_ID", crate::support::standin::TENANT)
-        .args(["send", "--file"])
-        .arg(&file));
+    let r = run(guide(&env, &server, &["send"])
+        .env("MAILINGCORE_TENANT_ID", crate::support::standin::TENANT));
     assert_eq!(r.code, 0, "{}", r.all());
     assert_eq!(
         server.sends()[0].header("x-tenant-id"),
@@ -718,11 +685,19 @@ fn exits(r: Run, code: i32) -> Run {
     r
 }
 
+/// The binary against `server` with `args`, then `--file` and the guide's incident
+/// (written to `incident.json`).
+fn guide(env: &TestEnv, server: &StandIn, args: &[&str]) -> assert_cmd::Command {
+    let file = env.write("incident.json", GUIDE_INCIDENT);
+    let mut cmd = env.cmd(&server.url());
+    cmd.args(args).arg("--file").arg(file);
+    cmd
+}
+
 /// `send --file incident.json` of the guide's incident with fast retries (`--timeout 2
 /// --retries 1 --retry-max-time 5`, each replaced when `extra` gives it).
 fn send_guide(env: &TestEnv, server: &StandIn, extra: &[&str]) -> Run {
-    let file = env.write("incident.json", GUIDE_INCIDENT);
-    let mut args: Vec<&str> = Vec::new();
+    let mut args = vec!["send"];
     for (flag, value) in [
         ("--timeout", "2"),
         ("--retries", "1"),
@@ -732,13 +707,8 @@ fn send_guide(env: &TestEnv, server: &StandIn, extra: &[&str]) -> Run {
             args.extend([flag, value]);
         }
     }
-    run(env
-        .cmd(&server.url())
-        .arg("send")
-        .args(args)
-        .args(extra)
-        .arg("--file")
-        .arg(file))
+    args.extend(extra);
+    run(&mut guide(env, server, &args))
 }
 
 fn set_mode(path: &Path, mode: u32) {
@@ -782,13 +752,8 @@ fn the_guide_body_has_exactly_the_guides_fields_from_the_default_config_file() {
     // ~/.config/mcnotify/config.toml (XDG_CONFIG_HOME), not --config.
     let config = env.write("home/.config/mcnotify/config.toml", GUIDE_CONFIG);
     set_mode(&config, 0o600);
-    let file = env.write("incident.json", GUIDE_INCIDENT);
     exits(
-        run(env
-            .cmd(&server.url())
-            .env_remove("MCNOTIFY_TO")
-            .args(["send", "--file"])
-            .arg(&file)),
+        run(guide(&env, &server, &["send"]).env_remove("MCNOTIFY_TO")),
         0,
     );
     let mut body = server.accepted()[0].body.clone();
@@ -854,18 +819,21 @@ fn a_flat_record_on_stdin_reports_its_origin_as_dash() {
     assert_eq!(body["subject"], "[Incident] Code 77");
 }
 
+/// What one set of flags over the guide's incident must make of the body sent.
+type FlagCase = (&'static [&'static str], fn(&Value));
+
 #[test]
-fn every_incident_flag_overrides_the_document() {
-    let server = StandIn::start();
-    let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
-    exits(
-        run(env
-            .cmd(&server.url())
-            .arg("send")
-            .arg("--file")
-            .arg(&file)
-            .args([
+fn flags_override_the_document_the_environment_and_the_defaults() {
+    let cases: [FlagCase; 3] = [
+        // Two incident flags: the rest still comes from the document.
+        (&["--code", "9001", "--location", "Gate 4"], |body| {
+            assert_eq!(body["subject"], "[Incident] Code 9001 — Gate 4");
+            assert_eq!(body["metadata"]["incidentCode"], "9001");
+            assert_eq!(body["replyTo"], "ana.perez@example.com");
+        }),
+        // Every incident flag.
+        (
+            &[
                 "--code",
                 "7777",
                 "--location",
@@ -878,34 +846,23 @@ fn every_incident_flag_overrides_the_document() {
                 "conv_zzz",
                 "--field",
                 "floor=2",
-            ])),
-        0,
-    );
-    let body = &server.accepted()[0].body;
-    assert_eq!(body["subject"], "[Incident] Code 7777 — Plaza Norte");
-    assert_eq!(body["replyTo"], "luis@example.com");
-    assert_eq!(body["metadata"]["conversationId"], "conv_zzz");
-    assert_eq!(body["idempotencyKey"], "botpress-conv_zzz-incident");
-    let html = body["htmlBody"].as_str().unwrap();
-    assert!(html.contains("Screen is black"), "{html}");
-    assert!(html.contains("floor: 2"), "{html}");
-    assert!(!html.contains("Card reader"), "{html}");
-    // What the flags leave alone still comes from the document.
-    assert!(html.contains("<p>Type: hardware</p>"), "{html}");
-}
-
-#[test]
-fn email_flags_override_the_environment_and_the_defaults() {
-    let server = StandIn::start();
-    let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
-    exits(
-        run(env
-            .cmd(&server.url())
-            .arg("send")
-            .arg("--file")
-            .arg(&file)
-            .args([
+            ],
+            |body| {
+                assert_eq!(body["subject"], "[Incident] Code 7777 — Plaza Norte");
+                assert_eq!(body["replyTo"], "luis@example.com");
+                assert_eq!(body["metadata"]["conversationId"], "conv_zzz");
+                assert_eq!(body["idempotencyKey"], "botpress-conv_zzz-incident");
+                let html = body["htmlBody"].as_str().unwrap();
+                assert!(html.contains("Screen is black"), "{html}");
+                assert!(html.contains("floor: 2"), "{html}");
+                assert!(!html.contains("Card reader"), "{html}");
+                // What the flags leave alone still comes from the document.
+                assert!(html.contains("<p>Type: hardware</p>"), "{html}");
+            },
+        ),
+        // The email flags, over the environment and the defaults.
+        (
+            &[
                 "--to",
                 "night-desk@example.com",
                 "--from-email",
@@ -924,21 +881,28 @@ fn email_flags_override_the_environment_and_the_defaults() {
                 "Kiosk down",
                 "--idempotency-key",
                 "ticket-42",
-            ])),
-        0,
-    );
-    let body = &server.accepted()[0].body;
-    assert_eq!(
-        body["to"], "night-desk@example.com",
-        "--to beats MCNOTIFY_TO"
-    );
-    assert_eq!(body["fromEmail"], "bot@example.com");
-    assert_eq!(body["fromName"], "Night bot");
-    assert_eq!(body["replyTo"], "ops@example.com");
-    assert_eq!(body["tags"], json!(["urgent", "kiosk"]));
-    assert_eq!(body["metadata"]["source"], "bridge");
-    assert_eq!(body["subject"], "Kiosk down");
-    assert_eq!(body["idempotencyKey"], "ticket-42");
+            ],
+            |body| {
+                assert_eq!(
+                    body["to"], "night-desk@example.com",
+                    "--to beats MCNOTIFY_TO"
+                );
+                assert_eq!(body["fromEmail"], "bot@example.com");
+                assert_eq!(body["fromName"], "Night bot");
+                assert_eq!(body["replyTo"], "ops@example.com");
+                assert_eq!(body["tags"], json!(["urgent", "kiosk"]));
+                assert_eq!(body["metadata"]["source"], "bridge");
+                assert_eq!(body["subject"], "Kiosk down");
+                assert_eq!(body["idempotencyKey"], "ticket-42");
+            },
+        ),
+    ];
+    for (flags, check) in cases {
+        let server = StandIn::start();
+        let env = TestEnv::new();
+        exits(run(guide(&env, &server, &["send"]).args(flags)), 0);
+        check(&server.accepted()[0].body);
+    }
 }
 
 #[test]
@@ -1216,13 +1180,8 @@ fn a_deferred_result_names_its_outbox_file_and_a_second_failure_updates_it() {
 fn a_key_the_api_does_not_know_is_77() {
     let server = StandIn::start();
     let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
     let r = exits(
-        run(env
-            .cmd(&server.url())
-            .env("MAILINGCORE_API_KEY", WRONG_KEY)
-            .args(["send", "-vv", "--file"])
-            .arg(file)),
+        run(guide(&env, &server, &["send", "-vv"]).env("MAILINGCORE_API_KEY", WRONG_KEY)),
         77,
     );
     assert!(r.stderr.contains("HTTP 401"), "{}", r.stderr);
