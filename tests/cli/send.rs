@@ -2140,20 +2140,12 @@ print(json.dumps({"code": code, "stdout": out, "tty": seen.decode("utf-8", "repl
 /// `mcnotify ARGS` on a terminal, as a person typing `typed` then Ctrl-D.
 fn on_terminal(env: &TestEnv, server: &StandIn, typed: &str, args: &[&str]) -> Value {
     let runner = env.write("pty_runner.py", PTY_RUNNER);
-    let out = std::process::Command::new("python3")
+    let out = env
+        .program("python3", &server.url())
         .arg(&runner)
         .arg(typed)
         .arg(assert_cmd::cargo::cargo_bin!("mcnotify"))
         .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.home())
-        .env("XDG_CONFIG_HOME", env.home().join(".config"))
-        .env("XDG_STATE_HOME", env.home().join(".local/state"))
-        .env("MAILINGCORE_BASE_URL", server.url())
-        .env("MAILINGCORE_API_KEY", KEY)
-        .env("MCNOTIFY_TO", HELPDESK)
-        .current_dir(env.dir.path())
         .output()
         .expect("python3 runs");
     assert!(
@@ -2260,17 +2252,9 @@ fn the_readme_bridge_recipe_says_what_happened_for_every_answer() {
     )
     .unwrap();
     let recipe = |stdin: &str| {
-        let mut cmd = assert_cmd::Command::new("sh");
+        let mut cmd = assert_cmd::Command::from_std(env.program("sh", &server.url()));
         cmd.arg(&script)
-            .env_clear()
             .env("PATH", &path)
-            .env("HOME", env.home())
-            .env("XDG_CONFIG_HOME", env.home().join(".config"))
-            .env("XDG_STATE_HOME", env.home().join(".local/state"))
-            .env("MAILINGCORE_BASE_URL", server.url())
-            .env("MAILINGCORE_API_KEY", KEY)
-            .env("MCNOTIFY_TO", HELPDESK)
-            .current_dir(env.dir.path())
             .timeout(Duration::from_secs(60))
             .write_stdin(stdin.to_string());
         run(&mut cmd)
@@ -2280,23 +2264,17 @@ fn the_readme_bridge_recipe_says_what_happened_for_every_answer() {
     assert_eq!(r.stdout, "registered: clxlog000001\n", "{}", r.all());
     assert!(r.stderr.is_empty(), "{}", r.stderr);
 
-    let r = recipe("");
-    assert_eq!(r.code, 1, "{}", r.all());
-    assert!(
-        r.stderr
-            .contains("bad incident data: the input held no incident"),
-        "{}",
-        r.stderr
-    );
-
-    let r = recipe("{\"broken json");
-    assert_eq!(r.code, 1, "{}", r.all());
-    assert!(
-        r.stderr
-            .contains("bad incident data: truncated JSON: the input ends inside a string"),
-        "{}",
-        r.stderr
-    );
+    for (stdin, message) in [
+        ("", "bad incident data: the input held no incident"),
+        (
+            "{\"broken json",
+            "bad incident data: truncated JSON: the input ends inside a string",
+        ),
+    ] {
+        let r = recipe(stdin);
+        assert_eq!(r.code, 1, "{}", r.all());
+        assert!(r.stderr.contains(message), "{}", r.stderr);
+    }
 
     let r = recipe(SECOND_INCIDENT);
     assert_eq!(r.code, 0, "{}", r.all());
