@@ -154,50 +154,6 @@ fn a_second_send_of_the_same_incident_is_accepted_once() {
     assert_eq!(server.accepted().len(), 1);
 }
 
-#[test]
-fn incident_text_is_escaped_in_the_html_body() {
-    let server = StandIn::start();
-    let env = TestEnv::new();
-    let r = run(env.cmd(&server.url()).args([
-        "send",
-        "--code",
-        "<b>1</b>",
-        "--location",
-        "\"><script>alert(1)</script>",
-        "--description",
-        "Tom & Jerry's <img src=x onerror=alert(1)>",
-        "--type",
-        "hardware",
-        "--contact-email",
-        "ana@example.com",
-    ]));
-    assert_eq!(r.code, 0, "{}", r.all());
-    let body = &server.accepted()[0].body;
-    let html = body["htmlBody"].as_str().unwrap();
-    assert!(!html.contains("<script>"), "{html}");
-    assert!(!html.contains("<img"), "{html}");
-    assert!(!html.contains("<b>1"), "{html}");
-    assert!(html.contains("&lt;script&gt;"), "{html}");
-    assert!(html.contains("&amp;"), "{html}");
-    // The text body and the subject keep the text as written.
-    assert!(body["textBody"].as_str().unwrap().contains("<img src=x"));
-    assert!(body["subject"].as_str().unwrap().contains("<b>1</b>"));
-}
-
-#[test]
-fn the_spanish_templates_are_used_for_the_es_locale() {
-    let server = StandIn::start();
-    let env = TestEnv::new();
-    let r = run(&mut guide(&env, &server, &["send", "--locale", "es"]));
-    assert_eq!(r.code, 0, "{}", r.all());
-    let body = &server.accepted()[0].body;
-    assert_eq!(body["metadata"]["locale"], "es");
-    assert_eq!(
-        body["subject"],
-        "[Incidencia] Código 5859 — Albacenter Mall"
-    );
-}
-
 // ---------------------------------------------------------------- exit codes
 
 #[test]
@@ -685,13 +641,24 @@ fn exits(r: Run, code: i32) -> Run {
     r
 }
 
-/// The binary against `server` with `args`, then `--file` and the guide's incident
-/// (written to `incident.json`).
-fn guide(env: &TestEnv, server: &StandIn, args: &[&str]) -> assert_cmd::Command {
-    let file = env.write("incident.json", GUIDE_INCIDENT);
+/// The binary against `server` with `args`, then `--file` and `contents` (written to
+/// `incident.json`).
+fn on_file(env: &TestEnv, server: &StandIn, contents: &str, args: &[&str]) -> assert_cmd::Command {
+    let file = env.write("incident.json", contents);
     let mut cmd = env.cmd(&server.url());
     cmd.args(args).arg("--file").arg(file);
     cmd
+}
+
+/// The binary against `server` with `args`, then `--file` and the guide's incident.
+fn guide(env: &TestEnv, server: &StandIn, args: &[&str]) -> assert_cmd::Command {
+    on_file(env, server, GUIDE_INCIDENT, args)
+}
+
+/// Run `cmd`, which must exit 0, and return the body the stand-in accepted last.
+fn sent(server: &StandIn, cmd: &mut assert_cmd::Command) -> Value {
+    exits(run(cmd), 0);
+    server.accepted().pop().expect("an email was accepted").body
 }
 
 /// `send --file incident.json` of the guide's incident with fast retries (`--timeout 2
@@ -1324,9 +1291,37 @@ fn a_2xx_without_json_or_id_counts_as_sent_with_a_warning() {
 }
 
 #[test]
-fn html_escapes_double_quotes_and_apostrophes() {
+fn incident_text_is_escaped_in_the_html_body_and_kept_as_written_elsewhere() {
     let server = StandIn::start();
     let env = TestEnv::new();
+    // From flags.
+    let body = sent(
+        &server,
+        env.cmd(&server.url()).args([
+            "send",
+            "--code",
+            "<b>1</b>",
+            "--location",
+            "\"><script>alert(1)</script>",
+            "--description",
+            "Tom & Jerry's <img src=x onerror=alert(1)>",
+            "--type",
+            "hardware",
+            "--contact-email",
+            "ana@example.com",
+        ]),
+    );
+    let html = body["htmlBody"].as_str().unwrap();
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(!html.contains("<img"), "{html}");
+    assert!(!html.contains("<b>1"), "{html}");
+    assert!(html.contains("&lt;script&gt;"), "{html}");
+    assert!(html.contains("&amp;"), "{html}");
+    // The text body and the subject keep the text as written.
+    assert!(body["textBody"].as_str().unwrap().contains("<img src=x"));
+    assert!(body["subject"].as_str().unwrap().contains("<b>1</b>"));
+
+    // From a document: double quotes and apostrophes too.
     let doc = json!({
         "code": "5859",
         "type": "hardware",
@@ -1335,12 +1330,10 @@ fn html_escapes_double_quotes_and_apostrophes() {
         "contactEmail": "ana@example.com",
         "contactName": "Ana <b>Pérez</b>",
     });
-    let file = env.write("xss.json", &doc.to_string());
-    exits(
-        run(env.cmd(&server.url()).arg("send").arg("--file").arg(&file)),
-        0,
+    let body = sent(
+        &server,
+        &mut on_file(&env, &server, &doc.to_string(), &["send"]),
     );
-    let body = &server.accepted()[0].body;
     let html = body["htmlBody"].as_str().unwrap();
     assert!(!html.contains("\"pwned\""), "{html}");
     assert!(!html.contains("it's"), "{html}");
@@ -1369,15 +1362,11 @@ fn line_breaks_are_folded_in_the_subject_and_names_but_kept_in_the_body() {
         "description": "line one\nline two",
         "contactEmail": "ana@example.com",
     });
-    let file = env.write("crlf.json", &doc.to_string());
-    exits(
-        run(env
-            .cmd(&server.url())
-            .args(["send", "--from-name", "Virtual\r\nassistant", "--file"])
-            .arg(&file)),
-        0,
+    let args = ["send", "--from-name", "Virtual\r\nassistant"];
+    let body = sent(
+        &server,
+        &mut on_file(&env, &server, &doc.to_string(), &args),
     );
-    let body = &server.accepted()[0].body;
     assert_eq!(body["subject"], "[Incident] Code 5859 — Albacenter Mall");
     assert_eq!(body["fromName"], "Virtual assistant");
     let text_body = body["textBody"].as_str().unwrap();
@@ -1385,7 +1374,21 @@ fn line_breaks_are_folded_in_the_subject_and_names_but_kept_in_the_body() {
 }
 
 #[test]
-fn the_es_template_renders_a_spanish_body_and_unknown_locales_fall_back() {
+fn the_es_templates_follow_the_flag_or_the_document_and_unknown_locales_fall_back() {
+    // The flag; a locale without templates falls back to English.
+    for (locale, used, subject) in [
+        ("es", "es", "[Incidencia] Código 5859 — Albacenter Mall"),
+        ("xx", "en", "[Incident] Code 5859 — Albacenter Mall"),
+    ] {
+        let server = StandIn::start();
+        let env = TestEnv::new();
+        let body = sent(
+            &server,
+            &mut guide(&env, &server, &["send", "--locale", locale]),
+        );
+        assert_eq!(body["metadata"]["locale"], used);
+        assert_eq!(body["subject"], subject);
+    }
     let server = StandIn::start();
     let env = TestEnv::new();
     // The document's own locale, in a regional form.
@@ -1401,12 +1404,10 @@ fn the_es_template_renders_a_spanish_body_and_unknown_locales_fall_back() {
             "incidentType": "hardware"
         }
     });
-    let file = env.write("es.json", &doc.to_string());
-    exits(
-        run(env.cmd(&server.url()).arg("send").arg("--file").arg(&file)),
-        0,
+    let body = sent(
+        &server,
+        &mut on_file(&env, &server, &doc.to_string(), &["send"]),
     );
-    let body = &server.accepted()[0].body;
     assert_eq!(
         body["subject"],
         "[Incidencia] Código 5859 — Albacenter Mall"
@@ -1426,21 +1427,6 @@ fn the_es_template_renders_a_spanish_body_and_unknown_locales_fall_back() {
     assert!(
         text_body.starts_with("Nueva incidencia del chatbot"),
         "{text_body}"
-    );
-    // A locale without templates falls back to English.
-    let guide = env.write("incident.json", GUIDE_INCIDENT);
-    exits(
-        run(env
-            .cmd(&server.url())
-            .args(["send", "--locale", "xx", "--file"])
-            .arg(&guide)),
-        0,
-    );
-    let last = server.accepted().pop().unwrap();
-    assert_eq!(last.body["metadata"]["locale"], "en");
-    assert_eq!(
-        last.body["subject"],
-        "[Incident] Code 5859 — Albacenter Mall"
     );
 }
 
