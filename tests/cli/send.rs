@@ -383,23 +383,17 @@ fn json_prints_one_result_object() {
 fn quota_warnings_from_80_percent_and_the_grace_period_above_100() {
     let server = StandIn::start();
     let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
+    let send = |args: &[&str]| run(&mut guide(&env, &server, args));
     server.set_quota(5000, 3000);
-    let r = run(env.cmd(&server.url()).args(["send", "--file"]).arg(&file));
+    let r = send(&["send"]);
     assert!(!r.stderr.contains("warning"), "{}", r.stderr);
     server.set_quota(5000, 4200);
-    let r = run(env
-        .cmd(&server.url())
-        .args(["send", "--code", "2", "--file"])
-        .arg(&file));
+    let r = send(&["send", "--code", "2"]);
     assert_eq!(r.code, 0);
     assert!(r.stderr.contains("warning"), "{}", r.stderr);
     assert!(r.stderr.contains("/5000 (84%)"), "{}", r.stderr);
     server.set_quota(100, 104);
-    let r = run(env
-        .cmd(&server.url())
-        .args(["send", "--code", "3", "--file"])
-        .arg(&file));
+    let r = send(&["send", "--code", "3"]);
     assert_eq!(r.code, 0);
     assert!(r.stderr.contains("grace period"), "{}", r.stderr);
 }
