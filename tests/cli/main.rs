@@ -28,5 +28,7 @@ mod repository;
 mod secrets;
 /// `send` and `preview` of one incident: output, precedence, escaping.
 mod send;
+/// `mcnotify serve` over HTTP: the status table, deadline, single flight, flusher, drain.
+mod serve;
 /// The completion scripts in real bash, zsh and fish.
 mod shells;
