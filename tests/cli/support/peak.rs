@@ -72,7 +72,9 @@ pub fn run_measured(mut cmd: Command) -> Measured {
         });
     }
     // The tracer is this thread: every ptrace request below must come from it.
-    let mut child = cmd.spawn().unwrap();
+    let mut child = cmd.spawn().unwrap_or_else(|e| {
+        panic!("spawning the binary traced (PTRACE_TRACEME; needs kernel.yama.ptrace_scope 0 or 1): {e}")
+    });
     let pid = child.id() as libc::pid_t;
     let mut out = child.stdout.take().unwrap();
     let mut err = child.stderr.take().unwrap();
