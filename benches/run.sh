@@ -7,7 +7,7 @@
 #//!        RUNS=50 JOBS=8 benches/run.sh
 #//!
 #//! Every figure is measured against the project's stand-in for MailingCore
-#//! (examples/standin.rs serving tests/support/standin.rs on loopback, plain HTTP) and
+#//! (examples/standin.rs serving tests/cli/support/standin.rs on loopback, plain HTTP) and
 #//! compared with a baseline taken in the same run, on the same machine, so the ratios
 #//! hold on a noisy shared machine where the absolute times do not:
 #//!

@@ -10,7 +10,9 @@
 //! counts there as JSON every 100 ms (`requests`, `accepted`, `statuses`, `connections`,
 //! `maxInFlight`); on Ctrl-C (SIGINT) it prints them to stderr and exits.
 
-#[path = "../tests/support/standin.rs"]
+// The example serves a part of what the tests use of the stand-in.
+#[allow(dead_code)]
+#[path = "../tests/cli/support/standin.rs"]
 mod standin;
 
 use std::path::PathBuf;

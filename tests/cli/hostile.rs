@@ -2,14 +2,13 @@
 //! number, is not sent, and leaves the valid records around it to be sent; bad templates,
 //! config and key files stop the run with 78 naming the file. Nothing panics.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 
+use crate::support::harness::{run, Run, TestEnv, GUIDE_INCIDENT, HELPDESK, KEY};
+use crate::support::peak::vm_hwm_kib;
+use crate::support::standin::StandIn;
 use serde_json::{json, Value};
-use support::harness::{run, Run, TestEnv, GUIDE_INCIDENT, HELPDESK, KEY};
-use support::standin::StandIn;
 
 /// A valid flat record, told apart by its code `good-N`.
 fn good(n: u32) -> Value {
@@ -129,16 +128,6 @@ fn expect_invalid(name: &str, bytes: &[u8], bad: &[(&str, &str)], sent: &[u32]) 
     }
     assert_eq!(sent_codes(&server), goods(sent), "{name}: {}", r.all());
     r
-}
-
-/// The peak resident memory of a running process, in KiB (Linux).
-fn peak_kib(pid: u32) -> u64 {
-    let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmHWM in /proc/PID/status")
 }
 
 #[test]
@@ -646,7 +635,7 @@ fn a_10_mib_record_on_stdin_does_not_grow_memory() {
         assert!(Instant::now() < deadline, "good-2 was not sent");
         std::thread::sleep(Duration::from_millis(20));
     }
-    let peak = peak_kib(child.id());
+    let peak = vm_hwm_kib(child.id());
     drop(stdin);
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -988,7 +977,7 @@ fn key_files_are_trimmed_but_empty_or_broken_keys_exit_78() {
 
 /// 1 000 000 records on stdin through `send --dry-run`: the peak memory near the end is
 /// about what 1 000 records take. Slow in a debug build: run it with
-/// `cargo test --release --test hostile -- --ignored --nocapture`.
+/// `cargo test --release --test cli hostile -- --ignored --nocapture`.
 #[cfg(target_os = "linux")]
 #[test]
 #[ignore]
@@ -1026,7 +1015,7 @@ fn a_million_records_on_stdin_keep_memory_flat() {
         // Give the process time to take in what is in the pipe, then read its peak
         // while it still waits for the end of the input.
         std::thread::sleep(std::time::Duration::from_millis(500));
-        let peak = peak_kib(child.id());
+        let peak = vm_hwm_kib(child.id());
         drop(stdin);
         let out = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -1218,7 +1207,7 @@ fn a_huge_csv_row_is_refused_in_bounded_memory() {
         assert!(Instant::now() < deadline, "good-2 was not sent");
         std::thread::sleep(Duration::from_millis(20));
     }
-    let peak = peak_kib(child.id());
+    let peak = vm_hwm_kib(child.id());
     drop(writer.join().unwrap());
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -1287,7 +1276,7 @@ fn a_record_that_does_not_end_stops_its_file_in_bounded_memory() {
             );
             std::thread::sleep(Duration::from_millis(20));
         };
-        let peak = peak_kib(child.id());
+        let peak = vm_hwm_kib(child.id());
         drop(next);
         let out = child.wait_with_output().unwrap();
         drop(writer.join().unwrap());
@@ -1382,7 +1371,7 @@ fn control_characters_in_incident_data_are_escaped_on_the_terminal() {
         .cmd(&server.url())
         .args(["send", "--json", "--dry-run", "--file"])
         .arg(&file));
-    let first = &support::harness::json_lines(r.stdout.as_bytes())[0];
+    let first = &crate::support::harness::json_lines(r.stdout.as_bytes())[0];
     assert_eq!(
         first["request"]["metadata"]["incidentCode"],
         hostile("5859")
@@ -1422,7 +1411,7 @@ fn control_characters_in_incident_data_are_escaped_on_the_terminal() {
     assert!(r.stdout.contains("\\x1b[2J"), "{}", r.stdout);
     assert_no_raw_controls("outbox list", &r.all());
     let r = run(env.cmd(&down.url()).args(["outbox", "list", "--json"]));
-    let listed = support::harness::json_lines(r.stdout.as_bytes());
+    let listed = crate::support::harness::json_lines(r.stdout.as_bytes());
     let id = listed[0]["id"].as_str().unwrap().to_string();
     assert!(listed[0]["subject"].as_str().unwrap().contains('\x1b'));
     let r = run(env.cmd(&down.url()).args(["outbox", "show", &id]));
@@ -1430,7 +1419,7 @@ fn control_characters_in_incident_data_are_escaped_on_the_terminal() {
     assert_no_raw_controls("outbox show", &r.all());
 
     // The check-quota line names the tenant it looked for.
-    let r = run(env.cmd(&support::harness::closed_port()).args([
+    let r = run(env.cmd(&crate::support::harness::closed_port()).args([
         "--tenant-id",
         &hostile("t"),
         "check-quota",
@@ -1635,7 +1624,7 @@ fn check_quota_answers_unknown_within_its_timeout_whatever_hangs() {
     assert!(made.success(), "mkfifo");
     for json in [false, true] {
         let started = Instant::now();
-        let mut cmd = env.cmd(&support::harness::closed_port());
+        let mut cmd = env.cmd(&crate::support::harness::closed_port());
         if json {
             cmd.arg("--json");
         }
@@ -1646,7 +1635,7 @@ fn check_quota_answers_unknown_within_its_timeout_whatever_hangs() {
         assert_eq!(r.code, 3, "{}", r.all());
         assert!(took < Duration::from_secs(5), "took {took:?}");
         if json {
-            let report = &support::harness::json_lines(r.stdout.as_bytes())[0];
+            let report = &crate::support::harness::json_lines(r.stdout.as_bytes())[0];
             assert_eq!(report["state"], "UNKNOWN");
             assert!(report["reason"].as_str().unwrap().contains("--timeout"));
         } else {

@@ -1,14 +1,12 @@
 //! The outbox: what a failed run keeps, `list`/`show`/`drop`, and `flush` delivering each
 //! kept request exactly once, under a lock, with permanent rejections moved to `failed/`.
 
-mod support;
-
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::harness::{incidents, json_lines, ndjson, run, TestEnv, HELPDESK, KEY};
+use crate::support::standin::{Fault, StandIn};
 use serde_json::Value;
-use support::harness::{incidents, json_lines, ndjson, run, TestEnv, HELPDESK, KEY};
-use support::standin::{Fault, StandIn};
 
 /// Send `n` incidents while the server is down: all kept, exit 75.
 fn fill_outbox(env: &TestEnv, server: &StandIn, n: usize) {
@@ -92,7 +90,7 @@ fn a_transient_failure_keeps_the_entry_with_attempts_and_error_updated() {
         "{after}"
     );
     // A flush that fails against another API keeps where the entry was first meant to go.
-    let elsewhere = support::harness::closed_port();
+    let elsewhere = crate::support::harness::closed_port();
     let r = run(env
         .cmd(&elsewhere)
         .args(["outbox", "flush", "--retries", "0", "--timeout", "1"]));
@@ -401,7 +399,7 @@ fn a_flush_removes_temp_files_their_writers_left_but_not_a_fresh_one() {
 /// Send the guide's incident once; the stand-in answers it with `fault` first.
 fn send_guide_refused(env: &TestEnv, server: &StandIn) -> String {
     server.push_fault(Fault::Status(422));
-    let file = env.write("guide.json", support::harness::GUIDE_INCIDENT);
+    let file = env.write("guide.json", crate::support::harness::GUIDE_INCIDENT);
     let r = run(env.cmd(&server.url()).arg("send").arg("--file").arg(&file));
     assert_eq!(r.code, 69, "{}", r.all());
     assert!(env.outbox_entries().is_empty());
@@ -525,7 +523,7 @@ fn list_shows_the_whole_last_error_when_not_a_terminal() {
 fn flush_lines_have_the_shape_of_send_lines() {
     let server = StandIn::start();
     let env = TestEnv::new();
-    let file = env.write("guide.json", support::harness::GUIDE_INCIDENT);
+    let file = env.write("guide.json", crate::support::harness::GUIDE_INCIDENT);
     server.set_down(true);
     let r = run(env
         .cmd(&server.url())

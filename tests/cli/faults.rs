@@ -2,13 +2,13 @@
 //! accepted exactly once (counted on the server by idempotency key) or kept on disk with
 //! the reason; the exit code is the documented one; the message says what to do.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::harness::{incidents, json_lines, ndjson, run, Run, TestEnv, KEY};
+#[cfg(target_os = "linux")]
+use crate::support::peak::run_measured;
+use crate::support::standin::{Config, ErrorStyle, Fault, KeyDef, StandIn, TENANT};
 use serde_json::Value;
-use support::harness::{incidents, json_lines, ndjson, run, Run, TestEnv, KEY};
-use support::standin::{Config, ErrorStyle, Fault, KeyDef, StandIn, TENANT};
 
 const BATCH: usize = 5;
 
@@ -118,7 +118,9 @@ fn fault_04_503_for_longer_than_the_retry_budget() {
     both(|n| {
         let server = StandIn::start();
         let env = TestEnv::new();
-        server.push_faults(vec![Fault::Status(503); 20]);
+        // A 503 for each of the three attempts `send` allows (`--retries 2`): a fourth
+        // attempt would be accepted, and the count below would say so.
+        server.push_faults(vec![Fault::Status(503); 3]);
         let r = send(&env, &server, n, &[]);
         assert_eq!(r.code, 75, "{}", r.all());
         assert_eq!(exactly_once_or_kept(&env, &server, n), (0, n));
@@ -316,7 +318,7 @@ fn fault_11_down_for_the_whole_run_then_up_for_flush() {
     });
 }
 
-// 12: two flushes at once: tests/outbox.rs `two_flushes_at_once_never_send_twice`.
+// 12: two flushes at once: tests/cli/outbox.rs `two_flushes_at_once_never_send_twice`.
 
 // 13
 #[test]
@@ -326,12 +328,17 @@ fn fault_13_the_disk_refuses_the_outbox_write() {
         let env = TestEnv::new();
         // A state directory under a regular file cannot be created, even by root.
         let blocker = env.write("not-a-dir", "");
-        server.push_faults(vec![Fault::Status(503); 20]);
+        // A 503 for each of the two attempts `--retries 1` allows. One job at a time, as in
+        // the rest of the matrix: the first record's failure holds the rest, which are never
+        // tried (with several in flight, how many attempts meet a 503 would be left to
+        // timing).
+        server.push_faults(vec![Fault::Status(503); 2]);
         let file = env.write("incidents.ndjson", &ndjson(&incidents(n, 3000)));
         let r = run(env
             .cmd(&server.url())
             .env("XDG_STATE_HOME", &blocker)
-            .args(["send", "--retries", "1", "--retry-max-time", "2", "--file"])
+            .args(["send", "--jobs", "1", "--retries", "1"])
+            .args(["--retry-max-time", "2", "--file"])
             .arg(&file));
         assert_eq!(r.code, 74, "{}", r.all());
         assert!(r.stderr.contains("NOT saved"), "{}", r.stderr);
@@ -527,38 +534,22 @@ fn fault_16_nonsense_header_values_are_ignored_with_a_note() {
     }
 }
 
-/// Peak RSS in KiB of the binary run with `env`'s environment (from `wait4`), and its
-/// exit code and stderr.
-#[allow(clippy::zombie_processes)] // reaped by `wait4`, which std cannot do
+/// Peak RSS in KiB of the binary run with `env`'s environment (its own high-water mark,
+/// see `support::peak`), and its exit code and stderr.
+#[cfg(target_os = "linux")]
 fn peak_rss(env: &TestEnv, base_url: &str, args: &[&str]) -> (u64, i32, String) {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mcnotify"))
-        .env_clear()
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mcnotify"));
+    cmd.env_clear()
         .env("HOME", env.home())
         .env("XDG_CONFIG_HOME", env.home().join(".config"))
         .env("XDG_STATE_HOME", env.home().join(".local/state"))
         .env("MAILINGCORE_BASE_URL", base_url)
         .env("MAILINGCORE_API_KEY", KEY)
-        .env("MCNOTIFY_TO", support::harness::HELPDESK)
+        .env("MCNOTIFY_TO", crate::support::harness::HELPDESK)
         .current_dir(env.dir.path())
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: the child is ours and not yet waited for; `usage` is a valid rusage.
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as i32);
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    (usage.ru_maxrss as u64, code, stderr)
+        .args(args);
+    let run = run_measured(cmd);
+    (run.peak_kib, run.code, run.stderr)
 }
 
 #[test]
@@ -603,6 +594,7 @@ fn fault_16_check_quota_and_verify_key_note_nonsense_too() {
 }
 
 // 17
+#[cfg(target_os = "linux")]
 #[test]
 fn fault_17_a_200_mb_answer_is_read_up_to_a_limit() {
     const HUGE: u64 = 200 * 1024 * 1024;

@@ -2,8 +2,6 @@
 //! every status of the table, the deadline, single flight, the background flusher, the
 //! limits, the request log and the drain on SIGTERM.
 
-mod support;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -11,9 +9,9 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::support::harness::{TestEnv, GUIDE_INCIDENT, HELPDESK, KEY};
+use crate::support::standin::{Fault, StandIn};
 use serde_json::{json, Value};
-use support::harness::{TestEnv, GUIDE_INCIDENT, HELPDESK, KEY};
-use support::standin::{Fault, StandIn};
 
 const TOKEN: &str = "bridge-token-0123456789abcdef";
 

@@ -4,9 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod support;
-
-use support::harness::TestEnv;
+use crate::support::harness::TestEnv;
 
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
@@ -254,12 +252,12 @@ fn completions_and_man_pages_are_up_to_date() {
         assert_eq!(
             names(&committed),
             names(&fresh),
-            "{dir}/ is stale: run `UPDATE_GENERATED=1 cargo test --test generated`"
+            "{dir}/ is stale: run `UPDATE_GENERATED=1 cargo test --test cli generated`"
         );
         for ((name, a), (_, b)) in committed.iter().zip(&fresh) {
             assert!(
                 a == b,
-                "{dir}/{name} is stale: run `UPDATE_GENERATED=1 cargo test --test generated`"
+                "{dir}/{name} is stale: run `UPDATE_GENERATED=1 cargo test --test cli generated`"
             );
         }
     }

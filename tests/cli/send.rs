@@ -1,15 +1,15 @@
 //! `send` and `preview` of one incident against the stand-in: the guide's example, input
 //! sources, flags over documents, retries, idempotency, escaping, output and exit codes.
 
-mod support;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::support::harness::{
+    closed_port, json_lines, run, Run, TestEnv, GUIDE_INCIDENT, HELPDESK, KEY,
+};
+use crate::support::standin::{Config, ErrorStyle, Fault, StandIn};
 use serde_json::{json, Value};
-use support::harness::{closed_port, json_lines, run, Run, TestEnv, GUIDE_INCIDENT, HELPDESK, KEY};
-use support::standin::{Config, ErrorStyle, Fault, StandIn};
 
 /// Settings that reproduce the guide's curl command.
 const GUIDE_CONFIG: &str = r#"
@@ -118,22 +118,6 @@ fn stdin_is_read_only_when_asked() {
 }
 
 #[test]
-fn flags_override_document_fields() {
-    let server = StandIn::start();
-    let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
-    let r = run(env
-        .cmd(&server.url())
-        .args(["send", "--code", "9001", "--location", "Gate 4", "--file"])
-        .arg(&file));
-    assert_eq!(r.code, 0, "{}", r.all());
-    let body = &server.accepted()[0].body;
-    assert_eq!(body["subject"], "[Incident] Code 9001 — Gate 4");
-    assert_eq!(body["metadata"]["incidentCode"], "9001");
-    assert_eq!(body["replyTo"], "ana.perez@example.com");
-}
-
-#[test]
 fn a_retry_after_failures_sends_exactly_one_email() {
     let server = StandIn::start();
     let env = TestEnv::new();
@@ -170,54 +154,6 @@ fn a_second_send_of_the_same_incident_is_accepted_once() {
     assert_eq!(server.accepted().len(), 1);
 }
 
-#[test]
-fn incident_text_is_escaped_in_the_html_body() {
-    let server = StandIn::start();
-    let env = TestEnv::new();
-    let r = run(env.cmd(&server.url()).args([
-        "send",
-        "--code",
-        "<b>1</b>",
-        "--location",
-        "\"><script>alert(1)</script>",
-        "--description",
-        "Tom & Jerry's <img src=x onerror=alert(1)>",
-        "--type",
-        "hardware",
-        "--contact-email",
-        "ana@example.com",
-    ]));
-    assert_eq!(r.code, 0, "{}", r.all());
-    let body = &server.accepted()[0].body;
-    let html = body["htmlBody"].as_str().unwrap();
-    assert!(!html.contains("<script>"), "{html}");
-    assert!(!html.contains("<img"), "{html}");
-    assert!(!html.contains("<b>1"), "{html}");
-    assert!(html.contains("&lt;script&gt;"), "{html}");
-    assert!(html.contains("&amp;"), "{html}");
-    // The text body and the subject keep the text as written.
-    assert!(body["textBody"].as_str().unwrap().contains("<img src=x"));
-    assert!(body["subject"].as_str().unwrap().contains("<b>1</b>"));
-}
-
-#[test]
-fn the_spanish_templates_are_used_for_the_es_locale() {
-    let server = StandIn::start();
-    let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
-    let r = run(env
-        .cmd(&server.url())
-        .args(["send", "--locale", "es", "--file"])
-        .arg(&file));
-    assert_eq!(r.code, 0, "{}", r.all());
-    let body = &server.accepted()[0].body;
-    assert_eq!(body["metadata"]["locale"], "es");
-    assert_eq!(
-        body["subject"],
-        "[Incidencia] Código 5859 — Albacenter Mall"
-    );
-}
-
 // ---------------------------------------------------------------- exit codes
 
 #[test]
@@ -233,22 +169,6 @@ fn exit_64_for_usage_errors() {
     }
     let r = run(env.bare().arg("send"));
     assert_eq!(r.code, 64, "no incident at all: {}", r.all());
-}
-
-#[test]
-fn exit_65_for_an_invalid_incident_and_nothing_is_sent() {
-    let server = StandIn::start();
-    let env = TestEnv::new();
-    let file = env.write(
-        "bad.json",
-        r#"{"machineCode":"5859","location":"Mall","description":"x","contactEmail":"not-an-address"}"#,
-    );
-    let r = run(env.cmd(&server.url()).args(["send", "--file"]).arg(&file));
-    assert_eq!(r.code, 65, "{}", r.all());
-    assert!(r.stderr.contains("bad.json"), "{}", r.stderr);
-    assert!(r.stderr.contains("not-an-address"), "{}", r.stderr);
-    assert!(server.requests().is_empty());
-    assert!(env.outbox_entries().is_empty());
 }
 
 #[test]
@@ -324,8 +244,7 @@ fn exit_77_for_a_refused_key() {
         let server = StandIn::start();
         let env = TestEnv::new();
         server.push_fault(Fault::Status(status));
-        let file = env.write("incident.json", GUIDE_INCIDENT);
-        let r = run(env.cmd(&server.url()).args(["send", "--file"]).arg(&file));
+        let r = run(&mut guide(&env, &server, &["send"]));
         assert_eq!(r.code, 77, "{}", r.all());
         assert!(r.stderr.contains(word), "{}", r.stderr);
         assert_eq!(server.requests().len(), 1, "not retried");
@@ -416,16 +335,12 @@ fn the_key_is_absent_from_everything_at_vv() {
 
 #[test]
 fn verbose_prints_the_raw_quota_and_rate_limit_headers() {
-    let server = StandIn::with(support::standin::Config {
+    let server = StandIn::with(crate::support::standin::Config {
         rate_limit: Some((300, Duration::from_secs(60))),
         ..Default::default()
     });
     let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
-    let r = run(env
-        .cmd(&server.url())
-        .args(["send", "-v", "--file"])
-        .arg(&file));
+    let r = run(&mut guide(&env, &server, &["send", "-v"]));
     assert_eq!(r.code, 0, "{}", r.all());
     for header in [
         "x-quota-limit: 5000",
@@ -443,11 +358,7 @@ fn verbose_prints_the_raw_quota_and_rate_limit_headers() {
 fn json_prints_one_result_object() {
     let server = StandIn::start();
     let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
-    let r = run(env
-        .cmd(&server.url())
-        .args(["send", "--json", "--file"])
-        .arg(&file));
+    let r = run(&mut guide(&env, &server, &["send", "--json"]));
     assert_eq!(r.code, 0);
     let lines = json_lines(r.stdout.as_bytes());
     assert_eq!(lines.len(), 1);
@@ -472,23 +383,17 @@ fn json_prints_one_result_object() {
 fn quota_warnings_from_80_percent_and_the_grace_period_above_100() {
     let server = StandIn::start();
     let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
+    let send = |args: &[&str]| run(&mut guide(&env, &server, args));
     server.set_quota(5000, 3000);
-    let r = run(env.cmd(&server.url()).args(["send", "--file"]).arg(&file));
+    let r = send(&["send"]);
     assert!(!r.stderr.contains("warning"), "{}", r.stderr);
     server.set_quota(5000, 4200);
-    let r = run(env
-        .cmd(&server.url())
-        .args(["send", "--code", "2", "--file"])
-        .arg(&file));
+    let r = send(&["send", "--code", "2"]);
     assert_eq!(r.code, 0);
     assert!(r.stderr.contains("warning"), "{}", r.stderr);
     assert!(r.stderr.contains("/5000 (84%)"), "{}", r.stderr);
     server.set_quota(100, 104);
-    let r = run(env
-        .cmd(&server.url())
-        .args(["send", "--code", "3", "--file"])
-        .arg(&file));
+    let r = send(&["send", "--code", "3"]);
     assert_eq!(r.code, 0);
     assert!(r.stderr.contains("grace period"), "{}", r.stderr);
 }
@@ -645,58 +550,70 @@ to = "night@example.com"
     );
 }
 
+/// `send` of the guide's incident with the key only in `key_file`, named by
+/// `--api-key-file` or else by `MAILINGCORE_API_KEY_FILE`.
+fn send_with_key_file(env: &TestEnv, server: &StandIn, key_file: &Path, by_flag: bool) -> Run {
+    let file = env.write("incident.json", GUIDE_INCIDENT);
+    let mut cmd = env.bare();
+    cmd.env("MCNOTIFY_TO", HELPDESK)
+        .env("MAILINGCORE_BASE_URL", server.url());
+    if by_flag {
+        cmd.arg("--api-key-file").arg(key_file);
+    } else {
+        cmd.env("MAILINGCORE_API_KEY_FILE", key_file);
+    }
+    run(cmd.args(["send", "--file"]).arg(file))
+}
+
 #[test]
-fn a_key_file_is_trimmed_and_a_shared_one_is_warned_about() {
+fn a_key_file_is_trimmed_and_a_shared_one_is_warned_about_by_name_and_mode() {
     let server = StandIn::start();
     let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
     let key_file = env.write("mc.key", &format!("{KEY}\n"));
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(&key_file, fs::Permissions::from_mode(0o600)).unwrap();
-    }
-    let send = || {
-        run(env
-            .bare()
-            .env("MCNOTIFY_TO", HELPDESK)
-            .env("MAILINGCORE_BASE_URL", server.url())
-            .env("MAILINGCORE_API_KEY_FILE", &key_file)
-            .args(["send", "--file"])
-            .arg(&file))
-    };
-    let r = send();
-    assert_eq!(r.code, 0, "{}", r.all());
+    set_mode(&key_file, 0o600);
+    let r = exits(send_with_key_file(&env, &server, &key_file, false), 0);
     assert!(!r.stderr.contains("readable"), "{}", r.stderr);
     assert_eq!(
         server.sends()[0].header("authorization").unwrap(),
         format!("Bearer {KEY}")
     );
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(&key_file, fs::Permissions::from_mode(0o644)).unwrap();
-        let r = send();
-        assert_eq!(r.code, 0, "{}", r.all());
-        assert!(r.stderr.contains("readable by others"), "{}", r.stderr);
-        assert!(r.stderr.contains("chmod 600"), "{}", r.stderr);
-    }
+    set_mode(&key_file, 0o644);
+    let r = exits(send_with_key_file(&env, &server, &key_file, false), 0);
+    assert!(r.stderr.contains("readable by others"), "{}", r.stderr);
+    assert!(r.stderr.contains("chmod 600"), "{}", r.stderr);
+
+    // Named by the flag, against a fresh stand-in: the warning names the file and its
+    // mode, and the email still goes.
+    let server = StandIn::start();
+    let env = TestEnv::new();
+    let key_file = env.write("mc.key", &format!("{KEY}\n"));
+    set_mode(&key_file, 0o640);
+    let r = exits(send_with_key_file(&env, &server, &key_file, true), 0);
+    let warning = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("warning") && l.contains("readable by others"))
+        .unwrap_or_else(|| panic!("{}", r.stderr));
+    assert!(
+        warning.contains(&key_file.display().to_string()),
+        "{warning}"
+    );
+    assert!(warning.contains("640"), "{warning}");
+    assert!(warning.contains("chmod 600"), "{warning}");
+    assert_eq!(server.accepted().len(), 1, "a warning, not a refusal");
+    assert!(r.stdout.starts_with("sent "), "{}", r.stdout);
 }
 
 #[test]
 fn the_tenant_header_is_sent_when_configured() {
     let server = StandIn::start();
     let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
-    let r = run(env
-        .cmd(&server.url())
-        .env("MAILINGCORE_TENANT_ID", support::standin::TENANT)
-        .args(["send", "--file"])
-        .arg(&file));
+    let r = run(guide(&env, &server, &["send"])
+        .env("MAILINGCORE_TENANT_ID", crate::support::standin::TENANT));
     assert_eq!(r.code, 0, "{}", r.all());
     assert_eq!(
         server.sends()[0].header("x-tenant-id"),
-        Some(support::standin::TENANT)
+        Some(crate::support::standin::TENANT)
     );
 }
 
@@ -718,11 +635,30 @@ fn exits(r: Run, code: i32) -> Run {
     r
 }
 
+/// The binary against `server` with `args`, then `--file` and `contents` (written to
+/// `incident.json`).
+fn on_file(env: &TestEnv, server: &StandIn, contents: &str, args: &[&str]) -> assert_cmd::Command {
+    let file = env.write("incident.json", contents);
+    let mut cmd = env.cmd(&server.url());
+    cmd.args(args).arg("--file").arg(file);
+    cmd
+}
+
+/// The binary against `server` with `args`, then `--file` and the guide's incident.
+fn guide(env: &TestEnv, server: &StandIn, args: &[&str]) -> assert_cmd::Command {
+    on_file(env, server, GUIDE_INCIDENT, args)
+}
+
+/// Run `cmd`, which must exit 0, and return the body the stand-in accepted last.
+fn sent(server: &StandIn, cmd: &mut assert_cmd::Command) -> Value {
+    exits(run(cmd), 0);
+    server.accepted().pop().expect("an email was accepted").body
+}
+
 /// `send --file incident.json` of the guide's incident with fast retries (`--timeout 2
 /// --retries 1 --retry-max-time 5`, each replaced when `extra` gives it).
 fn send_guide(env: &TestEnv, server: &StandIn, extra: &[&str]) -> Run {
-    let file = env.write("incident.json", GUIDE_INCIDENT);
-    let mut args: Vec<&str> = Vec::new();
+    let mut args = vec!["send"];
     for (flag, value) in [
         ("--timeout", "2"),
         ("--retries", "1"),
@@ -732,13 +668,8 @@ fn send_guide(env: &TestEnv, server: &StandIn, extra: &[&str]) -> Run {
             args.extend([flag, value]);
         }
     }
-    run(env
-        .cmd(&server.url())
-        .arg("send")
-        .args(args)
-        .args(extra)
-        .arg("--file")
-        .arg(file))
+    args.extend(extra);
+    run(&mut guide(env, server, &args))
 }
 
 fn set_mode(path: &Path, mode: u32) {
@@ -782,13 +713,8 @@ fn the_guide_body_has_exactly_the_guides_fields_from_the_default_config_file() {
     // ~/.config/mcnotify/config.toml (XDG_CONFIG_HOME), not --config.
     let config = env.write("home/.config/mcnotify/config.toml", GUIDE_CONFIG);
     set_mode(&config, 0o600);
-    let file = env.write("incident.json", GUIDE_INCIDENT);
     exits(
-        run(env
-            .cmd(&server.url())
-            .env_remove("MCNOTIFY_TO")
-            .args(["send", "--file"])
-            .arg(&file)),
+        run(guide(&env, &server, &["send"]).env_remove("MCNOTIFY_TO")),
         0,
     );
     let mut body = server.accepted()[0].body.clone();
@@ -854,18 +780,21 @@ fn a_flat_record_on_stdin_reports_its_origin_as_dash() {
     assert_eq!(body["subject"], "[Incident] Code 77");
 }
 
+/// What one set of flags over the guide's incident must make of the body sent.
+type FlagCase = (&'static [&'static str], fn(&Value));
+
 #[test]
-fn every_incident_flag_overrides_the_document() {
-    let server = StandIn::start();
-    let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
-    exits(
-        run(env
-            .cmd(&server.url())
-            .arg("send")
-            .arg("--file")
-            .arg(&file)
-            .args([
+fn flags_override_the_document_the_environment_and_the_defaults() {
+    let cases: [FlagCase; 3] = [
+        // Two incident flags: the rest still comes from the document.
+        (&["--code", "9001", "--location", "Gate 4"], |body| {
+            assert_eq!(body["subject"], "[Incident] Code 9001 — Gate 4");
+            assert_eq!(body["metadata"]["incidentCode"], "9001");
+            assert_eq!(body["replyTo"], "ana.perez@example.com");
+        }),
+        // Every incident flag.
+        (
+            &[
                 "--code",
                 "7777",
                 "--location",
@@ -878,34 +807,23 @@ fn every_incident_flag_overrides_the_document() {
                 "conv_zzz",
                 "--field",
                 "floor=2",
-            ])),
-        0,
-    );
-    let body = &server.accepted()[0].body;
-    assert_eq!(body["subject"], "[Incident] Code 7777 — Plaza Norte");
-    assert_eq!(body["replyTo"], "luis@example.com");
-    assert_eq!(body["metadata"]["conversationId"], "conv_zzz");
-    assert_eq!(body["idempotencyKey"], "botpress-conv_zzz-incident");
-    let html = body["htmlBody"].as_str().unwrap();
-    assert!(html.contains("Screen is black"), "{html}");
-    assert!(html.contains("floor: 2"), "{html}");
-    assert!(!html.contains("Card reader"), "{html}");
-    // What the flags leave alone still comes from the document.
-    assert!(html.contains("<p>Type: hardware</p>"), "{html}");
-}
-
-#[test]
-fn email_flags_override_the_environment_and_the_defaults() {
-    let server = StandIn::start();
-    let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
-    exits(
-        run(env
-            .cmd(&server.url())
-            .arg("send")
-            .arg("--file")
-            .arg(&file)
-            .args([
+            ],
+            |body| {
+                assert_eq!(body["subject"], "[Incident] Code 7777 — Plaza Norte");
+                assert_eq!(body["replyTo"], "luis@example.com");
+                assert_eq!(body["metadata"]["conversationId"], "conv_zzz");
+                assert_eq!(body["idempotencyKey"], "botpress-conv_zzz-incident");
+                let html = body["htmlBody"].as_str().unwrap();
+                assert!(html.contains("Screen is black"), "{html}");
+                assert!(html.contains("floor: 2"), "{html}");
+                assert!(!html.contains("Card reader"), "{html}");
+                // What the flags leave alone still comes from the document.
+                assert!(html.contains("<p>Type: hardware</p>"), "{html}");
+            },
+        ),
+        // The email flags, over the environment and the defaults.
+        (
+            &[
                 "--to",
                 "night-desk@example.com",
                 "--from-email",
@@ -924,21 +842,28 @@ fn email_flags_override_the_environment_and_the_defaults() {
                 "Kiosk down",
                 "--idempotency-key",
                 "ticket-42",
-            ])),
-        0,
-    );
-    let body = &server.accepted()[0].body;
-    assert_eq!(
-        body["to"], "night-desk@example.com",
-        "--to beats MCNOTIFY_TO"
-    );
-    assert_eq!(body["fromEmail"], "bot@example.com");
-    assert_eq!(body["fromName"], "Night bot");
-    assert_eq!(body["replyTo"], "ops@example.com");
-    assert_eq!(body["tags"], json!(["urgent", "kiosk"]));
-    assert_eq!(body["metadata"]["source"], "bridge");
-    assert_eq!(body["subject"], "Kiosk down");
-    assert_eq!(body["idempotencyKey"], "ticket-42");
+            ],
+            |body| {
+                assert_eq!(
+                    body["to"], "night-desk@example.com",
+                    "--to beats MCNOTIFY_TO"
+                );
+                assert_eq!(body["fromEmail"], "bot@example.com");
+                assert_eq!(body["fromName"], "Night bot");
+                assert_eq!(body["replyTo"], "ops@example.com");
+                assert_eq!(body["tags"], json!(["urgent", "kiosk"]));
+                assert_eq!(body["metadata"]["source"], "bridge");
+                assert_eq!(body["subject"], "Kiosk down");
+                assert_eq!(body["idempotencyKey"], "ticket-42");
+            },
+        ),
+    ];
+    for (flags, check) in cases {
+        let server = StandIn::start();
+        let env = TestEnv::new();
+        exits(run(guide(&env, &server, &["send"]).args(flags)), 0);
+        check(&server.accepted()[0].body);
+    }
 }
 
 #[test]
@@ -1010,9 +935,19 @@ fn more_usage_errors_exit_64_and_send_nothing() {
 }
 
 #[test]
-fn more_invalid_data_exits_65_and_is_neither_sent_nor_saved() {
+fn invalid_data_exits_65_and_is_neither_sent_nor_saved() {
     let server = StandIn::start();
     let env = TestEnv::new();
+    let file = env.write(
+        "bad.json",
+        r#"{"machineCode":"5859","location":"Mall","description":"x","contactEmail":"not-an-address"}"#,
+    );
+    let r = exits(
+        run(env.cmd(&server.url()).args(["send", "--file"]).arg(&file)),
+        65,
+    );
+    assert!(r.stderr.contains("bad.json"), "{}", r.stderr);
+    assert!(r.stderr.contains("not-an-address"), "{}", r.stderr);
     let bad = env.write(
         "bad.json",
         r#"{"type":"hardware","description":"x","contactEmail":"ana@"}"#,
@@ -1216,13 +1151,8 @@ fn a_deferred_result_names_its_outbox_file_and_a_second_failure_updates_it() {
 fn a_key_the_api_does_not_know_is_77() {
     let server = StandIn::start();
     let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
     let r = exits(
-        run(env
-            .cmd(&server.url())
-            .env("MAILINGCORE_API_KEY", WRONG_KEY)
-            .args(["send", "-vv", "--file"])
-            .arg(file)),
+        run(guide(&env, &server, &["send", "-vv"]).env("MAILINGCORE_API_KEY", WRONG_KEY)),
         77,
     );
     assert!(r.stderr.contains("HTTP 401"), "{}", r.stderr);
@@ -1365,9 +1295,37 @@ fn a_2xx_without_json_or_id_counts_as_sent_with_a_warning() {
 }
 
 #[test]
-fn html_escapes_double_quotes_and_apostrophes() {
+fn incident_text_is_escaped_in_the_html_body_and_kept_as_written_elsewhere() {
     let server = StandIn::start();
     let env = TestEnv::new();
+    // From flags.
+    let body = sent(
+        &server,
+        env.cmd(&server.url()).args([
+            "send",
+            "--code",
+            "<b>1</b>",
+            "--location",
+            "\"><script>alert(1)</script>",
+            "--description",
+            "Tom & Jerry's <img src=x onerror=alert(1)>",
+            "--type",
+            "hardware",
+            "--contact-email",
+            "ana@example.com",
+        ]),
+    );
+    let html = body["htmlBody"].as_str().unwrap();
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(!html.contains("<img"), "{html}");
+    assert!(!html.contains("<b>1"), "{html}");
+    assert!(html.contains("&lt;script&gt;"), "{html}");
+    assert!(html.contains("&amp;"), "{html}");
+    // The text body and the subject keep the text as written.
+    assert!(body["textBody"].as_str().unwrap().contains("<img src=x"));
+    assert!(body["subject"].as_str().unwrap().contains("<b>1</b>"));
+
+    // From a document: double quotes and apostrophes too.
     let doc = json!({
         "code": "5859",
         "type": "hardware",
@@ -1376,12 +1334,10 @@ fn html_escapes_double_quotes_and_apostrophes() {
         "contactEmail": "ana@example.com",
         "contactName": "Ana <b>Pérez</b>",
     });
-    let file = env.write("xss.json", &doc.to_string());
-    exits(
-        run(env.cmd(&server.url()).arg("send").arg("--file").arg(&file)),
-        0,
+    let body = sent(
+        &server,
+        &mut on_file(&env, &server, &doc.to_string(), &["send"]),
     );
-    let body = &server.accepted()[0].body;
     let html = body["htmlBody"].as_str().unwrap();
     assert!(!html.contains("\"pwned\""), "{html}");
     assert!(!html.contains("it's"), "{html}");
@@ -1410,15 +1366,11 @@ fn line_breaks_are_folded_in_the_subject_and_names_but_kept_in_the_body() {
         "description": "line one\nline two",
         "contactEmail": "ana@example.com",
     });
-    let file = env.write("crlf.json", &doc.to_string());
-    exits(
-        run(env
-            .cmd(&server.url())
-            .args(["send", "--from-name", "Virtual\r\nassistant", "--file"])
-            .arg(&file)),
-        0,
+    let args = ["send", "--from-name", "Virtual\r\nassistant"];
+    let body = sent(
+        &server,
+        &mut on_file(&env, &server, &doc.to_string(), &args),
     );
-    let body = &server.accepted()[0].body;
     assert_eq!(body["subject"], "[Incident] Code 5859 — Albacenter Mall");
     assert_eq!(body["fromName"], "Virtual assistant");
     let text_body = body["textBody"].as_str().unwrap();
@@ -1426,7 +1378,21 @@ fn line_breaks_are_folded_in_the_subject_and_names_but_kept_in_the_body() {
 }
 
 #[test]
-fn the_es_template_renders_a_spanish_body_and_unknown_locales_fall_back() {
+fn the_es_templates_follow_the_flag_or_the_document_and_unknown_locales_fall_back() {
+    // The flag; a locale without templates falls back to English.
+    for (locale, used, subject) in [
+        ("es", "es", "[Incidencia] Código 5859 — Albacenter Mall"),
+        ("xx", "en", "[Incident] Code 5859 — Albacenter Mall"),
+    ] {
+        let server = StandIn::start();
+        let env = TestEnv::new();
+        let body = sent(
+            &server,
+            &mut guide(&env, &server, &["send", "--locale", locale]),
+        );
+        assert_eq!(body["metadata"]["locale"], used);
+        assert_eq!(body["subject"], subject);
+    }
     let server = StandIn::start();
     let env = TestEnv::new();
     // The document's own locale, in a regional form.
@@ -1442,12 +1408,10 @@ fn the_es_template_renders_a_spanish_body_and_unknown_locales_fall_back() {
             "incidentType": "hardware"
         }
     });
-    let file = env.write("es.json", &doc.to_string());
-    exits(
-        run(env.cmd(&server.url()).arg("send").arg("--file").arg(&file)),
-        0,
+    let body = sent(
+        &server,
+        &mut on_file(&env, &server, &doc.to_string(), &["send"]),
     );
-    let body = &server.accepted()[0].body;
     assert_eq!(
         body["subject"],
         "[Incidencia] Código 5859 — Albacenter Mall"
@@ -1467,21 +1431,6 @@ fn the_es_template_renders_a_spanish_body_and_unknown_locales_fall_back() {
     assert!(
         text_body.starts_with("Nueva incidencia del chatbot"),
         "{text_body}"
-    );
-    // A locale without templates falls back to English.
-    let guide = env.write("incident.json", GUIDE_INCIDENT);
-    exits(
-        run(env
-            .cmd(&server.url())
-            .args(["send", "--locale", "xx", "--file"])
-            .arg(&guide)),
-        0,
-    );
-    let last = server.accepted().pop().unwrap();
-    assert_eq!(last.body["metadata"]["locale"], "en");
-    assert_eq!(
-        last.body["subject"],
-        "[Incident] Code 5859 — Albacenter Mall"
     );
 }
 
@@ -1660,7 +1609,7 @@ fn the_printed_curl_command_sends_the_same_email() {
         run(env
             .cmd(&server.url())
             .args(["preview", "--format", "curl", "--tenant-id"])
-            .arg(support::standin::TENANT)
+            .arg(crate::support::standin::TENANT)
             .arg("--file")
             .arg(&file)),
         0,
@@ -1838,43 +1787,14 @@ fn the_key_comes_from_the_first_source_that_has_one() {
 }
 
 #[test]
-fn the_shared_key_file_warning_names_the_file_and_its_mode() {
-    let server = StandIn::start();
-    let env = TestEnv::new();
-    let file = env.write("incident.json", GUIDE_INCIDENT);
-    let key_file = env.write("mc.key", &format!("{KEY}\n"));
-    set_mode(&key_file, 0o640);
-    let r = exits(
-        run(env
-            .bare()
-            .env("MAILINGCORE_BASE_URL", server.url())
-            .env("MCNOTIFY_TO", HELPDESK)
-            .arg("--api-key-file")
-            .arg(&key_file)
-            .args(["send", "--file"])
-            .arg(&file)),
-        0,
-    );
-    let warning = r
-        .stderr
-        .lines()
-        .find(|l| l.contains("warning") && l.contains("readable by others"))
-        .unwrap_or_else(|| panic!("{}", r.stderr));
-    assert!(
-        warning.contains(&key_file.display().to_string()),
-        "{warning}"
-    );
-    assert!(warning.contains("640"), "{warning}");
-    assert!(warning.contains("chmod 600"), "{warning}");
-    assert_eq!(server.accepted().len(), 1, "a warning, not a refusal");
-    assert!(r.stdout.starts_with("sent "), "{}", r.stdout);
-}
-
-#[test]
 fn the_retry_budget_caps_the_time_spent_on_one_request() {
     let server = StandIn::start();
     let env = TestEnv::new();
-    server.push_faults(vec![Fault::Status(503); 20]);
+    // A 503 for each of the eleven attempts `--retries 10` allows, so that only time can
+    // stop the request. How many fit in the one second depends on the backoff's jitter
+    // (three or four), so the rest go unused.
+    server.push_faults(vec![Fault::Status(503); 11]);
+    server.allow_unused_faults();
     let started = Instant::now();
     let r = exits(
         send_guide(&env, &server, &["--retries", "10", "--retry-max-time", "1"]),
@@ -1886,6 +1806,7 @@ fn the_retry_budget_caps_the_time_spent_on_one_request() {
         started.elapsed()
     );
     assert!(server.sends().len() < 11, "stopped by time, not by count");
+    assert!(server.sends().len() >= 2, "it retried within the budget");
     assert!(r.stderr.contains("retry budget"), "{}", r.stderr);
     assert_eq!(env.outbox_entries().len(), 1);
 }
@@ -2083,7 +2004,7 @@ fn a_reused_key_within_one_run_is_caught_and_hinted_once() {
             })
         })
         .collect();
-    let file = env.write("batch.ndjson", &support::harness::ndjson(&records));
+    let file = env.write("batch.ndjson", &crate::support::harness::ndjson(&records));
     let r = exits(
         run(env
             .cmd(&server.url())
@@ -2107,7 +2028,7 @@ fn a_run_that_keeps_many_records_gives_its_hint_once() {
     server.push_faults(vec![Fault::Hang(Duration::from_secs(3)); 4]);
     let file = env.write(
         "batch.ndjson",
-        &support::harness::ndjson(&support::harness::incidents(8, 100)),
+        &crate::support::harness::ndjson(&crate::support::harness::incidents(8, 100)),
     );
     let r = run(env
         .cmd(&server.url())
@@ -2176,20 +2097,12 @@ print(json.dumps({"code": code, "stdout": out, "tty": seen.decode("utf-8", "repl
 /// `mcnotify ARGS` on a terminal, as a person typing `typed` then Ctrl-D.
 fn on_terminal(env: &TestEnv, server: &StandIn, typed: &str, args: &[&str]) -> Value {
     let runner = env.write("pty_runner.py", PTY_RUNNER);
-    let out = std::process::Command::new("python3")
+    let out = env
+        .program("python3", &server.url())
         .arg(&runner)
         .arg(typed)
         .arg(assert_cmd::cargo::cargo_bin!("mcnotify"))
         .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.home())
-        .env("XDG_CONFIG_HOME", env.home().join(".config"))
-        .env("XDG_STATE_HOME", env.home().join(".local/state"))
-        .env("MAILINGCORE_BASE_URL", server.url())
-        .env("MAILINGCORE_API_KEY", KEY)
-        .env("MCNOTIFY_TO", HELPDESK)
-        .current_dir(env.dir.path())
         .output()
         .expect("python3 runs");
     assert!(
@@ -2296,17 +2209,9 @@ fn the_readme_bridge_recipe_says_what_happened_for_every_answer() {
     )
     .unwrap();
     let recipe = |stdin: &str| {
-        let mut cmd = assert_cmd::Command::new("sh");
+        let mut cmd = assert_cmd::Command::from_std(env.program("sh", &server.url()));
         cmd.arg(&script)
-            .env_clear()
             .env("PATH", &path)
-            .env("HOME", env.home())
-            .env("XDG_CONFIG_HOME", env.home().join(".config"))
-            .env("XDG_STATE_HOME", env.home().join(".local/state"))
-            .env("MAILINGCORE_BASE_URL", server.url())
-            .env("MAILINGCORE_API_KEY", KEY)
-            .env("MCNOTIFY_TO", HELPDESK)
-            .current_dir(env.dir.path())
             .timeout(Duration::from_secs(60))
             .write_stdin(stdin.to_string());
         run(&mut cmd)
@@ -2316,23 +2221,17 @@ fn the_readme_bridge_recipe_says_what_happened_for_every_answer() {
     assert_eq!(r.stdout, "registered: clxlog000001\n", "{}", r.all());
     assert!(r.stderr.is_empty(), "{}", r.stderr);
 
-    let r = recipe("");
-    assert_eq!(r.code, 1, "{}", r.all());
-    assert!(
-        r.stderr
-            .contains("bad incident data: the input held no incident"),
-        "{}",
-        r.stderr
-    );
-
-    let r = recipe("{\"broken json");
-    assert_eq!(r.code, 1, "{}", r.all());
-    assert!(
-        r.stderr
-            .contains("bad incident data: truncated JSON: the input ends inside a string"),
-        "{}",
-        r.stderr
-    );
+    for (stdin, message) in [
+        ("", "bad incident data: the input held no incident"),
+        (
+            "{\"broken json",
+            "bad incident data: truncated JSON: the input ends inside a string",
+        ),
+    ] {
+        let r = recipe(stdin);
+        assert_eq!(r.code, 1, "{}", r.all());
+        assert!(r.stderr.contains(message), "{}", r.stderr);
+    }
 
     let r = recipe(SECOND_INCIDENT);
     assert_eq!(r.code, 0, "{}", r.all());

@@ -1,15 +1,19 @@
 //! A hermetic home for each test: temp HOME and XDG dirs, no inherited MailingCore or
 //! mcnotify variables, the key in the environment, the base URL of a stand-in.
-#![allow(dead_code)]
 
+use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use assert_cmd::Command;
 use serde_json::{json, Value};
 
 pub use super::standin::KEY;
 pub const HELPDESK: &str = "helpdesk@example.com";
+
+/// How long one run of the binary may take before the test fails.
+const TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The vendor guide's incident, as a `botpress-incident/v1` envelope.
 pub const GUIDE_INCIDENT: &str = r#"{
@@ -98,9 +102,9 @@ impl TestEnv {
         path
     }
 
-    /// The binary with a clean environment: nothing from the developer's shell leaks in.
-    pub fn bare(&self) -> Command {
-        let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("mcnotify");
+    /// `program` with a clean environment: nothing from the developer's shell leaks in.
+    fn clean(&self, program: impl AsRef<OsStr>) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
         cmd.env_clear()
             .env("HOME", self.home())
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -110,17 +114,33 @@ impl TestEnv {
             // The system-wide config of this test, not the machine's /etc/mcnotify.
             .env("MCNOTIFY_SYSTEM_CONFIG_DIR", self.system_config_dir())
             .env("RUST_BACKTRACE", "0")
-            .current_dir(self.dir.path())
-            .timeout(std::time::Duration::from_secs(120));
+            .current_dir(self.dir.path());
+        cmd
+    }
+
+    /// `program` with the clean environment of `bare`, pointed at `base_url` with the
+    /// default key and helpdesk address as `cmd` is: for the binary run through another
+    /// program (a terminal, a shell script), which passes that environment on.
+    pub fn program(&self, program: impl AsRef<OsStr>, base_url: &str) -> std::process::Command {
+        let mut cmd = self.clean(program);
+        cmd.env("MAILINGCORE_BASE_URL", base_url)
+            .env("MAILINGCORE_API_KEY", KEY)
+            .env("MCNOTIFY_TO", HELPDESK);
+        cmd
+    }
+
+    /// The binary with a clean environment: nothing from the developer's shell leaks in.
+    pub fn bare(&self) -> Command {
+        let mut cmd = Command::from_std(self.clean(assert_cmd::cargo::cargo_bin!("mcnotify")));
+        cmd.timeout(TIMEOUT);
         cmd
     }
 
     /// The binary pointed at `base_url` with the default key and helpdesk address.
     pub fn cmd(&self, base_url: &str) -> Command {
-        let mut cmd = self.bare();
-        cmd.env("MAILINGCORE_BASE_URL", base_url)
-            .env("MAILINGCORE_API_KEY", KEY)
-            .env("MCNOTIFY_TO", HELPDESK);
+        let binary = assert_cmd::cargo::cargo_bin!("mcnotify");
+        let mut cmd = Command::from_std(self.program(binary, base_url));
+        cmd.timeout(TIMEOUT);
         cmd
     }
 }

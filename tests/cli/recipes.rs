@@ -2,15 +2,13 @@
 //! pasted as is, the crontab line under cron's environment, the monitoring check as
 //! another user with the system-wide config, and `config show` naming every source.
 
-mod support;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command as Std;
 
+use crate::support::harness::{incidents, json_lines, ndjson, run, TestEnv, GUIDE_INCIDENT, KEY};
+use crate::support::standin::StandIn;
 use serde_json::Value;
-use support::harness::{incidents, json_lines, ndjson, run, TestEnv, GUIDE_INCIDENT, KEY};
-use support::standin::StandIn;
 
 const BIN: &str = env!("CARGO_BIN_EXE_mcnotify");
 /// Where the README installs the binary; the tests run the freshly built one instead.
@@ -203,7 +201,11 @@ fn a_plain_field_list_comes_before_the_built_in_paths_and_default_paths_false_op
 }
 
 /// What cron gives a job: these four variables and the crontab's own assignments.
-fn cron(env: &TestEnv, line: &str, assignments: &[(String, String)]) -> support::harness::Run {
+fn cron(
+    env: &TestEnv,
+    line: &str,
+    assignments: &[(String, String)],
+) -> crate::support::harness::Run {
     let mut cmd = Std::new("/bin/sh");
     cmd.arg("-c")
         .arg(line)

@@ -1,7 +1,6 @@
 //! A stateful stand-in for the MailingCore API: `POST /emails/send` and `GET /emails/logs`
 //! over real HTTP/1.1 on loopback, with keys, scopes, tenants, idempotency replay, the quota
 //! ladder, a fixed-window rate limit, both error styles, and faults injected on demand.
-#![allow(dead_code)]
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -197,6 +196,8 @@ struct Shared {
     max_in_flight: AtomicUsize,
     connections: AtomicUsize,
     stop: AtomicBool,
+    /// Whether faults still queued when the stand-in is dropped are allowed.
+    unused_faults_allowed: AtomicBool,
 }
 
 pub struct StandIn {
@@ -223,6 +224,7 @@ impl StandIn {
             max_in_flight: AtomicUsize::new(0),
             connections: AtomicUsize::new(0),
             stop: AtomicBool::new(false),
+            unused_faults_allowed: AtomicBool::new(false),
         });
         let accept = Arc::clone(&shared);
         thread::spawn(move || {
@@ -257,6 +259,16 @@ impl StandIn {
 
     pub fn push_faults(&self, faults: impl IntoIterator<Item = Fault>) {
         self.shared.lock().faults.extend(faults);
+    }
+
+    /// Let faults still queued when the stand-in is dropped go unused. Only for a test that
+    /// cannot know how many requests it makes (a signal that stops a run at a random
+    /// point, a retry loop stopped by time rather than by count); every other test must
+    /// meet every fault it queues.
+    pub fn allow_unused_faults(&self) {
+        self.shared
+            .unused_faults_allowed
+            .store(true, Ordering::SeqCst);
     }
 
     /// Faults queued but not yet consumed.
@@ -336,6 +348,15 @@ impl Drop for StandIn {
     fn drop(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
         let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200));
+        // A fault queued and never met means the test did not test what it says.
+        let unused = self.pending_faults();
+        let allowed = self.shared.unused_faults_allowed.load(Ordering::SeqCst);
+        if unused > 0 && !allowed && !std::thread::panicking() {
+            panic!(
+                "the stand-in still holds {unused} queued fault(s): {:?}",
+                self.shared.lock().faults
+            );
+        }
     }
 }
 

@@ -2,9 +2,7 @@
 //! heading, examples that run, no option that does nothing there, and `--color` obeyed by
 //! clap's own help and error messages.
 
-mod support;
-
-use support::harness::{text, TestEnv};
+use crate::support::harness::{text, TestEnv};
 
 const SUBCOMMANDS: [&[&str]; 10] = [
     &["send"],
@@ -101,7 +99,7 @@ fn preview_and_completions_leave_out_the_options_that_do_nothing_there() {
         assert!(!completions.contains(unused), "completions shows {unused}");
     }
     // Hidden is not refused: global options still parse before or after the subcommand.
-    let guide = env.write("guide.json", support::harness::GUIDE_INCIDENT);
+    let guide = env.write("guide.json", crate::support::harness::GUIDE_INCIDENT);
     for args in [
         vec!["preview", "--timeout", "5", "--retries", "1", "--file"],
         vec![

@@ -2,14 +2,12 @@
 //! preview, outbox, journal or error; `http://` to remote hosts is refused; shared files
 //! are warned about and the state directory is private.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use support::harness::{closed_port, run, TestEnv, GUIDE_INCIDENT, KEY};
-use support::standin::{ErrorStyle, Fault, StandIn};
+use crate::support::harness::{closed_port, run, TestEnv, GUIDE_INCIDENT, KEY};
+use crate::support::standin::{ErrorStyle, Fault, StandIn};
 
 /// The key's secret middle: what a leak would show even if the prefix were trimmed.
 const KEY_MIDDLE: &str = "0123456789abcdefghij";
@@ -261,60 +259,6 @@ fn shared_key_and_config_files_are_warned_about() {
     );
 }
 
-/// Run `cmd` to its end; its output and its peak resident memory in KiB, read from the
-/// kernel's accounting of that one child (`wait4`; this includes the memory of the test
-/// process at the spawn, so it is an upper bound).
-#[cfg(target_os = "linux")]
-#[allow(clippy::zombie_processes)] // reaped by wait4, which also gives its peak memory
-fn run_measured(mut cmd: std::process::Command) -> (i32, String, String, u64) {
-    use std::io::Read;
-    use std::process::Stdio;
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A run that hangs (the fault this guards against) is killed after 20 s.
-    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let pid = child.id() as libc::pid_t;
-    let watchdog = {
-        let done = done.clone();
-        std::thread::spawn(move || {
-            for _ in 0..200 {
-                if done.load(std::sync::atomic::Ordering::SeqCst) {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-        })
-    };
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
-    });
-    let mut stderr = String::new();
-    let _ = err.read_to_string(&mut stderr);
-    let stdout = reader.join().unwrap();
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // The child is reaped here, so the watchdog cannot kill a reused pid after this.
-    done.store(true, std::sync::atomic::Ordering::SeqCst);
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4");
-    watchdog.join().unwrap();
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    (code, stdout, stderr, usage.ru_maxrss as u64)
-}
-
 /// Key files that are not regular files (a FIFO with no writer, a socket, `/dev/zero`,
 /// a directory) or too large end each command at once with 78 (check-quota: 3 UNKNOWN)
 /// naming the file, without reading it whole.
@@ -361,7 +305,12 @@ fn key_files_that_are_not_regular_files_fail_fast_naming_the_file() {
                 .args(&args)
                 .current_dir(env.dir.path());
             let started = Instant::now();
-            let (code, stdout, stderr, peak) = run_measured(cmd);
+            let crate::support::peak::Measured {
+                code,
+                stdout,
+                stderr,
+                peak_kib: peak,
+            } = crate::support::peak::run_measured(cmd);
             let took = started.elapsed();
             let all = format!("{stdout}{stderr}");
             let what = format!("{} {}", path.display(), args[0]);

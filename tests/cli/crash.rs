@@ -2,17 +2,15 @@
 //! SIGKILL at random points, a torn journal line, unsafe state directories, a full or
 //! read-only disk, and several runs at once over the same state.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::harness::{incidents, json_lines, ndjson, run, TestEnv, HELPDESK, KEY};
+use crate::support::standin::{Fault, StandIn};
 use serde_json::Value;
-use support::harness::{incidents, json_lines, ndjson, run, TestEnv, HELPDESK, KEY};
-use support::standin::{Fault, StandIn};
 
 fn key(i: usize) -> String {
     format!("botpress-conv_{i:03}-incident")
@@ -116,6 +114,9 @@ fn send_stopped_by(sig: i32, code: i32) {
     let server = StandIn::start();
     let env = TestEnv::new();
     server.push_faults(vec![Fault::Delay(Duration::from_millis(300)); 40]);
+    // Every record may be slow, but the signal stops the batch after a number of requests
+    // the test cannot know: the slow answers past that point go unused.
+    server.allow_unused_faults();
     let file = env.write("many.ndjson", &ndjson(&incidents(40, 1000)));
     let child = binary(&env, &server)
         .args(["send", "--jobs", "2", "--json", "--file"])
@@ -286,16 +287,20 @@ fn sigterm_while_waiting_for_input_that_never_comes_ends_the_run() {
 fn a_closed_stderr_neither_stops_nor_hangs_a_batch() {
     let server = StandIn::start();
     let env = TestEnv::new();
-    // Invalid records, 503s and a quota warning: plenty to print on stderr.
+    // Invalid records, retried 503s and a quota warning: plenty to print on stderr. The
+    // 503s are retried rather than final, since a final one would halt the batch and keep
+    // the rest unsent: then the batch would stop for a reason other than its stderr. Three
+    // 503s, one for each of the first requests, and up to three retries each: every
+    // request goes through in the end, whichever attempts meet them.
     server.set_quota(5000, 4500);
     let mut records = incidents(30, 1000);
     for r in records.iter_mut().step_by(3) {
         r["contactEmail"] = Value::from("not-an-address");
     }
-    server.push_faults(vec![Fault::Status(503); 6]);
+    server.push_faults(vec![Fault::Status(503); 3]);
     let file = env.write("many.ndjson", &ndjson(&records));
     let mut child = binary(&env, &server)
-        .args(["send", "--jobs", "3", "--retries", "0", "-v", "--file"])
+        .args(["send", "--jobs", "3", "--retries", "3", "-v", "--file"])
         .arg(&file)
         .stdout(Stdio::null())
         .spawn()
@@ -303,12 +308,15 @@ fn a_closed_stderr_neither_stops_nor_hangs_a_batch() {
     // The reader goes away before the first message is written.
     drop(child.stderr.take());
     let out = wait_bounded(child, Duration::from_secs(30));
-    assert!(
-        matches!(out.status.code(), Some(75) | Some(65)),
-        "{:?}",
-        out.status
-    );
+    // The invalid records make it 65; the rest all went through (no 75).
+    assert_eq!(out.status.code(), Some(65), "{:?}", out.status);
     let by_key = accepted_once(&server);
+    assert_eq!(
+        by_key.len(),
+        20,
+        "every valid record went through: {by_key:?}"
+    );
+    assert_eq!(server.status_counts().get(&503), Some(&3));
     let kept: Vec<String> = env
         .outbox_entries()
         .iter()
@@ -482,13 +490,13 @@ fn no_key_with_two_bodies(server: &StandIn) {
 
 #[test]
 fn a_quota_429_after_a_torn_journal_line_still_makes_check_quota_critical() {
-    let server = StandIn::with(support::standin::Config {
+    let server = StandIn::with(crate::support::standin::Config {
         quota_headers_on_logs: false,
         ..Default::default()
     });
     let env = TestEnv::new();
     // A first send, then a crash that cut the next journal line short.
-    let file = env.write("one.json", support::harness::GUIDE_INCIDENT);
+    let file = env.write("one.json", crate::support::harness::GUIDE_INCIDENT);
     let r = run(env.cmd(&server.url()).args(["send", "--file"]).arg(&file));
     assert_eq!(r.code, 0, "{}", r.all());
     let journal = env.state_dir().join("journal.jsonl");
@@ -496,7 +504,9 @@ fn a_quota_429_after_a_torn_journal_line_still_makes_check_quota_critical() {
     let first = whole.lines().next().unwrap().to_string();
     fs::write(&journal, format!("{first}\n{}", &first[..first.len() / 2])).unwrap();
     // The next send is refused for the monthly quota.
-    server.push_fault(Fault::QuotaExceeded(support::standin::ErrorStyle::Nest));
+    server.push_fault(Fault::QuotaExceeded(
+        crate::support::standin::ErrorStyle::Nest,
+    ));
     let file = env.write("two.ndjson", &ndjson(&incidents(1, 7000)));
     let r = run(env
         .cmd(&server.url())

@@ -8,9 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-mod support;
-
-use support::harness::TestEnv;
+use crate::support::harness::TestEnv;
 
 const BASH_COMPLETION: &str = "/usr/share/bash-completion/bash_completion";
 const SHELLS: [&str; 5] = ["bash", "elvish", "fish", "powershell", "zsh"];

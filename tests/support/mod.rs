@@ -1,5 +1,0 @@
-//! Shared test support: a hermetic environment for the binary and a stand-in for MailingCore.
-#![allow(dead_code)]
-
-pub mod harness;
-pub mod standin;
