@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send incidents to the helpdesk through MailingCore')
             [CompletionResult]::new('check-quota', 'check-quota', [CompletionResultType]::ParameterValue, 'Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)')
             [CompletionResult]::new('verify-key', 'verify-key', [CompletionResultType]::ParameterValue, 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'What became of one incident: its emails, when accepted, their delivery events')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'List, show, drop or send again the requests kept in the outbox')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the effective settings and where each came from')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the bridge a Botpress card calls: POST /v1/incidents over HTTP')
@@ -122,6 +123,27 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
         }
         'mcnotify;verify-key' {
             [CompletionResult]::new('--send-test', '--send-test', [CompletionResultType]::ParameterName, 'Also send one short test email to ADDRESS (spends one email of quota)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
+            [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id sent as X-Tenant-Id')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds one HTTP attempt may take [default: 30]')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
+            [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mcnotify;status' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
@@ -475,6 +497,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send incidents to the helpdesk through MailingCore')
             [CompletionResult]::new('check-quota', 'check-quota', [CompletionResultType]::ParameterValue, 'Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)')
             [CompletionResult]::new('verify-key', 'verify-key', [CompletionResultType]::ParameterValue, 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'What became of one incident: its emails, when accepted, their delivery events')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'List, show, drop or send again the requests kept in the outbox')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the effective settings and where each came from')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the bridge a Botpress card calls: POST /v1/incidents over HTTP')
@@ -490,6 +513,9 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             break
         }
         'mcnotify;help;verify-key' {
+            break
+        }
+        'mcnotify;help;status' {
             break
         }
         'mcnotify;help;outbox' {

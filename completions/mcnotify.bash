@@ -40,6 +40,9 @@ _mcnotify() {
             mcnotify,serve)
                 cmd="mcnotify__subcmd__serve"
                 ;;
+            mcnotify,status)
+                cmd="mcnotify__subcmd__status"
+                ;;
             mcnotify,verify-key)
                 cmd="mcnotify__subcmd__verify__subcmd__key"
                 ;;
@@ -78,6 +81,9 @@ _mcnotify() {
                 ;;
             mcnotify__subcmd__help,serve)
                 cmd="mcnotify__subcmd__help__subcmd__serve"
+                ;;
+            mcnotify__subcmd__help,status)
+                cmd="mcnotify__subcmd__help__subcmd__status"
                 ;;
             mcnotify__subcmd__help,verify-key)
                 cmd="mcnotify__subcmd__help__subcmd__verify__subcmd__key"
@@ -143,7 +149,7 @@ _mcnotify() {
 
     case "${cmd}" in
         mcnotify)
-            opts="-q -v -h -V --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version send check-quota verify-key outbox config serve preview completions help"
+            opts="-q -v -h -V --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version send check-quota verify-key status outbox config serve preview completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -483,7 +489,7 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__help)
-            opts="send check-quota verify-key outbox config serve preview completions help"
+            opts="send check-quota verify-key status outbox config serve preview completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -679,6 +685,20 @@ _mcnotify() {
             return 0
             ;;
         mcnotify__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcnotify__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1455,6 +1475,56 @@ _mcnotify() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tenant-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-max-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcnotify__subcmd__status)
+            opts="-q -v -h -V --config --profile --base-url --api-key-file --tenant-id --timeout --retries --retry-max-time --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

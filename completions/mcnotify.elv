@@ -39,6 +39,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand send 'Send incidents to the helpdesk through MailingCore'
             cand check-quota 'Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
             cand verify-key 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
+            cand status 'What became of one incident: its emails, when accepted, their delivery events'
             cand outbox 'List, show, drop or send again the requests kept in the outbox'
             cand config 'Show the effective settings and where each came from'
             cand serve 'Run the bridge a Botpress card calls: POST /v1/incidents over HTTP'
@@ -116,6 +117,26 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
         }
         &'mcnotify;verify-key'= {
             cand --send-test 'Also send one short test email to ADDRESS (spends one email of quota)'
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
+            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
+            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
+            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
+            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
+            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
+            cand --retries 'Retries of one request after a transient failure [default: 4]'
+            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
+            cand -q 'Print errors only (and --json lines)'
+            cand --quiet 'Print errors only (and --json lines)'
+            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcnotify;status'= {
             cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
             cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
@@ -447,6 +468,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand send 'Send incidents to the helpdesk through MailingCore'
             cand check-quota 'Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
             cand verify-key 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
+            cand status 'What became of one incident: its emails, when accepted, their delivery events'
             cand outbox 'List, show, drop or send again the requests kept in the outbox'
             cand config 'Show the effective settings and where each came from'
             cand serve 'Run the bridge a Botpress card calls: POST /v1/incidents over HTTP'
@@ -459,6 +481,8 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
         &'mcnotify;help;check-quota'= {
         }
         &'mcnotify;help;verify-key'= {
+        }
+        &'mcnotify;help;status'= {
         }
         &'mcnotify;help;outbox'= {
             cand list 'List the kept requests: id, age, attempts, last error, subject'

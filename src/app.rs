@@ -29,6 +29,10 @@ pub fn run(cli: &Cli, printer: &Printer) -> Result<Exit> {
             let ctx = Context::load(global, None, &env, printer)?;
             commands::verify_key::run(args, &ctx)
         }
+        Command::Status(args) => {
+            let ctx = Context::load(global, None, &env, printer)?;
+            commands::status::run(args, &ctx)
+        }
         Command::Outbox(command) => {
             let ctx = Context::load(global, None, &env, printer)?;
             commands::outbox::run(command, &ctx)

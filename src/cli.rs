@@ -41,6 +41,19 @@ Examples:
   mcnotify verify-key
   mcnotify send --file - --json < incident.json";
 
+const STATUS_EXAMPLES: &str = "\
+Examples:
+  # By conversation, delivery id or idempotency key
+  mcnotify status conv_abc123
+  mcnotify status clxlog123 --json";
+
+const STATUS_EXIT_CODES: &str = "\
+Exit codes:
+  0   found, and no email of it bounced or failed
+  66  nothing is known of it
+  69  an email's latest event is a bounce or a failure
+  75  tried, never accepted yet (kept in the outbox or not)";
+
 const SERVE_EXAMPLES: &str = "\
 Examples:
   # The bridge on this machine, for a bot behind a TLS proxy
@@ -292,6 +305,13 @@ pub enum Command {
     )]
     VerifyKey(VerifyKeyArgs),
 
+    /// What became of one incident: its emails, when accepted, their delivery events
+    ///
+    /// QUERY is an idempotency key, a delivery id (`id` of a send) or a conversation id.
+    /// Delivery events come from MailingCore's webhooks, which `serve` records.
+    #[command(after_help = STATUS_EXAMPLES, after_long_help = format!("{STATUS_EXAMPLES}\n\n{STATUS_EXIT_CODES}"))]
+    Status(StatusArgs),
+
     /// List, show, drop or send again the requests kept in the outbox
     #[command(subcommand, after_help = OUTBOX_EXAMPLES, after_long_help = format!("{OUTBOX_EXAMPLES}\n\n{EXIT_CODES}"))]
     Outbox(OutboxCommand),
@@ -524,6 +544,13 @@ pub struct CheckQuotaArgs {
     /// Usage (percent of the plan) from which the state is CRITICAL
     #[arg(long, value_name = "PCT", default_value_t = 100.0)]
     pub critical: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// An idempotency key, a delivery id or a conversation id
+    #[arg(value_name = "QUERY")]
+    pub query: String,
 }
 
 #[derive(Debug, Args)]

@@ -32,7 +32,7 @@ const QUEUE_PER_JOB: usize = 16;
 /// Work for the dispatcher: a request to make, or a result already known (an invalid
 /// record, an unreadable file).
 pub enum Work {
-    Job(Job),
+    Job(Box<Job>),
     Done(Box<Finished>),
 }
 
@@ -321,7 +321,7 @@ mod tests {
     fn a_delivery_that_panics_becomes_a_result_and_the_run_goes_on() {
         let (exit, tally) = bounded(|| {
             let printer = quiet_printer();
-            let work = (0..20).map(|n| Ok(Work::Job(job(n).1)));
+            let work = (0..20).map(|n| Ok(Work::Job(Box::new(job(n).1))));
             let runtime = crate::tests_runtime();
             run(
                 work,
@@ -350,7 +350,7 @@ mod tests {
                 let printer = quiet_printer();
                 let work = (0..20).map(|n| {
                     assert!(n < 5, "a bug in the reader");
-                    Ok(Work::Job(job(n).1))
+                    Ok(Work::Job(Box::new(job(n).1)))
                 });
                 let runtime = crate::tests_runtime();
                 run(
@@ -379,7 +379,7 @@ mod tests {
         let most = AtomicUsize::new(0);
         let printer = quiet_printer();
         let runtime = crate::tests_runtime();
-        let work = (0..500).map(|n| Ok(Work::Job(job(n).1)));
+        let work = (0..500).map(|n| Ok(Work::Job(Box::new(job(n).1))));
         let (exit, tally) = run(
             work,
             3,

@@ -89,9 +89,9 @@ impl Event {
 }
 
 /// `delivered`, `bounced (hard)`: an event's kind in a word, for `status`.
-pub fn describe(record: &EventRecord) -> String {
-    let word = record.kind.strip_prefix("email.").unwrap_or(&record.kind);
-    match &record.bounce_type {
+pub fn describe(kind: &str, bounce_type: Option<&str>) -> String {
+    let word = kind.strip_prefix("email.").unwrap_or(kind);
+    match bounce_type {
         Some(t) => format!("{word} ({t})"),
         None => word.to_string(),
     }
@@ -113,8 +113,13 @@ mod tests {
         assert_eq!(b.bounce_type.as_deref(), Some("hard"));
         assert_eq!(a.occurred_at.as_deref(), Some("2026-12-03T03:02:07Z"));
         assert!(a.is_recorded() && a.is_undelivered());
-        assert_eq!(describe(&a.record()), "bounced (hard)");
-        let soft = Event::parse(br#"{"id":"e","type":"email.bounced","data":{"bounceType":"Soft"}}"#).unwrap();
+        assert_eq!(
+            describe(&a.kind, a.bounce_type.as_deref()),
+            "bounced (hard)"
+        );
+        let soft =
+            Event::parse(br#"{"id":"e","type":"email.bounced","data":{"bounceType":"Soft"}}"#)
+                .unwrap();
         assert!(!soft.is_undelivered());
         let opened = Event::parse(br#"{"id":"e","type":"email.opened","data":{}}"#).unwrap();
         assert!(!opened.is_recorded());

@@ -14,6 +14,7 @@ mod email;
 mod event;
 mod exit;
 mod field;
+mod history;
 mod incident;
 mod input;
 mod interrupt;

@@ -94,7 +94,10 @@ mod tests {
             verify(b"whsec_test", Some(&header), body, 1_700_000_000 - 301),
             Err(Refusal::Stale)
         );
-        assert_eq!(verify(b"whsec_test", None, body, now), Err(Refusal::Malformed));
+        assert_eq!(
+            verify(b"whsec_test", None, body, now),
+            Err(Refusal::Malformed)
+        );
         assert_eq!(
             verify(b"whsec_test", Some("v1=abcd"), body, now),
             Err(Refusal::Malformed)

@@ -8,4 +8,5 @@ pub mod outbox;
 pub mod preview;
 pub mod send;
 pub mod serve;
+pub mod status;
 pub mod verify_key;

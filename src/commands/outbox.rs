@@ -233,7 +233,7 @@ fn flush(store: Arc<Store>, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exi
     let work = entries
         .into_iter()
         .enumerate()
-        .map(|(i, (id, entry))| Ok(Work::Job(Job::from_entry(i + 1, id, entry))));
+        .map(|(i, (id, entry))| Ok(Work::Job(Box::new(Job::from_entry(i + 1, id, entry)))));
     // Under -q (cron), a failing flush says so in one line, not one per entry.
     let one_line = printer.quiet && !printer.json;
     if one_line {

@@ -81,7 +81,7 @@ fn nothing_sent(input: &InputArgs, records: usize, exit: Exit, printer: &Printer
 
 fn work_for(prepared: Prepared, printer: &Printer) -> Result<Work> {
     Ok(match prepared {
-        Prepared::Email(ready) => Work::Job(Job::composed(*ready)?),
+        Prepared::Email(ready) => Work::Job(Box::new(Job::composed(*ready)?)),
         other => Work::Done(Box::new(report_unsendable(other, printer))),
     })
 }

@@ -47,16 +47,10 @@ pub fn run(args: &ServeArgs, ctx: &Context) -> Result<Exit> {
         flush_every: settings.flush_every,
         max_in_flight: settings.max_in_flight,
     };
-    let bridge = Arc::new(Bridge::new(
-        preparer,
-        client,
-        store,
-        destination,
-        &token,
-        limits,
-        log,
-    )
-    .with_webhook_secret(webhook_secret));
+    let bridge = Arc::new(
+        Bridge::new(preparer, client, store, destination, &token, limits, log)
+            .with_webhook_secret(webhook_secret),
+    );
     let listen = settings.listen.clone();
     ctx.block_on(async move {
         let listener = TcpListener::bind(&listen).await.map_err(|e| {

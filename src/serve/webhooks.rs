@@ -44,7 +44,11 @@ pub async fn post(State(bridge): State<Arc<Bridge>>, request: Request) -> Answer
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
     if let Err(refusal) = verify(secret.expose().as_bytes(), header, &bytes, now) {
         bridge.metrics.webhook("refused");
-        return Answer::error(StatusCode::UNAUTHORIZED, "bad-signature", refusal.to_string());
+        return Answer::error(
+            StatusCode::UNAUTHORIZED,
+            "bad-signature",
+            refusal.to_string(),
+        );
     }
     let event = match Event::parse(&bytes) {
         Ok(event) => event,
@@ -113,7 +117,7 @@ fn undelivered(bridge: &Bridge, event: &Event) {
         return;
     };
     bridge.metrics.undelivered();
-    let what = crate::event::describe(&event.record());
+    let what = crate::event::describe(&event.kind, event.bounce_type.as_deref());
     bridge.log.note(&format!(
         "error: the email {email} (key {key}) was not delivered: {what}{}; the incident did not reach the helpdesk",
         event

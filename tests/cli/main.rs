@@ -32,3 +32,5 @@ mod send;
 mod serve;
 /// The completion scripts in real bash, zsh and fish.
 mod shells;
+/// MailingCore's delivery webhooks on `serve`, and `status` over what they recorded.
+mod webhooks;
