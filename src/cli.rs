@@ -51,7 +51,7 @@ const STATUS_EXIT_CODES: &str = "\
 Exit codes:
   0   found, and no email of it bounced or failed
   66  nothing is known of it
-  69  an email's latest event is a bounce or a failure
+  69  an email's latest event is a bounce or a failure (and no fallback of it arrived)
   75  tried, never accepted yet (kept in the outbox or not)";
 
 const SERVE_EXAMPLES: &str = "\

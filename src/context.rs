@@ -116,6 +116,7 @@ pub fn serve_flags(global: &GlobalArgs, args: &ServeArgs) -> Flags {
             deadline: args.deadline,
             flush_every: args.flush_every,
             max_in_flight: args.max_in_flight,
+            fallback_to: None,
         },
         ..flags(global, Some(&args.email))
     }

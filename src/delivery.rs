@@ -71,6 +71,31 @@ impl Job {
     }
 }
 
+impl Job {
+    /// The same incident as the email accepted under `key` with `body`, to `to` under the
+    /// key `<key>-fallback`: what goes when that email bounced.
+    pub fn fallback(key: &str, body: &RawValue, to: &str) -> serde_json::Result<Job> {
+        let mut value: serde_json::Value = serde_json::from_str(body.get())?;
+        let fallback_key = format!("{key}-fallback");
+        value["to"] = to.into();
+        value["idempotencyKey"] = fallback_key.clone().into();
+        let subject = value["subject"].as_str().map(str::to_string);
+        let body = serde_json::value::to_raw_value(&value)?;
+        Ok(Job {
+            number: 1,
+            origin: Origin::Input(format!("fallback of {key}")),
+            label: format!("fallback of {key}"),
+            key: fallback_key,
+            conversation: conversation_of(&body),
+            body,
+            to: Some(to.to_string()),
+            subject,
+            entry: None,
+            digest: None,
+        })
+    }
+}
+
 /// `metadata.conversationId` of a kept body.
 fn conversation_of(body: &RawValue) -> Option<String> {
     #[derive(serde::Deserialize)]
@@ -155,6 +180,8 @@ pub struct Deliverer {
     /// Whether a failure that every further request would meet holds the rest (a run
     /// does; a server, which goes on for days, tries each request on its own).
     halting: bool,
+    /// Whether a copy of each accepted body is kept (for a fallback after a bounce).
+    archiving: bool,
     halted: AtomicBool,
 }
 
@@ -171,8 +198,14 @@ impl Deliverer {
             keep,
             destination,
             halting: true,
+            archiving: false,
             halted: AtomicBool::new(false),
         }
+    }
+
+    /// A deliverer that keeps a copy of each body MailingCore accepts.
+    pub fn archiving(self, archiving: bool) -> Deliverer {
+        Deliverer { archiving, ..self }
     }
 
     /// A deliverer that never holds a request because of an earlier one's failure.
@@ -222,6 +255,13 @@ impl Deliverer {
                 };
                 if let Err(e) = settled {
                     warnings.push(format!("{e:#}"));
+                }
+                // A different incident under a used key was not sent: the copy stays the
+                // one of the email that was.
+                if self.archiving && !matches!(replay, Replay::Different(_)) {
+                    if let Err(e) = self.store.keep_sent(&job.key, &job.body) {
+                        warnings.push(format!("{e:#}"));
+                    }
                 }
                 Kept::Delivered
             }

@@ -68,6 +68,8 @@ pub struct Finder<'q> {
     query: &'q str,
     /// The key the guide's default pattern gives a conversation.
     conversation_key: String,
+    /// The key of the fallback of the email the query names.
+    fallback_key: String,
     history: History,
 }
 
@@ -76,6 +78,7 @@ impl<'q> Finder<'q> {
         Finder {
             query,
             conversation_key: format!("botpress-{query}-incident"),
+            fallback_key: format!("{query}-fallback"),
             history: History::default(),
         }
     }
@@ -86,6 +89,10 @@ impl<'q> Finder<'q> {
             || entry.id.as_deref() == q
             || entry.conversation_id.as_deref() == q
             || entry.idempotency_key.as_deref() == Some(self.conversation_key.as_str())
+            || entry.idempotency_key.as_deref() == Some(self.fallback_key.as_str())
+            || entry.idempotency_key.as_deref().is_some_and(|k| {
+                k.strip_suffix("-fallback") == Some(self.conversation_key.as_str())
+            })
     }
 
     pub fn read(&mut self, entry: JournalEntry) {

@@ -49,7 +49,7 @@ pub fn run(args: &ServeArgs, ctx: &Context) -> Result<Exit> {
     };
     let bridge = Arc::new(
         Bridge::new(preparer, client, store, destination, &token, limits, log)
-            .with_webhook_secret(webhook_secret),
+            .with_webhooks(webhook_secret, settings.fallback_to.clone()),
     );
     let listen = settings.listen.clone();
     ctx.block_on(async move {

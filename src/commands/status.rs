@@ -51,7 +51,16 @@ pub fn run(args: &StatusArgs, ctx: &Context) -> Result<Exit> {
             printer.out(&pending_line(pending, kept.as_deref()));
         }
     }
-    Ok(if history.emails.iter().any(Email::undelivered) {
+    // An email that did not arrive, unless its fallback did.
+    let lost = history.emails.iter().any(|email| {
+        let fallback = format!("{}-fallback", email.idempotency_key);
+        email.undelivered()
+            && !history
+                .emails
+                .iter()
+                .any(|f| f.idempotency_key == fallback && !f.undelivered())
+    });
+    Ok(if lost {
         Exit::Unavailable
     } else if history.emails.is_empty() {
         Exit::TempFail

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::perms::shared_file_warning;
 use super::{seconds, Env};
+use crate::address;
 use crate::exit::{fail, Exit, Failure};
 use crate::secret::{read_secret_file, Token, MAX_KEY_FILE_BYTES};
 
@@ -29,6 +30,8 @@ pub struct ServeTable {
     pub deadline: Option<f64>,
     pub flush_every: Option<f64>,
     pub max_in_flight: Option<usize>,
+    /// Where an incident goes again when its email bounced (hard) or failed.
+    pub fallback_to: Option<String>,
 }
 
 impl ServeTable {
@@ -41,6 +44,7 @@ impl ServeTable {
             deadline: over.deadline.or(self.deadline),
             flush_every: over.flush_every.or(self.flush_every),
             max_in_flight: over.max_in_flight.or(self.max_in_flight),
+            fallback_to: over.fallback_to.or(self.fallback_to),
         }
     }
 }
@@ -112,6 +116,8 @@ pub struct ServeSettings {
     pub deadline: Duration,
     pub flush_every: Duration,
     pub max_in_flight: usize,
+    /// `fallback_to`, checked as an address.
+    pub fallback_to: Option<String>,
     token: Option<SecretSource>,
     webhook_secret: Option<SecretSource>,
 }
@@ -140,7 +146,15 @@ impl ServeSettings {
         if max_in_flight == 0 {
             return fail(Exit::Usage, "--max-in-flight must be at least 1");
         }
+        let fallback_to = table
+            .fallback_to
+            .map(|a| {
+                address::parse(&a)
+                    .map_err(|e| Failure::new(Exit::Config, format!("[serve] fallback_to {e}")))
+            })
+            .transpose()?;
         Ok(ServeSettings {
+            fallback_to,
             listen: table.listen.unwrap_or_else(|| DEFAULT_LISTEN.into()),
             deadline: seconds("--deadline", table.deadline.unwrap_or(DEFAULT_DEADLINE))?,
             flush_every: seconds(

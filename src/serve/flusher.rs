@@ -8,11 +8,18 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::Bridge;
-use crate::delivery::{Deliverer, Job};
+use crate::delivery::Job;
 use crate::store::{Folder, Locked};
 
 /// The longest wait between rounds while the API keeps failing.
 const MAX_WAIT: Duration = Duration::from_secs(3600);
+
+/// How long a copy of an accepted body is kept for a fallback (bounces come within
+/// minutes; MailingCore retries a webhook for about five minutes).
+const KEEP_SENT: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// How often old copies are looked for.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// How a round went.
 #[derive(Debug, PartialEq, Eq)]
@@ -26,10 +33,17 @@ enum Round {
 pub async fn run(bridge: Arc<Bridge>, mut stopping: watch::Receiver<bool>) {
     let every = bridge.limits.flush_every;
     let mut wait = every;
+    let mut pruned: Option<tokio::time::Instant> = None;
     loop {
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
             _ = stopping.changed() => return,
+        }
+        if bridge.fallback_to.is_some() && pruned.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+            pruned = Some(tokio::time::Instant::now());
+            if let Err(e) = bridge.store.prune_sent(KEEP_SENT) {
+                bridge.log.note(&format!("{e:#}"));
+            }
         }
         wait = match round(&bridge).await {
             Round::Clear => every,
@@ -67,13 +81,7 @@ async fn round(bridge: &Bridge) -> Round {
     if listing.entries.is_empty() {
         return Round::Clear;
     }
-    // A round stops at a failure that every further request would meet.
-    let deliverer = Deliverer::new(
-        bridge.client.clone(),
-        store.clone(),
-        true,
-        bridge.destination.clone(),
-    );
+    let deliverer = bridge.round_deliverer();
     let (mut sent, mut waiting) = (0, 0);
     for (number, (id, entry)) in listing.entries.into_iter().enumerate() {
         if bridge.flights.contains(&entry.idempotency_key) {

@@ -34,6 +34,7 @@ pub struct Metrics {
     durations: Histogram,
     webhooks: Family<EventLabel, Counter>,
     undelivered: Counter,
+    fallbacks: Counter,
 }
 
 impl Metrics {
@@ -87,10 +88,17 @@ impl Metrics {
             "Emails sent by this bridge that MailingCore reported bounced (hard) or failed",
             undelivered.clone(),
         );
+        let fallbacks = Counter::default();
+        registry.register(
+            "fallbacks",
+            "Incidents sent again to fallback_to after their email bounced or failed",
+            fallbacks.clone(),
+        );
         Metrics {
             registry,
             webhooks,
             undelivered,
+            fallbacks,
             incidents,
             pending,
             failed,
@@ -122,6 +130,11 @@ impl Metrics {
     /// An email of this bridge bounced (hard) or failed.
     pub fn undelivered(&self) {
         self.undelivered.inc();
+    }
+
+    /// A fallback was tried.
+    pub fn fallback(&self) {
+        self.fallbacks.inc();
     }
 
     /// The quota figures of MailingCore's latest answer.

@@ -50,6 +50,8 @@ pub struct Bridge {
     token: auth::Bearer,
     /// The secret MailingCore signs its webhooks with; none: no webhooks taken.
     webhook_secret: Option<Token>,
+    /// Where an incident goes again when its email bounced (hard) or failed.
+    fallback_to: Option<String>,
     limits: Limits,
     slots: Arc<Semaphore>,
     flights: flight::Flights,
@@ -78,6 +80,7 @@ impl Bridge {
             deliverer,
             token: auth::Bearer::new(token),
             webhook_secret: None,
+            fallback_to: None,
             slots: Arc::new(Semaphore::new(limits.max_in_flight)),
             limits,
             flights: flight::Flights::default(),
@@ -88,12 +91,28 @@ impl Bridge {
 }
 
 impl Bridge {
-    /// Take MailingCore's webhooks, signed with `secret`.
-    pub fn with_webhook_secret(self, secret: Option<Token>) -> Bridge {
+    /// Take MailingCore's webhooks, signed with `secret`; after a bounce or a failure,
+    /// send the incident again to `fallback_to` (then a copy of each accepted body is kept).
+    pub fn with_webhooks(self, secret: Option<Token>, fallback_to: Option<String>) -> Bridge {
+        let archiving = fallback_to.is_some();
         Bridge {
             webhook_secret: secret,
+            deliverer: self.deliverer.archiving(archiving),
+            fallback_to,
             ..self
         }
+    }
+
+    /// A deliverer for one round of the flusher: it halts at a failure every further
+    /// request would meet.
+    fn round_deliverer(&self) -> Deliverer {
+        Deliverer::new(
+            self.client.clone(),
+            self.store.clone(),
+            true,
+            self.destination.clone(),
+        )
+        .archiving(self.fallback_to.is_some())
     }
 }
 

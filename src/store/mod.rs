@@ -1,6 +1,7 @@
 //! The store: every request kept for later (the outbox and `failed/`), the journal of API
 //! outcomes and the flush lock, behind one type. Today it is the state directory.
 
+mod archive;
 mod disk;
 mod entry;
 mod file;
@@ -9,10 +10,12 @@ mod journal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
+use serde_json::value::RawValue;
 
 pub use entry::{Destination, Entry, EntryId, Folder, Listing, Pending, Retried};
 pub use journal::{JournalEntry, Recorded, Replay, Request, SendHistory};
 
+use archive::Archive;
 use file::{FileLock, Outbox};
 use journal::Journal;
 
@@ -21,6 +24,7 @@ use journal::Journal;
 pub struct Store {
     outbox: Outbox,
     journal: Journal,
+    archive: Archive,
 }
 
 /// What looking an entry up by (a prefix of) its id found.
@@ -50,6 +54,7 @@ impl Store {
         Store {
             outbox: Outbox::new(state_dir),
             journal: Journal::new(state_dir),
+            archive: Archive::new(state_dir),
         }
     }
 
@@ -137,6 +142,21 @@ impl Store {
     /// What the journal recorded of real sends to one API and tenant.
     pub fn send_history(&self, base_url: &str, tenant: Option<&str>) -> Result<SendHistory> {
         self.journal.send_history(base_url, tenant)
+    }
+
+    /// Keep a copy of a body MailingCore accepted under `key` (for a fallback).
+    pub fn keep_sent(&self, key: &str, body: &RawValue) -> Result<()> {
+        self.archive.keep(key, body)
+    }
+
+    /// The copy of the body accepted under `key`, if one is kept.
+    pub fn sent_body(&self, key: &str) -> Option<Box<RawValue>> {
+        self.archive.get(key)
+    }
+
+    /// Remove the copies of accepted bodies older than `age`: how many.
+    pub fn prune_sent(&self, age: std::time::Duration) -> Result<usize> {
+        self.archive.prune(age)
     }
 
     /// Record a delivery event once (a redelivered event id records nothing).

@@ -310,3 +310,71 @@ fn status_of_an_incident_never_accepted_is_75_and_names_its_outbox_entry() {
     assert!(text.contains("not accepted yet: transient"), "{text}");
     assert!(text.contains("kept in the outbox as "), "{text}");
 }
+
+#[test]
+fn a_hard_bounce_sends_the_incident_to_fallback_to_once() {
+    let api = StandIn::start();
+    let env = TestEnv::new();
+    let config = env.write(
+        "config.toml",
+        "[serve]\nfallback_to = \"oncall@example.com\"\n",
+    );
+    let server = Server::start_with(&env, &api, &[], |cmd| {
+        cmd.env("MAILINGCORE_WEBHOOK_SECRET", SECRET)
+            .env("MCNOTIFY_CONFIG", &config);
+    });
+    let sent = server.post(GUIDE_INCIDENT);
+    assert_eq!(sent.status, 201, "{sent:?}");
+    let id = sent.json()["id"].as_str().unwrap().to_string();
+    let key = "botpress-conv_abc123-incident";
+    let bounce = event("evt_h", "email.bounced", &id, json!({"bounceType": "hard"}));
+    assert_eq!(signed(&server, &bounce).status, 200);
+    wait_for("the fallback email", || api.accepted().len() == 2);
+    let fallback = api.accepted()[1].clone();
+    assert_eq!(
+        fallback.key.as_deref(),
+        Some("botpress-conv_abc123-incident-fallback")
+    );
+    assert_eq!(fallback.body["to"], "oncall@example.com");
+    assert_eq!(fallback.body["subject"], api.accepted()[0].body["subject"]);
+    assert_eq!(
+        fallback.body["htmlBody"],
+        api.accepted()[0].body["htmlBody"]
+    );
+    wait_for("the error line", || {
+        server.log().iter().any(|l| {
+            l.contains("was not delivered") && l.contains("sent the incident to oncall@example.com")
+        })
+    });
+    // A redelivery of the event, and another event of the same email, send nothing more.
+    assert_eq!(signed(&server, &bounce).json()["outcome"], "duplicate");
+    let failed = event("evt_f", "email.failed", &id, json!({}));
+    assert_eq!(signed(&server, &failed).status, 200);
+    wait_for("the second error line", || {
+        server.log().iter().any(|l| l.contains("went already"))
+    });
+    assert_eq!(api.accepted().len(), 2);
+    let metrics = server.request("GET", "/metrics", &[], b"");
+    assert!(
+        metrics.body.contains("mcnotify_fallbacks_total 1"),
+        "{}",
+        metrics.body
+    );
+    // `status` shows both emails; the incident arrived through its fallback.
+    let (code, out) = status(&env, &api, &[key]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.contains("-fallback id="), "{out}");
+    // A soft bounce is not a lost email.
+    let sent = server.post(&crate::support::bridge::incident("conv_soft"));
+    let soft_id = sent.json()["id"].as_str().unwrap().to_string();
+    let soft = event(
+        "evt_s",
+        "email.bounced",
+        &soft_id,
+        json!({"bounceType": "soft"}),
+    );
+    assert_eq!(signed(&server, &soft).status, 200);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(api.accepted().len(), 3, "no fallback for a soft bounce");
+}
