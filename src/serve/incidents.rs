@@ -152,12 +152,11 @@ fn is_json(headers: &HeaderMap) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
+        .map(|t| t.trim().to_ascii_lowercase())
         .is_some_and(|t| {
-            let t = t.trim();
-            t.eq_ignore_ascii_case("application/json")
-                || (t.len() > 5
-                    && t[..t.len() - 5].contains('/')
-                    && t.to_ascii_lowercase().ends_with("+json"))
+            t == "application/json"
+                || t.split_once('/')
+                    .is_some_and(|(_, sub)| sub.ends_with("+json"))
         })
 }
 

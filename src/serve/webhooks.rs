@@ -113,13 +113,12 @@ async fn undelivered(bridge: Arc<Bridge>, event: Event) {
     let Some(email) = event.email_log_id.clone() else {
         return;
     };
-    let store = bridge.store.clone();
-    let looked_up = tokio::task::spawn_blocking(move || sent_keys(&store, &email)).await;
+    let (store, id) = (bridge.store.clone(), email.clone());
+    let looked_up = tokio::task::spawn_blocking(move || sent_keys(&store, &id)).await;
     let Ok((Some(key), accepted)) = looked_up else {
         return;
     };
     bridge.metrics.undelivered();
-    let email = event.email_log_id.as_deref().unwrap_or("?");
     let what = crate::event::describe(&event.kind, event.bounce_type.as_deref());
     let diagnostic = event
         .diagnostic

@@ -109,7 +109,8 @@ fn with_the_api_down_it_is_kept_and_the_flusher_delivers_it_once_beside_a_cron_f
         .stderr(Stdio::null())
         .status()
         .unwrap();
-    assert!(cron.code().is_some());
+    // It sent the entry, found nothing left, or found the server's flush holding the lock.
+    assert!(matches!(cron.code(), Some(0 | 75)), "{cron:?}");
     wait_for("the outbox to empty", || env.outbox_entries().is_empty());
     let by_key = api.accepted_by_key();
     assert_eq!(
