@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('verify-key', 'verify-key', [CompletionResultType]::ParameterValue, 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'What became of one incident: its emails, when accepted, their delivery events')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'List, show, drop or send again the requests kept in the outbox')
+            [CompletionResult]::new('store', 'store', [CompletionResultType]::ParameterValue, 'Create or update the tables of a PostgreSQL store (`store = "postgres://..."`)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the effective settings and where each came from')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the bridge a Botpress card calls: POST /v1/incidents over HTTP')
             [CompletionResult]::new('preview', 'preview', [CompletionResultType]::ParameterValue, 'Render incidents without a key or network: what `send` would POST')
@@ -327,6 +328,61 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
         'mcnotify;outbox;help;help' {
             break
         }
+        'mcnotify;store' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
+            [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id sent as X-Tenant-Id')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds one HTTP attempt may take [default: 30]')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
+            [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Bring the database''s schema to the version this mcnotify writes (each run also does at its first connection); says the version before and after')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mcnotify;store;migrate' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'MailingCore API base URL [default: https://api.mailingcore.com]')
+            [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id sent as X-Tenant-Id')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds one HTTP attempt may take [default: 30]')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of one request after a transient failure [default: 4]')
+            [CompletionResult]::new('--retry-max-time', '--retry-max-time', [CompletionResultType]::ParameterName, 'Seconds one request may spend retrying in total [default: 30]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per result on stdout (JSON Lines)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only (and --json lines)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mcnotify;store;help' {
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Bring the database''s schema to the version this mcnotify writes (each run also does at its first connection); says the version before and after')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mcnotify;store;help;migrate' {
+            break
+        }
+        'mcnotify;store;help;help' {
+            break
+        }
         'mcnotify;config' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use ([profile.NAME] tables)')
@@ -499,6 +555,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             [CompletionResult]::new('verify-key', 'verify-key', [CompletionResultType]::ParameterValue, 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'What became of one incident: its emails, when accepted, their delivery events')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'List, show, drop or send again the requests kept in the outbox')
+            [CompletionResult]::new('store', 'store', [CompletionResultType]::ParameterValue, 'Create or update the tables of a PostgreSQL store (`store = "postgres://..."`)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the effective settings and where each came from')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the bridge a Botpress card calls: POST /v1/incidents over HTTP')
             [CompletionResult]::new('preview', 'preview', [CompletionResultType]::ParameterValue, 'Render incidents without a key or network: what `send` would POST')
@@ -539,6 +596,13 @@ Register-ArgumentCompleter -Native -CommandName 'mcnotify' -ScriptBlock {
             break
         }
         'mcnotify;help;outbox;retry' {
+            break
+        }
+        'mcnotify;help;store' {
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Bring the database''s schema to the version this mcnotify writes (each run also does at its first connection); says the version before and after')
+            break
+        }
+        'mcnotify;help;store;migrate' {
             break
         }
         'mcnotify;help;config' {

@@ -41,6 +41,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand verify-key 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
             cand status 'What became of one incident: its emails, when accepted, their delivery events'
             cand outbox 'List, show, drop or send again the requests kept in the outbox'
+            cand store 'Create or update the tables of a PostgreSQL store (`store = "postgres://..."`)'
             cand config 'Show the effective settings and where each came from'
             cand serve 'Run the bridge a Botpress card calls: POST /v1/incidents over HTTP'
             cand preview 'Render incidents without a key or network: what `send` would POST'
@@ -306,6 +307,56 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
         }
         &'mcnotify;outbox;help;help'= {
         }
+        &'mcnotify;store'= {
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
+            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
+            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
+            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
+            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
+            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
+            cand --retries 'Retries of one request after a transient failure [default: 4]'
+            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
+            cand -q 'Print errors only (and --json lines)'
+            cand --quiet 'Print errors only (and --json lines)'
+            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand migrate 'Bring the database''s schema to the version this mcnotify writes (each run also does at its first connection); says the version before and after'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcnotify;store;migrate'= {
+            cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
+            cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
+            cand --base-url 'MailingCore API base URL [default: https://api.mailingcore.com]'
+            cand --api-key-file 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)'
+            cand --tenant-id 'Tenant id sent as X-Tenant-Id'
+            cand --timeout 'Seconds one HTTP attempt may take [default: 30]'
+            cand --retries 'Retries of one request after a transient failure [default: 4]'
+            cand --retry-max-time 'Seconds one request may spend retrying in total [default: 30]'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --json 'Print one JSON object per result on stdout (JSON Lines)'
+            cand -q 'Print errors only (and --json lines)'
+            cand --quiet 'Print errors only (and --json lines)'
+            cand -v 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand --verbose 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcnotify;store;help'= {
+            cand migrate 'Bring the database''s schema to the version this mcnotify writes (each run also does at its first connection); says the version before and after'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcnotify;store;help;migrate'= {
+        }
+        &'mcnotify;store;help;help'= {
+        }
         &'mcnotify;config'= {
             cand --config 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]'
             cand --profile 'Profile of the config file to use ([profile.NAME] tables)'
@@ -470,6 +521,7 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
             cand verify-key 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
             cand status 'What became of one incident: its emails, when accepted, their delivery events'
             cand outbox 'List, show, drop or send again the requests kept in the outbox'
+            cand store 'Create or update the tables of a PostgreSQL store (`store = "postgres://..."`)'
             cand config 'Show the effective settings and where each came from'
             cand serve 'Run the bridge a Botpress card calls: POST /v1/incidents over HTTP'
             cand preview 'Render incidents without a key or network: what `send` would POST'
@@ -500,6 +552,11 @@ set edit:completion:arg-completer[mcnotify] = {|@words|
         &'mcnotify;help;outbox;flush'= {
         }
         &'mcnotify;help;outbox;retry'= {
+        }
+        &'mcnotify;help;store'= {
+            cand migrate 'Bring the database''s schema to the version this mcnotify writes (each run also does at its first connection); says the version before and after'
+        }
+        &'mcnotify;help;store;migrate'= {
         }
         &'mcnotify;help;config'= {
             cand show 'Print each setting with its source (flag, environment variable, config file and line, or default), the key redacted, and the state directory with its permissions'

@@ -46,6 +46,7 @@ complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "check-quota" -d '
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "verify-key" -d 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "status" -d 'What became of one incident: its emails, when accepted, their delivery events'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "outbox" -d 'List, show, drop or send again the requests kept in the outbox'
+complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "store" -d 'Create or update the tables of a PostgreSQL store (`store = "postgres://..."`)'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "config" -d 'Show the effective settings and where each came from'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "serve" -d 'Run the bridge a Botpress card calls: POST /v1/incidents over HTTP'
 complete -c mcnotify -n "__fish_mcnotify_needs_command" -f -a "preview" -d 'Render incidents without a key or network: what `send` would POST'
@@ -258,6 +259,42 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_see
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "flush" -d 'Send every kept request again, with its original body and idempotency key'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "retry" -d 'Put requests the API refused (outbox/failed/) back in the outbox, history kept'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and not __fish_seen_subcommand_from migrate help" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and not __fish_seen_subcommand_from migrate help" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and not __fish_seen_subcommand_from migrate help" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and not __fish_seen_subcommand_from migrate help" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and not __fish_seen_subcommand_from migrate help" -l tenant-id -d 'Tenant id sent as X-Tenant-Id' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and not __fish_seen_subcommand_from migrate help" -l timeout -d 'Seconds one HTTP attempt may take [default: 30]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and not __fish_seen_subcommand_from migrate help" -l retries -d 'Retries of one request after a transient failure [default: 4]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and not __fish_seen_subcommand_from migrate help" -l retry-max-time -d 'Seconds one request may spend retrying in total [default: 30]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and not __fish_seen_subcommand_from migrate help" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and not __fish_seen_subcommand_from migrate help" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and not __fish_seen_subcommand_from migrate help" -s q -l quiet -d 'Print errors only (and --json lines)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and not __fish_seen_subcommand_from migrate help" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and not __fish_seen_subcommand_from migrate help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and not __fish_seen_subcommand_from migrate help" -s V -l version -d 'Print version'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and not __fish_seen_subcommand_from migrate help" -f -a "migrate" -d 'Bring the database\'s schema to the version this mcnotify writes (each run also does at its first connection); says the version before and after'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and not __fish_seen_subcommand_from migrate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and __fish_seen_subcommand_from migrate" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and __fish_seen_subcommand_from migrate" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and __fish_seen_subcommand_from migrate" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and __fish_seen_subcommand_from migrate" -l api-key-file -d 'File holding the API key (the key itself goes in MAILINGCORE_API_KEY, never on argv)' -r -F
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and __fish_seen_subcommand_from migrate" -l tenant-id -d 'Tenant id sent as X-Tenant-Id' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and __fish_seen_subcommand_from migrate" -l timeout -d 'Seconds one HTTP attempt may take [default: 30]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and __fish_seen_subcommand_from migrate" -l retries -d 'Retries of one request after a transient failure [default: 4]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and __fish_seen_subcommand_from migrate" -l retry-max-time -d 'Seconds one request may spend retrying in total [default: 30]' -r
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and __fish_seen_subcommand_from migrate" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and __fish_seen_subcommand_from migrate" -l json -d 'Print one JSON object per result on stdout (JSON Lines)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'Print errors only (and --json lines)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and __fish_seen_subcommand_from migrate" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Bring the database\'s schema to the version this mcnotify writes (each run also does at its first connection); says the version before and after'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and not __fish_seen_subcommand_from show help" -l config -d 'Config file [default: the first found of $XDG_CONFIG_HOME/mcnotify/config.toml (~/.config/mcnotify/config.toml), /etc/mcnotify/config.toml]' -r -F
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and not __fish_seen_subcommand_from show help" -l profile -d 'Profile of the config file to use ([profile.NAME] tables)' -r
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand config; and not __fish_seen_subcommand_from show help" -l base-url -d 'MailingCore API base URL [default: https://api.mailingcore.com]' -r
@@ -395,21 +432,23 @@ complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -s q -l q
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -s v -l verbose -d 'Print more: -v adds the raw quota and rate-limit headers and each retry, -vv the config file read and where the key came from'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox config serve preview completions help" -f -a "send" -d 'Send incidents to the helpdesk through MailingCore'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox config serve preview completions help" -f -a "check-quota" -d 'Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox config serve preview completions help" -f -a "verify-key" -d 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox config serve preview completions help" -f -a "status" -d 'What became of one incident: its emails, when accepted, their delivery events'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox config serve preview completions help" -f -a "outbox" -d 'List, show, drop or send again the requests kept in the outbox'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox config serve preview completions help" -f -a "config" -d 'Show the effective settings and where each came from'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox config serve preview completions help" -f -a "serve" -d 'Run the bridge a Botpress card calls: POST /v1/incidents over HTTP'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox config serve preview completions help" -f -a "preview" -d 'Render incidents without a key or network: what `send` would POST'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox config serve preview completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox config serve preview completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox store config serve preview completions help" -f -a "send" -d 'Send incidents to the helpdesk through MailingCore'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox store config serve preview completions help" -f -a "check-quota" -d 'Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox store config serve preview completions help" -f -a "verify-key" -d 'Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox store config serve preview completions help" -f -a "status" -d 'What became of one incident: its emails, when accepted, their delivery events'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox store config serve preview completions help" -f -a "outbox" -d 'List, show, drop or send again the requests kept in the outbox'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox store config serve preview completions help" -f -a "store" -d 'Create or update the tables of a PostgreSQL store (`store = "postgres://..."`)'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox store config serve preview completions help" -f -a "config" -d 'Show the effective settings and where each came from'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox store config serve preview completions help" -f -a "serve" -d 'Run the bridge a Botpress card calls: POST /v1/incidents over HTTP'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox store config serve preview completions help" -f -a "preview" -d 'Render incidents without a key or network: what `send` would POST'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox store config serve preview completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and not __fish_seen_subcommand_from send check-quota verify-key status outbox store config serve preview completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "list" -d 'List the kept requests: id, age, attempts, last error, subject'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "show" -d 'Print one kept request (the exact body, never the key)'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "drop" -d 'Delete one kept request without sending it'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "flush" -d 'Send every kept request again, with its original body and idempotency key'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "retry" -d 'Put requests the API refused (outbox/failed/) back in the outbox, history kept'
+complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "migrate" -d 'Bring the database\'s schema to the version this mcnotify writes (each run also does at its first connection); says the version before and after'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print each setting with its source (flag, environment variable, config file and line, or default), the key redacted, and the state directory with its permissions'
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions" -f
 complete -c mcnotify -n "__fish_mcnotify_using_subcommand completions; and not __fish_seen_subcommand_from bash elvish fish powershell zsh" -f -a "bash elvish fish powershell zsh"

@@ -37,6 +37,10 @@ pub fn run(cli: &Cli, printer: &Printer) -> Result<Exit> {
             let ctx = Context::load(global, None, &env, printer)?;
             commands::outbox::run(command, &ctx)
         }
+        Command::Store(command) => {
+            let ctx = Context::load(global, None, &env, printer)?;
+            commands::store::run(command, &ctx)
+        }
         Command::Config(ConfigCommand::Show(args)) => {
             let env = Env {
                 from_command_line: Some(commands::config::given_on_command_line()),

@@ -54,6 +54,18 @@ Exit codes:
   69  an email's latest event is a bounce or a failure (and no fallback of it arrived)
   75  tried, never accepted yet (kept in the outbox or not)";
 
+const STORE_EXAMPLES: &str = "\
+Examples:
+  # Create or update the tables of a PostgreSQL store before the first replica starts
+  MCNOTIFY_STORE=postgres://mcnotify@db.internal/mcnotify mcnotify store migrate
+  mcnotify store migrate --json";
+
+const STORE_EXIT_CODES: &str = "\
+Exit codes:
+  0   the schema is up to date (or the store is a directory: nothing to do)
+  75  the database cannot be reached
+  78  the store setting is wrong, or the schema is newer than this mcnotify";
+
 const SERVE_EXAMPLES: &str = "\
 Examples:
   # The bridge on this machine, for a bot behind a TLS proxy
@@ -315,6 +327,10 @@ pub enum Command {
     /// List, show, drop or send again the requests kept in the outbox
     #[command(subcommand, after_help = OUTBOX_EXAMPLES, after_long_help = format!("{OUTBOX_EXAMPLES}\n\n{EXIT_CODES}"))]
     Outbox(OutboxCommand),
+
+    /// Create or update the tables of a PostgreSQL store (`store = "postgres://..."`)
+    #[command(subcommand, after_help = STORE_EXAMPLES, after_long_help = format!("{STORE_EXAMPLES}\n\n{STORE_EXIT_CODES}"))]
+    Store(StoreCommand),
 
     /// Show the effective settings and where each came from
     #[command(subcommand, after_help = CONFIG_EXAMPLES, after_long_help = format!("{CONFIG_EXAMPLES}\n\n{CONFIG_EXIT_CODES}"))]
@@ -621,6 +637,14 @@ pub struct OutboxFlushArgs {
     /// Wait for another running flush to finish (the default exits 75 at once)
     #[arg(long)]
     pub wait: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Bring the database's schema to the version this mcnotify writes (each run also does
+    /// at its first connection); says the version before and after
+    #[command(after_help = STORE_EXAMPLES, after_long_help = format!("{STORE_EXAMPLES}\n\n{STORE_EXIT_CODES}"))]
+    Migrate,
 }
 
 #[derive(Debug, Subcommand)]

@@ -243,20 +243,24 @@ impl<'p> Context<'p> {
         }
     }
 
-    /// The store of the state directory.
-    pub fn store(&self) -> Arc<Store> {
-        Arc::new(Store::open(&self.settings.state_dir))
+    /// The configured store: the state directory, or the database (not reached yet).
+    pub fn store(&self) -> Result<Arc<Store>> {
+        Ok(Arc::new(Store::open(
+            &self.settings.store,
+            self.settings.claim_lease,
+        )?))
     }
 
     /// The store, before a run that may write there: a warning for each directory others
     /// could write, and the temp files of writers that died mid-write removed.
-    pub fn prepared_store(&self) -> Arc<Store> {
-        let store = self.store();
+    pub fn prepared_store(&self) -> Result<Arc<Store>> {
+        let store = self.store()?;
+        store.connect()?;
         for why in store.unsafe_reasons() {
             self.printer.warn(&why);
         }
         self.sweep(&store);
-        store
+        Ok(store)
     }
 
     /// Remove the temp files that writers which died mid-write left in `store`.
@@ -267,7 +271,7 @@ impl<'p> Context<'p> {
                 &format!(
                     "removed {removed} temp file{} left by an interrupted write in {}",
                     if removed == 1 { "" } else { "s" },
-                    dir.display()
+                    dir
                 ),
             );
         }

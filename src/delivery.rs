@@ -133,8 +133,8 @@ pub struct Delivered {
 impl Delivered {
     /// The exit code of this job alone.
     pub fn exit(&self) -> Exit {
-        if matches!(self.kept, Kept::NotSaved(_)) {
-            return Exit::IoErr;
+        if let Kept::NotSaved(_, exit) = self.kept {
+            return exit;
         }
         match &self.exchange {
             None => Exit::TempFail,
@@ -157,8 +157,9 @@ pub enum Kept {
     Unchanged(EntryId),
     /// Not saved: keeping is off (`--no-outbox`).
     Off,
-    /// Saving it failed: the incident is NOT kept.
-    NotSaved(String),
+    /// Saving it failed: the incident is NOT kept. Why, and the exit code: 75 when the
+    /// store could not be reached (run again once it is back), else 74.
+    NotSaved(String, Exit),
 }
 
 impl Kept {
@@ -342,7 +343,13 @@ impl Deliverer {
         };
         match stored {
             Ok(id) => Kept::Saved(id),
-            Err(e) => Kept::NotSaved(format!("{e:#}")),
+            Err(e) => {
+                let exit = match crate::exit::classify(&e).0 {
+                    Exit::TempFail => Exit::TempFail,
+                    _ => Exit::IoErr,
+                };
+                Kept::NotSaved(format!("{e:#}"), exit)
+            }
         }
     }
 
@@ -477,7 +484,7 @@ mod tests {
     #[test]
     fn an_accepted_send_is_journaled_settles_its_pending_entry_and_posts_the_exact_body() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(Store::open(dir.path()));
+        let store = Arc::new(Store::in_dir(dir.path()));
         let (url, bodies) = server(vec![(503, "{}"), (201, ACCEPTED)]);
         let client = Arc::new(client(&url));
         // An earlier run kept the first attempt.
@@ -496,7 +503,7 @@ mod tests {
         assert!(matches!(sent.kept, Kept::Delivered), "{:?}", sent.kept);
         assert_eq!(sent.exit(), Exit::Ok);
         assert!(sent.warnings.is_empty(), "{:?}", sent.warnings);
-        assert_eq!(store.count(Folder::Pending), 0);
+        assert_eq!(store.count(Folder::Pending).unwrap(), 0);
         let posted: Vec<String> = bodies.try_iter().collect();
         assert_eq!(posted, vec![job(1, "k-1").body.get().to_string(); 2]);
         let journal = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();
@@ -514,7 +521,7 @@ mod tests {
     #[test]
     fn after_a_failure_that_would_repeat_the_rest_are_held_without_a_request() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(Store::open(dir.path()));
+        let store = Arc::new(Store::in_dir(dir.path()));
         let (url, bodies) = server(vec![(401, r#"{"message":"bad key"}"#)]);
         let client = Arc::new(client(&url));
         let deliverer = Deliverer::new(client.clone(), store.clone(), true, destination(&url));
@@ -525,13 +532,13 @@ mod tests {
         assert!(matches!(held.kept, Kept::Saved(_)), "{:?}", held.kept);
         assert_eq!(held.exit(), Exit::TempFail);
         assert_eq!(bodies.try_iter().count(), 1, "one request only");
-        assert_eq!(store.count(Folder::Pending), 2);
+        assert_eq!(store.count(Folder::Pending).unwrap(), 2);
     }
 
     #[test]
     fn a_final_refusal_goes_to_failed_and_nothing_is_kept_with_keeping_off() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(Store::open(dir.path()));
+        let store = Arc::new(Store::in_dir(dir.path()));
         let (url, _bodies) = server(vec![(422, r#"{"message":"bad to"}"#), (422, "{}")]);
         let client = Arc::new(client(&url));
         let keeping = Deliverer::new(client.clone(), store.clone(), true, destination(&url));
@@ -544,8 +551,8 @@ mod tests {
         let off = Deliverer::new(client.clone(), store.clone(), false, destination(&url));
         let dropped = block(off.deliver(&job(2, "k-2")));
         assert!(matches!(dropped.kept, Kept::Off), "{:?}", dropped.kept);
-        assert_eq!(store.count(Folder::Failed), 1);
-        assert_eq!(store.count(Folder::Pending), 0);
+        assert_eq!(store.count(Folder::Failed).unwrap(), 1);
+        assert_eq!(store.count(Folder::Pending).unwrap(), 0);
     }
 
     #[test]
@@ -554,13 +561,13 @@ mod tests {
         // The state directory is a file: nothing can be created under it.
         let state = dir.path().join("state");
         std::fs::write(&state, "").unwrap();
-        let store = Arc::new(Store::open(&state));
+        let store = Arc::new(Store::in_dir(&state));
         let (url, _bodies) = server(vec![(503, "{}")]);
         let client = Arc::new(client(&url));
         let deliverer = Deliverer::new(client.clone(), store.clone(), true, destination(&url));
         let failed = block(deliverer.deliver(&job(1, "k-1")));
         assert!(
-            matches!(failed.kept, Kept::NotSaved(_)),
+            matches!(failed.kept, Kept::NotSaved(..)),
             "{:?}",
             failed.kept
         );

@@ -141,7 +141,7 @@ fn check(args: &CheckQuotaArgs, ctx: &Context) -> Result<Exit> {
         printer.json,
         printer.quiet,
     );
-    let journal = ctx.store();
+    let journal = ctx.store()?;
     let base_url = match check_base_url(&settings.base_url) {
         Ok(url) => url.as_str().trim_end_matches('/').to_string(),
         Err(_) => crate::api::without_userinfo(&settings.base_url)

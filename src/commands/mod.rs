@@ -9,4 +9,5 @@ pub mod preview;
 pub mod send;
 pub mod serve;
 pub mod status;
+pub mod store;
 pub mod verify_key;

@@ -18,11 +18,11 @@ use crate::outcome::RecordOutcome;
 use crate::output::{for_terminal, Printer};
 use crate::pacing::Pacer;
 use crate::report::{summarise, Reporter};
-use crate::store::{Entry, EntryId, FlushLock, Folder, Found, Locked, Retried, Store};
+use crate::store::{Claimed, Entry, EntryId, Folder, Found, Locked, Retried, Store};
 
 pub fn run(command: &OutboxCommand, ctx: &Context) -> Result<Exit> {
     let printer = ctx.printer;
-    let store = ctx.store();
+    let store = ctx.store()?;
     match command {
         OutboxCommand::List(args) => list(&store, args, printer),
         OutboxCommand::Show(args) => show(&store, args, printer),
@@ -66,7 +66,7 @@ fn list(store: &Store, args: &OutboxListArgs, printer: &Printer) -> Result<Exit>
     };
     let entries = entries(store, folder, printer)?;
     if entries.is_empty() {
-        printer.note(&format!("nothing in {}", store.location(folder).display()));
+        printer.note(&format!("nothing in {}", store.location(folder)));
         return Ok(Exit::Ok);
     }
     if printer.json {
@@ -83,7 +83,7 @@ fn list(store: &Store, args: &OutboxListArgs, printer: &Printer) -> Result<Exit>
                 subject: &e.subject,
                 to: &e.to,
                 base_url: &e.base_url,
-                path: store.locate(id).display().to_string(),
+                path: store.locate(id),
             });
         }
         return Ok(Exit::Ok);
@@ -136,7 +136,7 @@ fn list(store: &Store, args: &OutboxListArgs, printer: &Printer) -> Result<Exit>
 
 /// The entry named by its id (or a unique prefix of it), in the outbox or `failed/`.
 fn find(store: &Store, id: &str) -> Result<EntryId> {
-    match store.find(id) {
+    match store.find(id)? {
         Found::One(found) => Ok(found),
         Found::None => Err(Failure::new(
             Exit::NoInput,
@@ -176,15 +176,11 @@ fn drop_entry(store: &Store, args: &OutboxIdArgs, printer: &Printer) -> Result<E
     Ok(Exit::Ok)
 }
 
-/// Hold the flush lock for the whole flush so two runs never send the same entry.
-fn lock(store: &Store, wait: bool, printer: &Printer) -> Result<FlushLock> {
-    let waiting = || printer.note("another flush is running; waiting for it to finish");
-    match store.lock(wait, waiting)? {
-        Locked::Held(lock) => Ok(lock),
-        Locked::Busy => Err(Failure::new(Exit::TempFail, "another flush is running")
-            .hint("it holds the outbox lock; try again later, or pass --wait")
-            .into()),
-    }
+/// Another flush holds the directory's lock.
+fn busy() -> anyhow::Error {
+    Failure::new(Exit::TempFail, "another flush is running")
+        .hint("it holds the outbox lock; try again later, or pass --wait")
+        .into()
 }
 
 fn flush(store: Arc<Store>, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exit> {
@@ -198,15 +194,22 @@ fn flush(store: Arc<Store>, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exi
     }
     // Its directories were checked above: only the sweep is left.
     ctx.sweep(&store);
-    let _lock = lock(&store, args.wait, printer)?;
-    let entries = entries(&store, Folder::Pending, printer)?;
+    let waiting = || printer.note("another flush is running; waiting for it to finish");
+    let claim = match store.claim(args.wait, waiting)? {
+        Claimed::Held(claim) => claim,
+        Claimed::Busy => return Err(busy()),
+    };
+    for w in &claim.listing.unreadable {
+        printer.warn(w);
+    }
+    let entries = claim.listing.entries.clone();
     if entries.is_empty() {
-        let failed = store.count(Folder::Failed);
+        let failed = store.count(Folder::Failed)?;
         if failed > 0 {
             printer.note(&format!(
                 "the outbox is empty; {failed} refused for good {} in {}",
                 if failed == 1 { "is" } else { "are" },
-                store.location(Folder::Failed).display()
+                store.location(Folder::Failed)
             ));
             printer.hint("`mcnotify outbox list --failed` shows why; once the cause is fixed, `mcnotify outbox retry ID|--all` puts them back for the next flush");
         } else {
@@ -295,7 +298,7 @@ fn retry(store: &Store, args: &OutboxRetryArgs, printer: &Printer) -> Result<Exi
                 printer.note(&format!(
                     "{} is not in {}: it is already waiting in the outbox",
                     id.trim(),
-                    failed_dir.display()
+                    failed_dir
                 ));
                 printer.hint("`mcnotify outbox flush` sends it");
                 return Ok(Exit::Ok);
@@ -308,10 +311,13 @@ fn retry(store: &Store, args: &OutboxRetryArgs, printer: &Printer) -> Result<Exi
             .collect(),
     };
     if ids.is_empty() {
-        printer.note(&format!("nothing in {}", failed_dir.display()));
+        printer.note(&format!("nothing in {}", failed_dir));
         return Ok(Exit::Ok);
     }
-    let _lock = lock(store, false, printer)?;
+    let _lock = match store.lock(false, || {})? {
+        Locked::Held(lock) => lock,
+        Locked::Busy => return Err(busy()),
+    };
     let mut moved = 0;
     for id in &ids {
         match store.retry(id)? {
@@ -325,7 +331,7 @@ fn retry(store: &Store, args: &OutboxRetryArgs, printer: &Printer) -> Result<Exi
                         subject: &entry.subject,
                         attempts: entry.attempts,
                         first_error: &entry.first_error,
-                        path: store.locate(&to).display().to_string(),
+                        path: store.locate(&to),
                     });
                 }
                 printer.human(&format!(
@@ -336,8 +342,8 @@ fn retry(store: &Store, args: &OutboxRetryArgs, printer: &Printer) -> Result<Exi
             }
             Retried::AlreadyPending(pending) => printer.warn(&format!(
                 "{} stays in failed/: the same request is already waiting as {}",
-                store.locate(id).display(),
-                store.locate(&pending).display()
+                store.locate(id),
+                store.locate(&pending)
             )),
         }
     }

@@ -32,7 +32,7 @@ pub fn run(args: &SendArgs, ctx: &Context) -> Result<Exit> {
         return dry_run(pipeline, ctx, &args.input);
     }
     let client = Arc::new(ctx.client()?.with_pacer(Arc::new(Pacer::new())));
-    let store = ctx.prepared_store();
+    let store = ctx.prepared_store()?;
     let keep = !args.no_outbox;
     let destination = ctx.destination(&client);
     let deliverer = Deliverer::new(client, store.clone(), keep, destination);

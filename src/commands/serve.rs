@@ -36,7 +36,7 @@ pub fn run(args: &ServeArgs, ctx: &Context) -> Result<Exit> {
     };
     let preparer = ctx.preparer()?;
     let client = ctx.client()?.with_pacer(Arc::new(Pacer::new()));
-    let store = ctx.prepared_store();
+    let store = ctx.prepared_store()?;
     store
         .writable()
         .map_err(|e| Failure::new(Exit::IoErr, format!("{e:#}")))?;

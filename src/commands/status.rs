@@ -12,10 +12,10 @@ use crate::store::{EntryId, Folder, Store};
 
 pub fn run(args: &StatusArgs, ctx: &Context) -> Result<Exit> {
     let printer = ctx.printer;
-    let store = ctx.store();
+    let store = ctx.store()?;
     let query = args.query.trim();
     let mut finder = Finder::new(query);
-    store.each_entry(|entry| finder.read(entry));
+    store.each_entry(|entry| finder.read(entry))?;
     let history = finder.finish();
     if history.emails.is_empty() && history.pending.is_empty() {
         printer.error(&format!(

@@ -62,6 +62,7 @@ layer! {
     retries: u32,
     retry_max_time: f64,
     state_dir: PathBuf,
+    store: String,
 }
 
 impl Profile {

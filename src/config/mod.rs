@@ -5,6 +5,7 @@ mod file;
 mod key;
 mod perms;
 mod serve;
+mod store;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -24,12 +25,17 @@ use perms::{shared_file_warning, writable_file_warning};
 pub use file::{searched_paths, ConfigKind, Profile};
 pub use key::KeySource;
 pub use serve::{ServeSettings, ServeTable};
+pub use store::{Database, StoreSetting};
+
+use store::StoreSource;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.mailingcore.com";
 pub const DEFAULT_TAGS: [&str; 3] = ["botpress", "helpdesk", "incident"];
 const DEFAULT_TIMEOUT: f64 = 30.0;
 const DEFAULT_RETRIES: u32 = 4;
 const DEFAULT_RETRY_MAX_TIME: f64 = 30.0;
+/// Longer than a send with all its retries takes, renewed every third of it.
+const DEFAULT_CLAIM_LEASE: Duration = Duration::from_secs(60);
 
 /// What the command line says (with the environment variables clap reads for its
 /// flags): the layer over the config file, and what only the command line can give.
@@ -111,6 +117,10 @@ pub struct Settings {
     pub email: EmailSettings,
     pub fields: FieldMap,
     pub state_dir: PathBuf,
+    /// Where the outbox and the journal are (`store`, `MCNOTIFY_STORE`).
+    pub store: StoreSetting,
+    /// How long a claim on database entries lasts unless renewed (`MCNOTIFY_CLAIM_LEASE`).
+    pub claim_lease: Duration,
     /// Warnings found while loading (shared key files), printed by the caller.
     pub warnings: Vec<String>,
     /// How the config file was found (`None` without one).
@@ -135,6 +145,10 @@ pub struct Env {
     /// `MAILINGCORE_WEBHOOK_SECRET` and `MAILINGCORE_WEBHOOK_SECRET_FILE`.
     pub webhook_secret: Option<String>,
     pub webhook_secret_file: Option<PathBuf>,
+    /// `MCNOTIFY_STORE`.
+    pub store: Option<String>,
+    /// `MCNOTIFY_CLAIM_LEASE`, in seconds.
+    pub claim_lease: Option<String>,
     /// The clap arguments (by id) given on the command line rather than by their
     /// environment variable; `None` when not known (origins then say "flag").
     pub from_command_line: Option<std::collections::BTreeSet<String>>,
@@ -161,6 +175,12 @@ impl Env {
             webhook_secret_file: std::env::var_os("MAILINGCORE_WEBHOOK_SECRET_FILE")
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
+            store: std::env::var("MCNOTIFY_STORE")
+                .ok()
+                .filter(|v| !v.trim().is_empty()),
+            claim_lease: std::env::var("MCNOTIFY_CLAIM_LEASE")
+                .ok()
+                .filter(|v| !v.trim().is_empty()),
             from_command_line: None,
         }
     }
@@ -288,7 +308,11 @@ impl Settings {
                 origins.push((name.key, origin));
             }
             for key in CONFIG_ONLY {
-                origins.push((key, t.config(key)));
+                let origin = match &env.store {
+                    Some(_) if key == "store" => Origin::Env("MCNOTIFY_STORE"),
+                    _ => t.config(key),
+                };
+                origins.push((key, origin));
             }
             origins
         };
@@ -358,6 +382,34 @@ impl Settings {
             Some(dir) => dir,
             None => default_state_dir()?,
         };
+        let store = match &env.store {
+            Some(url) => StoreSetting::parse(Some(url), StoreSource::Env, state_dir.clone())?,
+            None => StoreSetting::parse(
+                merged.store.as_deref(),
+                StoreSource::Config,
+                state_dir.clone(),
+            )?,
+        };
+        let claim_lease = match &env.claim_lease {
+            Some(text) => match text.trim().parse::<f64>() {
+                Ok(secs) if secs >= 1.0 => seconds("MCNOTIFY_CLAIM_LEASE", secs)?,
+                _ => {
+                    return fail(
+                        Exit::Usage,
+                        format!("MCNOTIFY_CLAIM_LEASE must be a number of seconds, at least 1, not {text:?}"),
+                    )
+                }
+            },
+            None => DEFAULT_CLAIM_LEASE,
+        };
+        if let (Some(file), StoreSetting::Postgres(db)) = (&file, &store) {
+            if db.has_password() {
+                warnings.extend(shared_file_warning(
+                    &file.path,
+                    "config file holding the store's connection string",
+                ));
+            }
+        }
         let serve = ServeSettings::new(
             file.as_ref()
                 .map(|f| f.serve.clone())
@@ -377,6 +429,8 @@ impl Settings {
             email,
             fields,
             state_dir,
+            store,
+            claim_lease,
             warnings,
             config_kind: file.as_ref().map(|f| f.kind),
             origins,
@@ -396,7 +450,7 @@ impl Settings {
 }
 
 /// The settings only the config file gives; `config show` names their line.
-const CONFIG_ONLY: [&str; 4] = ["locale", "api_key_file", "api_key", "state_dir"];
+const CONFIG_ONLY: [&str; 5] = ["locale", "api_key_file", "api_key", "state_dir", "store"];
 
 fn seconds(flag: &str, secs: f64) -> Result<Duration> {
     if !(secs.is_finite() && secs > 0.0 && secs < 1e9) {

@@ -153,7 +153,7 @@ impl<'a> Reporter<'a> {
             Kept::Saved(id) => {
                 let path = self.store.locate(id);
                 if held {
-                    printer.detail(1, &format!("saved in the outbox: {}", path.display()));
+                    printer.detail(1, &format!("saved in the outbox: {}", path));
                 } else {
                     let refused = id.folder == Folder::Failed;
                     let where_ = if refused {
@@ -161,7 +161,7 @@ impl<'a> Reporter<'a> {
                     } else {
                         "saved in the outbox:"
                     };
-                    printer.note(&format!("{where_} {}", path.display()));
+                    printer.note(&format!("{where_} {}", path));
                     let needs_tenant = delivered
                         .exchange
                         .as_ref()
@@ -178,7 +178,7 @@ impl<'a> Reporter<'a> {
                     }
                 }
             }
-            Kept::NotSaved(e) => {
+            Kept::NotSaved(e, _) => {
                 printer.error(&format!(
                     "{prefix}: the incident was NOT saved to the outbox: {e}"
                 ));
@@ -232,7 +232,7 @@ pub fn result_of(job: &Job, delivered: &Delivered, store: &Store) -> RecordResul
         ..RecordResult::default()
     };
     if let Kept::Saved(id) | Kept::Unchanged(id) = &delivered.kept {
-        result.outbox_path = Some(store.locate(id).display().to_string());
+        result.outbox_path = Some(store.locate(id));
     }
     let Some(exchange) = &delivered.exchange else {
         result.outcome = RecordOutcome::Deferred;

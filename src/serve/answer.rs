@@ -66,7 +66,7 @@ impl Answer {
                 (StatusCode::BAD_GATEWAY, "rejected")
             }
             (Kept::Saved(_), _) => (StatusCode::ACCEPTED, "kept"),
-            (Kept::NotSaved(_) | Kept::Off | Kept::Unchanged(_), _) => {
+            (Kept::NotSaved(..) | Kept::Off | Kept::Unchanged(_), _) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "not-kept")
             }
         };
@@ -78,7 +78,7 @@ impl Answer {
             Kept::Saved(id) => {
                 body.insert("outboxId".into(), id.id.clone().into());
             }
-            Kept::NotSaved(e) => {
+            Kept::NotSaved(e, _) => {
                 let error = result.error.as_deref().unwrap_or("not sent");
                 body.insert("error".into(), format!("{error}; NOT saved: {e}").into());
             }
@@ -98,7 +98,7 @@ impl Answer {
     pub fn overdue(job: &Job, kept: &Kept, reason: &str) -> Answer {
         let (status, outcome, error) = match kept {
             Kept::Saved(_) => (StatusCode::ACCEPTED, "kept", reason.to_string()),
-            Kept::NotSaved(e) => (
+            Kept::NotSaved(e, _) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "not-kept",
                 format!("{reason}; NOT saved: {e}"),

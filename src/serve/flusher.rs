@@ -1,5 +1,5 @@
-//! The background flusher: sends the outbox every `flush_every` under the flush lock (so a
-//! cron `outbox flush` and the server never send one entry twice), waiting longer after a
+//! The background flusher: sends the outbox every `flush_every`, its entries claimed (so a
+//! cron `outbox flush`, other replicas and the server never send one entry twice), waiting longer after a
 //! round that could not deliver, and leaving alone the entries a request is still sending.
 
 use std::sync::Arc;
@@ -9,7 +9,7 @@ use tokio::sync::watch;
 
 use super::Bridge;
 use crate::delivery::Job;
-use crate::store::{Folder, Locked};
+use crate::store::Claimed;
 
 /// The longest wait between rounds while the API keeps failing.
 const MAX_WAIT: Duration = Duration::from_secs(3600);
@@ -59,22 +59,16 @@ async fn round(bridge: &Bridge) -> Round {
         log.note(&format!("not flushing the outbox: {why}"));
         return Round::Failing;
     }
-    let _lock = match store.lock(false, || {}) {
-        Ok(Locked::Held(lock)) => lock,
+    let claim = match store.claim(false, || {}) {
+        Ok(Claimed::Held(claim)) => claim,
         // Another flush is sending them.
-        Ok(Locked::Busy) => return Round::Clear,
+        Ok(Claimed::Busy) => return Round::Clear,
         Err(e) => {
             log.note(&format!("not flushing the outbox: {e:#}"));
             return Round::Failing;
         }
     };
-    let listing = match store.list(Folder::Pending) {
-        Ok(listing) => listing,
-        Err(e) => {
-            log.note(&format!("not flushing the outbox: {e:#}"));
-            return Round::Failing;
-        }
-    };
+    let listing = &claim.listing;
     for warning in &listing.unreadable {
         log.note(warning);
     }
@@ -83,7 +77,7 @@ async fn round(bridge: &Bridge) -> Round {
     }
     let deliverer = bridge.round_deliverer();
     let (mut sent, mut waiting) = (0, 0);
-    for (number, (id, entry)) in listing.entries.into_iter().enumerate() {
+    for (number, (id, entry)) in listing.entries.iter().cloned().enumerate() {
         if bridge.flights.contains(&entry.idempotency_key) {
             continue;
         }

@@ -150,9 +150,19 @@ impl Metrics {
 
     /// The text format, with the outbox counted now.
     pub fn render(&self, store: &Store) -> String {
-        let count = |folder| i64::try_from(store.count(folder)).unwrap_or(i64::MAX);
-        self.pending.set(count(Folder::Pending));
-        self.failed.set(count(Folder::Failed));
+        // A store that cannot be counted now keeps the last figures.
+        let count = |folder| {
+            store
+                .count(folder)
+                .ok()
+                .map(|n| i64::try_from(n).unwrap_or(i64::MAX))
+        };
+        if let Some(n) = count(Folder::Pending) {
+            self.pending.set(n);
+        }
+        if let Some(n) = count(Folder::Failed) {
+            self.failed.set(n);
+        }
         let mut text = String::new();
         // Writing to a String does not fail.
         let _ = encode(&mut text, &self.registry);

@@ -176,7 +176,7 @@ async fn undelivered(bridge: Arc<Bridge>, event: Event) {
         (Kept::Saved(id), _) => {
             format!("the fallback to {to} could not be sent yet: kept in the outbox as {id}")
         }
-        (Kept::NotSaved(e), _) => format!("the fallback to {to} was NOT sent nor kept: {e}"),
+        (Kept::NotSaved(e, _), _) => format!("the fallback to {to} was NOT sent nor kept: {e}"),
         _ => format!("the fallback to {to} was not sent"),
     };
     log.note(&format!("{lost}; {went}"));
@@ -186,7 +186,8 @@ async fn undelivered(bridge: Arc<Bridge>, event: Event) {
 fn sent_keys(store: &Store, id: &str) -> (Option<String>, HashSet<String>) {
     let mut key = None;
     let mut accepted = HashSet::new();
-    store.each_entry(|entry| {
+    // The journal just took the event's line: a read that fails now leaves no fallback.
+    let _ = store.each_entry(|entry| {
         if entry.request != Asked::Send || entry.outcome != OutcomeKind::Sent {
             return;
         }

@@ -76,6 +76,70 @@ pub struct Entry {
     pub body: Box<RawValue>,
 }
 
+impl Entry {
+    /// The entry that stores `record` under `id`, over the `previous` one of the same key
+    /// (the same folder's, or the outbox's when it moves to `failed/`): an entry keeps
+    /// where it was first meant to go, when it was made and how often it was tried.
+    pub(super) fn merged(
+        id: &EntryId,
+        record: Pending<'_>,
+        previous: Option<&Entry>,
+        now: String,
+    ) -> Entry {
+        let destination = match previous {
+            Some(p) => Destination {
+                base_url: p.base_url.clone(),
+                tenant_id: p.tenant_id.clone(),
+                profile: p.profile.clone(),
+            },
+            None => record.destination.clone(),
+        };
+        let addressing = Addressing::of(record.body);
+        Entry {
+            id: id.id.clone(),
+            idempotency_key: record.key.to_string(),
+            created_at: previous
+                .map(|p| p.created_at.clone())
+                .unwrap_or_else(|| now.clone()),
+            updated_at: now,
+            attempts: previous.map_or(0, |p| p.attempts) + record.attempts,
+            first_error: previous
+                .and_then(|p| p.first_error.clone().or_else(|| p.last_error.clone()))
+                .or_else(|| record.error.clone()),
+            retried_at: previous.and_then(|p| p.retried_at.clone()),
+            incident_digest: record
+                .digest
+                .map(str::to_string)
+                .or_else(|| previous.and_then(|p| p.incident_digest.clone())),
+            label: record
+                .label
+                .map(str::to_string)
+                .or_else(|| previous.and_then(|p| p.label.clone())),
+            last_error: record.error,
+            last_status: record.http,
+            base_url: destination.base_url,
+            tenant_id: destination.tenant_id,
+            profile: destination.profile,
+            origin: previous
+                .and_then(|p| p.origin.clone())
+                .or_else(|| record.origin.map(str::to_string)),
+            subject: addressing.subject,
+            to: addressing.to,
+            body: record.body.to_owned(),
+        }
+    }
+
+    /// The entry as `retry` puts it back in the outbox: its history kept, the first error
+    /// remembered, the time of the retry noted.
+    pub(super) fn retried(mut self, now: String) -> Entry {
+        if self.first_error.is_none() {
+            self.first_error = self.last_error.clone();
+        }
+        self.retried_at = Some(now);
+        self
+    }
+}
+
 /// Where the request was meant to go, recorded with each entry.
 #[derive(Debug, Clone)]
 pub struct Destination {
@@ -115,15 +179,15 @@ pub enum Retried {
 
 /// The addressing fields of a request body (`to`, `subject`), for listings.
 #[derive(Deserialize, Default)]
-pub(super) struct Addressing {
+struct Addressing {
     #[serde(default, deserialize_with = "text_or_none")]
-    pub to: Option<String>,
+    to: Option<String>,
     #[serde(default, deserialize_with = "text_or_none")]
-    pub subject: Option<String>,
+    subject: Option<String>,
 }
 
 impl Addressing {
-    pub(super) fn of(body: &RawValue) -> Addressing {
+    fn of(body: &RawValue) -> Addressing {
         serde_json::from_str(body.get()).unwrap_or_default()
     }
 }

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::disk::{private_dir, sweep_temp, unsafe_dir, write_atomic};
-use super::entry::{Addressing, Destination, Entry, EntryId, Folder, Listing, Pending, Retried};
-use super::{Found, Locked};
+use super::entry::{Entry, EntryId, Folder, Listing, Pending, Retried};
+use super::Found;
 use crate::clock::now_rfc3339;
 
 /// The outbox directory and its `failed/` folder.
@@ -91,50 +91,7 @@ impl Outbox {
                 }
             })
             .ok();
-        let destination = match &previous {
-            Some(p) => Destination {
-                base_url: p.base_url.clone(),
-                tenant_id: p.tenant_id.clone(),
-                profile: p.profile.clone(),
-            },
-            None => record.destination.clone(),
-        };
-        let addressing = Addressing::of(record.body);
-        let entry = Entry {
-            id: id.id.clone(),
-            idempotency_key: record.key.to_string(),
-            created_at: previous
-                .as_ref()
-                .map(|p| p.created_at.clone())
-                .unwrap_or_else(|| now.clone()),
-            updated_at: now,
-            attempts: previous.as_ref().map_or(0, |p| p.attempts) + record.attempts,
-            first_error: previous
-                .as_ref()
-                .and_then(|p| p.first_error.clone().or_else(|| p.last_error.clone()))
-                .or_else(|| record.error.clone()),
-            retried_at: previous.as_ref().and_then(|p| p.retried_at.clone()),
-            incident_digest: record
-                .digest
-                .map(str::to_string)
-                .or_else(|| previous.as_ref().and_then(|p| p.incident_digest.clone())),
-            label: record
-                .label
-                .map(str::to_string)
-                .or_else(|| previous.as_ref().and_then(|p| p.label.clone())),
-            last_error: record.error,
-            last_status: record.http,
-            base_url: destination.base_url,
-            tenant_id: destination.tenant_id,
-            profile: destination.profile,
-            origin: previous
-                .as_ref()
-                .and_then(|p| p.origin.clone())
-                .or_else(|| record.origin.map(str::to_string)),
-            subject: addressing.subject,
-            to: addressing.to,
-            body: record.body.to_owned(),
-        };
+        let entry = Entry::merged(&id, record, previous.as_ref(), now);
         write_entry(&path, &entry)?;
         Ok(id)
     }
@@ -142,15 +99,12 @@ impl Outbox {
     /// Move an entry of `failed/` back to the outbox, its history kept (creation time,
     /// attempts, first error), so that the next flush sends it again with the same key.
     pub fn retry(&self, failed: &EntryId) -> Result<Retried> {
-        let mut entry = self.read(failed)?;
+        let entry = self.read(failed)?;
         let pending = EntryId::of_key(Folder::Pending, &entry.idempotency_key);
         if self.path_of(&pending).exists() {
             return Ok(Retried::AlreadyPending(pending));
         }
-        if entry.first_error.is_none() {
-            entry.first_error = entry.last_error.clone();
-        }
-        entry.retried_at = Some(now_rfc3339());
+        let entry = entry.retried(now_rfc3339());
         write_entry(&self.path_of(&pending), &entry)?;
         let path = self.path_of(failed);
         fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
@@ -239,8 +193,8 @@ impl Outbox {
     }
 
     /// Take the flush lock (`outbox/.lock`, held while the file stays open); with `wait`,
-    /// `waiting` is called once before blocking on another holder.
-    pub fn lock(&self, wait: bool, waiting: impl FnOnce()) -> Result<Locked> {
+    /// `waiting` is called once before blocking on another holder. `None`: another holds it.
+    pub fn lock(&self, wait: bool, waiting: impl FnOnce()) -> Result<Option<FileLock>> {
         private_dir(&self.dir)?;
         let path = self.dir.join(".lock");
         let mut options = OpenOptions::new();
@@ -254,14 +208,14 @@ impl Outbox {
             .open(&path)
             .with_context(|| format!("cannot open the lock {}", path.display()))?;
         match file.try_lock() {
-            Ok(()) => Ok(Locked::Held(FileLock { _file: file })),
+            Ok(()) => Ok(Some(FileLock { _file: file })),
             Err(TryLockError::WouldBlock) if wait => {
                 waiting();
                 file.lock()
                     .with_context(|| format!("cannot lock {}", path.display()))?;
-                Ok(Locked::Held(FileLock { _file: file }))
+                Ok(Some(FileLock { _file: file }))
             }
-            Err(TryLockError::WouldBlock) => Ok(Locked::Busy),
+            Err(TryLockError::WouldBlock) => Ok(None),
             Err(TryLockError::Error(e)) => {
                 Err(e).with_context(|| format!("cannot lock {}", path.display()))
             }

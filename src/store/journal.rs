@@ -331,12 +331,6 @@ struct AcceptedIndex {
     seen: HashMap<u64, Seen>,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Seen {
-    digest: Option<u64>,
-    id: Option<u64>,
-}
-
 fn hash_of(text: &str) -> u64 {
     let mut h = DefaultHasher::new();
     text.hash(&mut h);
@@ -383,31 +377,21 @@ impl Journal {
             *guard = Some(self.accepted_index(base_url, tenant));
         }
         let index = guard.as_mut().expect("loaded above");
-        let now = Seen {
-            digest: digest.map(hash_of),
-            id: id.map(hash_of),
-        };
+        let now = Seen::of(digest, id);
         let key_hash = hash_of(key);
-        let Some(earlier) = index.seen.get(&key_hash).copied() else {
-            index.seen.insert(key_hash, now);
-            return Replay::First;
-        };
-        match (earlier.id, now.id) {
-            // Another id: not a replay (the key outlived MailingCore's retention window).
-            (Some(a), Some(b)) if a != b => {
+        match judge(index.seen.get(&key_hash).copied(), now) {
+            Verdict::First => {
                 index.seen.insert(key_hash, now);
                 Replay::First
             }
-            _ => match (earlier.digest, now.digest) {
-                (Some(a), Some(b)) if a != b => {
-                    drop(guard);
-                    Replay::Different(
-                        self.first_acceptance(base_url, tenant, key, id)
-                            .map(Box::new),
-                    )
-                }
-                _ => Replay::Same,
-            },
+            Verdict::Same => Replay::Same,
+            Verdict::Different => {
+                drop(guard);
+                Replay::Different(
+                    self.first_acceptance(base_url, tenant, key, id)
+                        .map(Box::new),
+                )
+            }
         }
     }
 
@@ -429,18 +413,9 @@ impl Journal {
             let Some(key) = &entry.idempotency_key else {
                 return;
             };
-            if entry.outcome != OutcomeKind::Sent || entry.replayed == Some(true) {
-                return;
-            }
-            let now = Seen {
-                digest: entry.incident_digest.as_deref().map(hash_of),
-                id: entry.id.as_deref().map(hash_of),
-            };
-            match seen.get(&hash_of(key)) {
-                Some(earlier) if earlier.id == now.id || now.id.is_none() => {}
-                _ => {
-                    seen.insert(hash_of(key), now);
-                }
+            let key = hash_of(key);
+            if let Some(now) = fold_accepted(seen.get(&key).copied(), &entry) {
+                seen.insert(key, now);
             }
         });
         AcceptedIndex {
@@ -460,17 +435,75 @@ impl Journal {
     ) -> Option<JournalEntry> {
         let mut found = None;
         self.each_send(base_url, tenant, |entry| {
-            let matches = found.is_none()
-                && entry.outcome == OutcomeKind::Sent
-                && entry.replayed != Some(true)
-                && entry.idempotency_key.as_deref() == Some(key)
-                && (id.is_none() || entry.id.as_deref() == id);
-            if matches {
+            if found.is_none() && is_first_acceptance(&entry, key, id) {
                 found = Some(entry);
             }
         });
         found
     }
+}
+
+/// What an accepted send's key and email left in the journal: hashes, not the strings.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Seen {
+    digest: Option<u64>,
+    id: Option<u64>,
+}
+
+impl Seen {
+    pub(super) fn of(digest: Option<&str>, id: Option<&str>) -> Seen {
+        Seen {
+            digest: digest.map(hash_of),
+            id: id.map(hash_of),
+        }
+    }
+}
+
+/// The acceptance of a key that counts after `entry`, a send under it that was read after
+/// `earlier`: `None` when it changes nothing (not an acceptance, a replay, or the same
+/// email again).
+pub(super) fn fold_accepted(earlier: Option<Seen>, entry: &JournalEntry) -> Option<Seen> {
+    if entry.outcome != OutcomeKind::Sent || entry.replayed == Some(true) {
+        return None;
+    }
+    let now = Seen::of(entry.incident_digest.as_deref(), entry.id.as_deref());
+    match earlier {
+        Some(earlier) if earlier.id == now.id || now.id.is_none() => None,
+        _ => Some(now),
+    }
+}
+
+/// How an accepted send relates to the earlier acceptance of its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Verdict {
+    /// The first email under the key (or a new one: MailingCore answered another id).
+    First,
+    /// The email accepted earlier, for the same incident.
+    Same,
+    /// The email accepted earlier, for a different incident.
+    Different,
+}
+
+pub(super) fn judge(earlier: Option<Seen>, now: Seen) -> Verdict {
+    let Some(earlier) = earlier else {
+        return Verdict::First;
+    };
+    match (earlier.id, now.id) {
+        // Another id: not a replay (the key outlived MailingCore's retention window).
+        (Some(a), Some(b)) if a != b => Verdict::First,
+        _ => match (earlier.digest, now.digest) {
+            (Some(a), Some(b)) if a != b => Verdict::Different,
+            _ => Verdict::Same,
+        },
+    }
+}
+
+/// Whether `entry` is the first acceptance of `key` (as email `id`, when known).
+pub(super) fn is_first_acceptance(entry: &JournalEntry, key: &str, id: Option<&str>) -> bool {
+    entry.outcome == OutcomeKind::Sent
+        && entry.replayed != Some(true)
+        && entry.idempotency_key.as_deref() == Some(key)
+        && (id.is_none() || entry.id.as_deref() == id)
 }
 
 #[cfg(test)]

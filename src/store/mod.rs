@@ -1,30 +1,48 @@
 //! The store: every request kept for later (the outbox and `failed/`), the journal of API
-//! outcomes and the flush lock, behind one type. Today it is the state directory.
+//! outcomes and the copies of accepted bodies, behind one type: the state directory, or a
+//! PostgreSQL database that several hosts share.
 
 mod archive;
 mod disk;
 mod entry;
 mod file;
 mod journal;
+mod postgres;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::time::Duration;
 
 use anyhow::Result;
 use serde_json::value::RawValue;
 
 pub use entry::{Destination, Entry, EntryId, Folder, Listing, Pending, Retried};
 pub use journal::{JournalEntry, Recorded, Replay, Request, SendHistory};
+pub use postgres::{Migrated, VERSION as SCHEMA_VERSION};
 
+
+use crate::config::StoreSetting;
 use archive::Archive;
 use file::{FileLock, Outbox};
 use journal::Journal;
+use postgres::{Lease, Postgres};
 
-/// The outbox, `failed/`, the journal and the flush lock of one state directory.
+/// The most entries one claim takes (a flush sends the rest in its next run).
+const MAX_CLAIM: usize = 100_000;
+
+/// The outbox, `failed/`, the journal and the kept bodies of one store.
 #[derive(Debug)]
 pub struct Store {
-    outbox: Outbox,
-    journal: Journal,
-    archive: Archive,
+    backend: Backend,
+}
+
+#[derive(Debug)]
+enum Backend {
+    Dir {
+        outbox: Outbox,
+        journal: Journal,
+        archive: Archive,
+    },
+    Postgres(Postgres),
 }
 
 /// What looking an entry up by (a prefix of) its id found.
@@ -45,128 +63,301 @@ pub enum Locked {
     Busy,
 }
 
-/// The flush lock, held until dropped: two runs never send the same entry.
-pub type FlushLock = FileLock;
+/// Held until dropped: no other run moves or sends the outbox's entries meanwhile (the
+/// directory's lock file; a database needs none, its rows are claimed one by one).
+#[derive(Debug)]
+pub struct FlushLock {
+    _file: Option<FileLock>,
+}
+
+/// The outbox entries one run may send, held until this is dropped: under the
+/// directory's flush lock, or claimed in the database with a lease.
+#[derive(Debug)]
+pub struct Claim {
+    pub listing: Listing,
+    _hold: Hold,
+}
+
+#[derive(Debug)]
+enum Hold {
+    Lock { _lock: FlushLock },
+    Lease { _lease: Lease },
+}
+
+/// Whether the entries were claimed.
+#[derive(Debug)]
+pub enum Claimed {
+    Held(Claim),
+    /// Another flush holds the directory's lock.
+    Busy,
+}
 
 impl Store {
+    /// The store a run is configured with. A database is not reached until it is used.
+    pub fn open(setting: &StoreSetting, lease: Duration) -> Result<Store> {
+        Ok(match setting {
+            StoreSetting::Dir(dir) => Store::in_dir(dir),
+            StoreSetting::Postgres(database) => Store {
+                backend: Backend::Postgres(Postgres::open(database, lease)?),
+            },
+        })
+    }
+
     /// The store of a state directory.
-    pub fn open(state_dir: &Path) -> Store {
+    pub fn in_dir(state_dir: &Path) -> Store {
         Store {
-            outbox: Outbox::new(state_dir),
-            journal: Journal::new(state_dir),
-            archive: Archive::new(state_dir),
+            backend: Backend::Dir {
+                outbox: Outbox::new(state_dir),
+                journal: Journal::new(state_dir),
+                archive: Archive::new(state_dir),
+            },
+        }
+    }
+
+    /// How messages name the store: its directory, or the database without its password.
+    pub fn shown(&self) -> String {
+        match &self.backend {
+            Backend::Dir { outbox, .. } => outbox
+                .dir_of(Folder::Pending)
+                .parent()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default(),
+            Backend::Postgres(db) => db.shown().to_string(),
+        }
+    }
+
+    /// Reach a database before a run that writes there (a directory is made when written).
+    pub fn connect(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Dir { .. } => Ok(()),
+            Backend::Postgres(db) => db.ping(),
+        }
+    }
+
+    /// For a database: connect and bring its schema up to date. `None` for a directory.
+    pub fn migrate(&self) -> Result<Option<Migrated>> {
+        match &self.backend {
+            Backend::Dir { .. } => Ok(None),
+            Backend::Postgres(db) => db.migrated().map(Some),
         }
     }
 
     /// Keep a request to be sent again later (`flush`).
     pub fn defer(&self, record: Pending<'_>) -> Result<EntryId> {
-        self.outbox.store(Folder::Pending, record)
+        match &self.backend {
+            Backend::Dir { outbox, .. } => outbox.store(Folder::Pending, record),
+            Backend::Postgres(db) => db.store(Folder::Pending, record),
+        }
     }
 
     /// Keep a request the API refused for good, with its answer (in `failed/`).
     pub fn reject(&self, record: Pending<'_>) -> Result<EntryId> {
-        self.outbox.store(Folder::Failed, record)
+        match &self.backend {
+            Backend::Dir { outbox, .. } => outbox.store(Folder::Failed, record),
+            Backend::Postgres(db) => db.store(Folder::Failed, record),
+        }
     }
 
     /// A request under `key` was delivered: a pending entry for the same key (from an
     /// earlier failed run, or the one being flushed) has nothing left to do.
     pub fn settle(&self, key: &str) -> Result<()> {
-        self.outbox.remove(&EntryId::of_key(Folder::Pending, key))
+        self.remove(&EntryId::of_key(Folder::Pending, key))
     }
 
     /// One entry.
     pub fn get(&self, id: &EntryId) -> Result<Entry> {
-        self.outbox.read(id)
+        match &self.backend {
+            Backend::Dir { outbox, .. } => outbox.read(id),
+            Backend::Postgres(db) => db.read(id),
+        }
     }
 
-    /// Remove one entry (`outbox drop`).
+    /// Remove one entry (`outbox drop`); one that is not there is not an error.
     pub fn remove(&self, id: &EntryId) -> Result<()> {
-        self.outbox.remove(id)
+        match &self.backend {
+            Backend::Dir { outbox, .. } => outbox.remove(id),
+            Backend::Postgres(db) => db.remove(id),
+        }
     }
 
     /// The entries of a folder, oldest first, and a warning for each that cannot be read.
     pub fn list(&self, folder: Folder) -> Result<Listing> {
-        self.outbox.list(folder)
+        match &self.backend {
+            Backend::Dir { outbox, .. } => outbox.list(folder),
+            Backend::Postgres(db) => db.list(folder),
+        }
     }
 
     /// How many entries a folder holds.
-    pub fn count(&self, folder: Folder) -> usize {
-        self.outbox.count(folder)
+    pub fn count(&self, folder: Folder) -> Result<usize> {
+        match &self.backend {
+            Backend::Dir { outbox, .. } => Ok(outbox.count(folder)),
+            Backend::Postgres(db) => db.count(folder),
+        }
     }
 
     /// The entry named by its id or a unique prefix of it (`.json` may follow).
-    pub fn find(&self, id: &str) -> Found {
-        self.outbox.find(id.trim().trim_end_matches(".json"))
+    pub fn find(&self, id: &str) -> Result<Found> {
+        let prefix = id.trim().trim_end_matches(".json");
+        match &self.backend {
+            Backend::Dir { outbox, .. } => Ok(outbox.find(prefix)),
+            Backend::Postgres(db) => db.find(prefix),
+        }
     }
 
     /// Move a failed entry back to the outbox for the next flush.
     pub fn retry(&self, id: &EntryId) -> Result<Retried> {
-        self.outbox.retry(id)
+        match &self.backend {
+            Backend::Dir { outbox, .. } => outbox.retry(id),
+            Backend::Postgres(db) => db.retry(id),
+        }
     }
 
-    /// Take the flush lock; with `wait`, `waiting` is called before blocking.
+    /// Take the flush lock, so that no flush sends while entries move; with `wait`,
+    /// `waiting` is called before blocking. A database needs no lock: it moves an entry
+    /// in one transaction.
     pub fn lock(&self, wait: bool, waiting: impl FnOnce()) -> Result<Locked> {
-        self.outbox.lock(wait, waiting)
+        match &self.backend {
+            Backend::Dir { outbox, .. } => Ok(match outbox.lock(wait, waiting)? {
+                Some(file) => Locked::Held(FlushLock { _file: Some(file) }),
+                None => Locked::Busy,
+            }),
+            Backend::Postgres(_) => Ok(Locked::Held(FlushLock { _file: None })),
+        }
     }
 
-    /// Where an entry is, as the user can open it.
-    pub fn locate(&self, id: &EntryId) -> PathBuf {
-        self.outbox.path_of(id)
+    /// The outbox entries this run may send, oldest first, held until the claim is
+    /// dropped: the directory's whole outbox under its flush lock (with `wait`, `waiting`
+    /// is called before blocking on another flush), or the database's entries that no
+    /// other run holds, each with a lease.
+    pub fn claim(&self, wait: bool, waiting: impl FnOnce()) -> Result<Claimed> {
+        match &self.backend {
+            Backend::Dir { outbox, .. } => {
+                let Some(file) = outbox.lock(wait, waiting)? else {
+                    return Ok(Claimed::Busy);
+                };
+                Ok(Claimed::Held(Claim {
+                    listing: outbox.list(Folder::Pending)?,
+                    _hold: Hold::Lock {
+                        _lock: FlushLock { _file: Some(file) },
+                    },
+                }))
+            }
+            Backend::Postgres(db) => {
+                let (listing, lease) = db.claim(MAX_CLAIM)?;
+                Ok(Claimed::Held(Claim {
+                    listing,
+                    _hold: Hold::Lease { _lease: lease },
+                }))
+            }
+        }
+    }
+
+    /// Where an entry is, as the user can find it.
+    pub fn locate(&self, id: &EntryId) -> String {
+        match &self.backend {
+            Backend::Dir { outbox, .. } => outbox.path_of(id).display().to_string(),
+            Backend::Postgres(db) => db.locate(id),
+        }
     }
 
     /// Where a folder's entries are.
-    pub fn location(&self, folder: Folder) -> PathBuf {
-        self.outbox.dir_of(folder)
+    pub fn location(&self, folder: Folder) -> String {
+        match &self.backend {
+            Backend::Dir { outbox, .. } => outbox.dir_of(folder).display().to_string(),
+            Backend::Postgres(db) => db.location(folder),
+        }
     }
 
     /// Why the store is unsafe to send from (others could plant entries), for each reason.
     pub fn unsafe_reasons(&self) -> Vec<String> {
-        self.outbox.unsafe_dirs()
+        match &self.backend {
+            Backend::Dir { outbox, .. } => outbox.unsafe_dirs(),
+            // Who may write its tables is the database's own access control.
+            Backend::Postgres(_) => Vec::new(),
+        }
     }
 
-    /// Whether a request could be kept now (`serve`'s readiness).
+    /// Whether a request could be kept now (`serve`'s readiness, `send`'s first check).
     pub fn writable(&self) -> Result<()> {
-        self.outbox.writable()
+        match &self.backend {
+            Backend::Dir { outbox, .. } => outbox.writable(),
+            Backend::Postgres(db) => db.ping(),
+        }
     }
 
     /// Clear what writers that died left half-written: how many, and where.
-    pub fn sweep(&self) -> Vec<(usize, PathBuf)> {
-        self.outbox.sweep()
+    pub fn sweep(&self) -> Vec<(usize, String)> {
+        match &self.backend {
+            Backend::Dir { outbox, .. } => outbox
+                .sweep()
+                .into_iter()
+                .map(|(n, dir)| (n, dir.display().to_string()))
+                .collect(),
+            Backend::Postgres(_) => Vec::new(),
+        }
     }
 
     /// Append one line to the journal.
     pub fn append(&self, entry: &JournalEntry) -> Result<()> {
-        self.journal.append(entry)
+        match &self.backend {
+            Backend::Dir { journal, .. } => journal.append(entry),
+            Backend::Postgres(db) => db.append(entry),
+        }
     }
 
     /// What the journal recorded of real sends to one API and tenant.
     pub fn send_history(&self, base_url: &str, tenant: Option<&str>) -> Result<SendHistory> {
-        self.journal.send_history(base_url, tenant)
+        match &self.backend {
+            Backend::Dir { journal, .. } => journal.send_history(base_url, tenant),
+            Backend::Postgres(db) => db.send_history(base_url, tenant),
+        }
     }
 
     /// Keep a copy of a body MailingCore accepted under `key` (for a fallback).
     pub fn keep_sent(&self, key: &str, body: &RawValue) -> Result<()> {
-        self.archive.keep(key, body)
+        match &self.backend {
+            Backend::Dir { archive, .. } => archive.keep(key, body),
+            Backend::Postgres(db) => db.keep_sent(key, body),
+        }
     }
 
     /// The copy of the body accepted under `key`, if one is kept.
     pub fn sent_body(&self, key: &str) -> Option<Box<RawValue>> {
-        self.archive.get(key)
+        match &self.backend {
+            Backend::Dir { archive, .. } => archive.get(key),
+            Backend::Postgres(db) => db.sent_body(key),
+        }
     }
 
     /// Remove the copies of accepted bodies older than `age`: how many.
-    pub fn prune_sent(&self, age: std::time::Duration) -> Result<usize> {
-        self.archive.prune(age)
+    pub fn prune_sent(&self, age: Duration) -> Result<usize> {
+        match &self.backend {
+            Backend::Dir { archive, .. } => archive.prune(age),
+            Backend::Postgres(db) => db.prune_sent(age),
+        }
     }
 
     /// Record a delivery event once (a redelivered event id records nothing).
     pub fn record_event(&self, entry: &JournalEntry) -> Result<Recorded> {
-        self.journal.record_event(entry)
+        match &self.backend {
+            Backend::Dir { journal, .. } => journal.record_event(entry),
+            Backend::Postgres(db) => db.record_event(entry),
+        }
     }
 
     /// Every journal entry that can be read, oldest first.
-    pub fn each_entry(&self, each: impl FnMut(JournalEntry)) {
-        self.journal.each(each)
+    pub fn each_entry(&self, mut each: impl FnMut(JournalEntry)) -> Result<()> {
+        match &self.backend {
+            Backend::Dir { journal, .. } => {
+                journal.each(each);
+                Ok(())
+            }
+            Backend::Postgres(db) => {
+                db.entries()?.into_iter().for_each(&mut each);
+                Ok(())
+            }
+        }
     }
 
     /// Whether an accepted send was a replay of an earlier email (see `Journal::replay`).
@@ -177,12 +368,15 @@ impl Store {
         digest: Option<&str>,
         id: Option<&str>,
     ) -> Replay {
-        self.journal.replay(
-            &destination.base_url,
-            destination.tenant_id.as_deref(),
-            key,
-            digest,
-            id,
-        )
+        match &self.backend {
+            Backend::Dir { journal, .. } => journal.replay(
+                &destination.base_url,
+                destination.tenant_id.as_deref(),
+                key,
+                digest,
+                id,
+            ),
+            Backend::Postgres(db) => db.replay(destination, key, digest, id),
+        }
     }
 }

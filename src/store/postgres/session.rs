@@ -1,0 +1,239 @@
+//! The connection to the database, owned by one thread of its own: the store's callers are
+//! plain (blocking) code, also when they run inside an async task, so each call is handed
+//! to that thread and waited for, never longer than a ceiling. A lost connection is made
+//! again at the next call.
+
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use anyhow::Result;
+use postgres::{Client, NoTls};
+
+use super::pgpass;
+use super::schema;
+use crate::config::Database;
+use crate::exit::{Exit, Failure};
+
+/// How long connecting may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long one statement may run on the server.
+const STATEMENT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// How long a caller waits for its call at most (connect, then statements).
+const CALL_CEILING: Duration = Duration::from_secs(30);
+
+type Task = Box<dyn FnOnce(&mut Link) + Send>;
+
+/// The handle the store's callers share.
+#[derive(Debug)]
+pub struct Session {
+    tasks: mpsc::Sender<Task>,
+    shown: String,
+}
+
+/// The thread's side: how to connect, and the connection while it lasts.
+struct Link {
+    config: postgres::Config,
+    shown: String,
+    client: Option<Client>,
+    /// What the first connection found of the schema and did to it.
+    migrated: Option<schema::Migrated>,
+}
+
+impl Session {
+    /// Start the thread that will own the connection; nothing is connected yet.
+    pub fn start(database: &Database) -> Result<Session> {
+        let shown = database.shown().to_string();
+        let config = connect_config(database)?;
+        let (tasks, queue) = mpsc::channel::<Task>();
+        let mut link = Link {
+            config,
+            shown: shown.clone(),
+            client: None,
+            migrated: None,
+        };
+        thread::Builder::new()
+            .name("mcnotify-store".into())
+            .spawn(move || {
+                for task in queue {
+                    task(&mut link);
+                }
+            })?;
+        Ok(Session { tasks, shown })
+    }
+
+    /// How messages name the store.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// Connect (when not connected): what the schema was and is.
+    pub fn migrated(&self) -> Result<schema::Migrated> {
+        let (answer, answered) = mpsc::sync_channel(1);
+        let task: Task = Box::new(move |link| {
+            let _ = answer.send(link.client().map(|_| ()).and_then(|()| {
+                link.migrated
+                    .ok_or_else(|| anyhow::anyhow!("the schema was not looked at"))
+            }));
+        });
+        self.wait(task, answered)
+    }
+
+    /// Run `work` on the connection (made first when there is none). A call that finds the
+    /// connection lost runs once more on a new one. Errors name the store; one that means
+    /// the database cannot be reached is a temporary failure (75).
+    pub fn call<R: Send + 'static>(
+        &self,
+        work: impl FnMut(&mut Client) -> Result<R, postgres::Error> + Send + 'static,
+    ) -> Result<R> {
+        let (answer, answered) = mpsc::sync_channel(1);
+        let task: Task = Box::new(move |link| {
+            let _ = answer.send(link.run(work));
+        });
+        self.wait(task, answered)
+    }
+
+    /// Hand `task` to the connection's thread and wait for its answer, up to the ceiling.
+    fn wait<R>(&self, task: Task, answered: mpsc::Receiver<Result<R>>) -> Result<R> {
+        if self.tasks.send(task).is_err() {
+            return Err(unreachable(&self.shown, "its connection thread has stopped"));
+        }
+        match answered.recv_timeout(CALL_CEILING) {
+            Ok(result) => result,
+            Err(_) => Err(unreachable(
+                &self.shown,
+                &format!("no answer within {} s", CALL_CEILING.as_secs()),
+            )),
+        }
+    }
+}
+
+impl Link {
+    fn run<R>(
+        &mut self,
+        mut work: impl FnMut(&mut Client) -> Result<R, postgres::Error>,
+    ) -> Result<R> {
+        let fresh = self.client.is_none();
+        let client = self.client()?;
+        match work(client) {
+            Ok(value) => Ok(value),
+            Err(e) if is_lost(&e) => {
+                self.client = None;
+                if fresh {
+                    return Err(self.failure(&e));
+                }
+                let client = self.client()?;
+                work(client).map_err(|e| {
+                    if is_lost(&e) {
+                        self.client = None;
+                    }
+                    self.failure(&e)
+                })
+            }
+            Err(e) => Err(self.failure(&e)),
+        }
+    }
+
+    /// The connection, made (and the schema brought up to date) when there is none.
+    fn client(&mut self) -> Result<&mut Client> {
+        if self.client.as_ref().is_some_and(Client::is_closed) {
+            self.client = None;
+        }
+        if self.client.is_none() {
+            let mut client = self
+                .config
+                .connect(NoTls)
+                .map_err(|e| unreachable(&self.shown, &cause(&e)))?;
+            let migrated = schema::migrate(&mut client).map_err(|e| self.failure(&e))?;
+            if migrated.from > schema::VERSION {
+                return Err(Failure::new(
+                    Exit::Config,
+                    format!(
+                        "the store {} has schema version {}, newer than this mcnotify writes ({})",
+                        self.shown,
+                        migrated.from,
+                        schema::VERSION
+                    ),
+                )
+                .hint("upgrade mcnotify on this host to the version the other hosts run")
+                .into());
+            }
+            self.migrated.get_or_insert(migrated);
+            self.client = Some(client);
+        }
+        Ok(self.client.as_mut().expect("connected above"))
+    }
+
+    fn failure(&self, e: &postgres::Error) -> anyhow::Error {
+        if is_lost(e) {
+            unreachable(&self.shown, &cause(e))
+        } else {
+            Failure::new(Exit::IoErr, format!("the store {}: {}", self.shown, cause(e))).into()
+        }
+    }
+}
+
+/// The connection settings: the URL's, a password from a pgpass file when the URL has
+/// none, bounded waits, and a name the server's activity view shows.
+fn connect_config(database: &Database) -> Result<postgres::Config> {
+    let mut config: postgres::Config = database.url().parse().map_err(|e| {
+        Failure::new(
+            Exit::Config,
+            format!("the store {} is not a connection string: {e}", database.shown()),
+        )
+    })?;
+    if config.get_password().is_none() {
+        if let Some(password) = pgpass::lookup(&config)? {
+            config.password(password);
+        }
+    }
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    if config.get_application_name().is_none() {
+        config.application_name("mcnotify");
+    }
+    let timeout = format!("-c statement_timeout={}", STATEMENT_TIMEOUT.as_millis());
+    let options = match config.get_options() {
+        Some(given) => format!("{given} {timeout}"),
+        None => timeout,
+    };
+    config.options(&options);
+    config.keepalives_idle(Duration::from_secs(30));
+    config.tcp_user_timeout(CALL_CEILING);
+    Ok(config)
+}
+
+/// Whether an error means the connection is gone or the server cannot serve (down,
+/// starting, shutting down, out of connections), rather than a refusal of one statement.
+fn is_lost(e: &postgres::Error) -> bool {
+    if e.is_closed() {
+        return true;
+    }
+    match e.as_db_error() {
+        None => true,
+        Some(db) => {
+            let code = db.code().code();
+            // 08: connection exception; 57P0x: shutting down or starting; 53300: too many
+            // connections.
+            code.starts_with("08") || code.starts_with("57P0") || code == "53300"
+        }
+    }
+}
+
+/// The cause of a driver error in one line (its source, which names what failed).
+fn cause(e: &postgres::Error) -> String {
+    match (e.as_db_error(), std::error::Error::source(e)) {
+        (Some(db), _) => db.message().to_string(),
+        (None, Some(source)) => format!("{e}: {source}"),
+        (None, None) => e.to_string(),
+    }
+}
+
+fn unreachable(shown: &str, why: &str) -> anyhow::Error {
+    Failure::new(Exit::TempFail, format!("the store {shown} is unreachable: {why}"))
+        .hint("check that the database is up and reachable, then run again")
+        .into()
+}
