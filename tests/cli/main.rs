@@ -2,6 +2,7 @@
 //! stand-in for MailingCore (`support/standin.rs`), one module per theme.
 
 /// The test environment (`harness`) and the stand-in server (`standin`).
+#[macro_use]
 mod support;
 
 /// Many incidents in one run: formats, shapes, ordering, concurrency, pacing, Ctrl-C.
@@ -18,6 +19,8 @@ mod help;
 mod hostile;
 /// The outbox: keeping, listing, showing, dropping, flushing and retrying.
 mod outbox;
+/// The PostgreSQL store: claims across processes, replicas, the database going away.
+mod postgres;
 /// `check-quota` and `verify-key`.
 mod quota;
 /// The README's configuration and recipes, run as written.

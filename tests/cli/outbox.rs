@@ -8,6 +8,18 @@ use crate::support::harness::{incidents, json_lines, ndjson, run, TestEnv, HELPD
 use crate::support::standin::{Fault, StandIn};
 use serde_json::Value;
 
+on_both_stores!(
+    down_then_up_flush_delivers_each_exactly_once,
+    flush_resends_the_exact_body_with_the_same_key,
+    a_transient_failure_keeps_the_entry_with_attempts_and_error_updated,
+    a_permanent_rejection_moves_the_entry_to_failed,
+    list_show_and_drop,
+    a_refused_entry_is_retried_once_the_cause_is_fixed_and_delivered_once,
+    retry_all_moves_every_failed_entry_back_and_says_so_in_json,
+    list_shows_the_whole_last_error_when_not_a_terminal,
+    flush_lines_have_the_shape_of_send_lines
+);
+
 /// Send `n` incidents while the server is down: all kept, exit 75.
 fn fill_outbox(env: &TestEnv, server: &StandIn, n: usize) {
     server.set_down(true);
@@ -30,10 +42,8 @@ fn fill_outbox(env: &TestEnv, server: &StandIn, n: usize) {
     server.set_down(false);
 }
 
-#[test]
-fn down_then_up_flush_delivers_each_exactly_once() {
+fn down_then_up_flush_delivers_each_exactly_once(env: TestEnv) {
     let server = StandIn::start();
-    let env = TestEnv::new();
     fill_outbox(&env, &server, 5);
     assert!(server.accepted().is_empty());
     let r = run(env.cmd(&server.url()).args(["outbox", "flush", "--json"]));
@@ -51,10 +61,8 @@ fn down_then_up_flush_delivers_each_exactly_once() {
     assert_eq!(server.requests().len(), before);
 }
 
-#[test]
-fn flush_resends_the_exact_body_with_the_same_key() {
+fn flush_resends_the_exact_body_with_the_same_key(env: TestEnv) {
     let server = StandIn::start();
-    let env = TestEnv::new();
     fill_outbox(&env, &server, 1);
     let kept = env.outbox_entries()[0]["body"].clone();
     let r = run(env.cmd(&server.url()).args(["outbox", "flush"]));
@@ -62,10 +70,8 @@ fn flush_resends_the_exact_body_with_the_same_key() {
     assert_eq!(server.sends()[0].json(), kept);
 }
 
-#[test]
-fn a_transient_failure_keeps_the_entry_with_attempts_and_error_updated() {
+fn a_transient_failure_keeps_the_entry_with_attempts_and_error_updated(env: TestEnv) {
     let server = StandIn::start();
-    let env = TestEnv::new();
     fill_outbox(&env, &server, 1);
     let before = env.outbox_entries()[0].clone();
     server.push_faults(vec![Fault::Status(502); 2]);
@@ -99,10 +105,8 @@ fn a_transient_failure_keeps_the_entry_with_attempts_and_error_updated() {
     assert_eq!(env.outbox_entries()[0]["baseUrl"], before["baseUrl"]);
 }
 
-#[test]
-fn a_permanent_rejection_moves_the_entry_to_failed() {
+fn a_permanent_rejection_moves_the_entry_to_failed(env: TestEnv) {
     let server = StandIn::start();
-    let env = TestEnv::new();
     fill_outbox(&env, &server, 2);
     let pending = env.outbox_entries();
     server.push_fault(Fault::Status(422));
@@ -137,10 +141,8 @@ fn a_permanent_rejection_moves_the_entry_to_failed() {
     assert_eq!(server.requests().len(), before);
 }
 
-#[test]
-fn list_show_and_drop() {
+fn list_show_and_drop(env: TestEnv) {
     let server = StandIn::start();
-    let env = TestEnv::new();
     fill_outbox(&env, &server, 2);
     let entries = env.outbox_entries();
     let id = entries[0]["id"].as_str().unwrap().to_string();
@@ -408,10 +410,8 @@ fn send_guide_refused(env: &TestEnv, server: &StandIn) -> String {
     failed[0]["id"].as_str().unwrap().to_string()
 }
 
-#[test]
-fn a_refused_entry_is_retried_once_the_cause_is_fixed_and_delivered_once() {
+fn a_refused_entry_is_retried_once_the_cause_is_fixed_and_delivered_once(env: TestEnv) {
     let server = StandIn::start();
-    let env = TestEnv::new();
     let id = send_guide_refused(&env, &server);
     let was = env.failed_entries()[0].clone();
 
@@ -470,10 +470,8 @@ fn a_refused_entry_is_retried_once_the_cause_is_fixed_and_delivered_once() {
     assert_eq!(server.accepted().len(), 1);
 }
 
-#[test]
-fn retry_all_moves_every_failed_entry_back_and_says_so_in_json() {
+fn retry_all_moves_every_failed_entry_back_and_says_so_in_json(env: TestEnv) {
     let server = StandIn::start();
-    let env = TestEnv::new();
     fill_outbox(&env, &server, 3);
     server.push_faults(vec![Fault::Status(422); 2]);
     let r = run(env
@@ -499,10 +497,8 @@ fn retry_all_moves_every_failed_entry_back_and_says_so_in_json() {
     assert!(by_key.values().all(|&n| n == 1), "{by_key:?}");
 }
 
-#[test]
-fn list_shows_the_whole_last_error_when_not_a_terminal() {
+fn list_shows_the_whole_last_error_when_not_a_terminal(env: TestEnv) {
     let server = StandIn::start();
-    let env = TestEnv::new();
     fill_outbox(&env, &server, 2);
     let entries = env.outbox_entries();
     let r = run(env.cmd(&server.url()).args(["outbox", "list"]));
@@ -519,10 +515,8 @@ fn list_shows_the_whole_last_error_when_not_a_terminal() {
     }
 }
 
-#[test]
-fn flush_lines_have_the_shape_of_send_lines() {
+fn flush_lines_have_the_shape_of_send_lines(env: TestEnv) {
     let server = StandIn::start();
-    let env = TestEnv::new();
     let file = env.write("guide.json", crate::support::harness::GUIDE_INCIDENT);
     server.set_down(true);
     let r = run(env

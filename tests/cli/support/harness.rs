@@ -9,6 +9,7 @@ use std::time::Duration;
 use assert_cmd::Command;
 use serde_json::{json, Value};
 
+use super::database::TestDatabase;
 pub use super::standin::KEY;
 pub const HELPDESK: &str = "helpdesk@example.com";
 
@@ -30,13 +31,24 @@ pub const GUIDE_INCIDENT: &str = r#"{
 
 pub struct TestEnv {
     pub dir: tempfile::TempDir,
+    /// The PostgreSQL store the binary is pointed at (`MCNOTIFY_STORE`), if any.
+    pub database: Option<TestDatabase>,
 }
 
 impl TestEnv {
     pub fn new() -> TestEnv {
         TestEnv {
             dir: tempfile::tempdir().expect("temp dir"),
+            database: None,
         }
+    }
+
+    /// A home whose store is a fresh PostgreSQL database; `None` without a test server.
+    pub fn postgres() -> Option<TestEnv> {
+        Some(TestEnv {
+            database: Some(TestDatabase::fresh()?),
+            ..TestEnv::new()
+        })
     }
 
     pub fn home(&self) -> PathBuf {
@@ -71,6 +83,9 @@ impl TestEnv {
     }
 
     pub fn outbox_entries(&self) -> Vec<Value> {
+        if let Some(db) = &self.database {
+            return db.entries("pending");
+        }
         TestEnv::json_files(&self.outbox_dir())
             .iter()
             .map(|p| serde_json::from_slice(&fs::read(p).unwrap()).unwrap())
@@ -78,6 +93,9 @@ impl TestEnv {
     }
 
     pub fn failed_entries(&self) -> Vec<Value> {
+        if let Some(db) = &self.database {
+            return db.entries("failed");
+        }
         TestEnv::json_files(&self.outbox_dir().join("failed"))
             .iter()
             .map(|p| serde_json::from_slice(&fs::read(p).unwrap()).unwrap())
@@ -85,6 +103,9 @@ impl TestEnv {
     }
 
     pub fn journal(&self) -> Vec<Value> {
+        if let Some(db) = &self.database {
+            return db.journal();
+        }
         fs::read_to_string(self.state_dir().join("journal.jsonl"))
             .unwrap_or_default()
             .lines()
@@ -115,6 +136,9 @@ impl TestEnv {
             .env("MCNOTIFY_SYSTEM_CONFIG_DIR", self.system_config_dir())
             .env("RUST_BACKTRACE", "0")
             .current_dir(self.dir.path());
+        if let Some(db) = &self.database {
+            cmd.env("MCNOTIFY_STORE", &db.url);
+        }
         cmd
     }
 

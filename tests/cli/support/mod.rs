@@ -1,7 +1,34 @@
 //! Shared test support: a hermetic environment for the binary, a stand-in for MailingCore,
-//! the binary's peak memory, and a running `serve` with an HTTP client for it.
+//! the binary's peak memory, a running `serve` with an HTTP client for it, and a fresh
+//! PostgreSQL database.
 
 pub mod bridge;
+pub mod database;
 pub mod harness;
 pub mod peak;
 pub mod standin;
+
+/// Each named test `fn NAME(env: TestEnv)` run twice: `dir::NAME` on the state directory,
+/// `postgres::NAME` on a fresh PostgreSQL database (skipped without a test server).
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        mod dir {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name($crate::support::harness::TestEnv::new());
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $name() {
+                    if let Some(env) = $crate::support::harness::TestEnv::postgres() {
+                        super::$name(env);
+                    }
+                }
+            )*
+        }
+    };
+}
