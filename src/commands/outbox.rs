@@ -204,6 +204,16 @@ fn flush(store: Arc<Store>, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exi
     }
     let entries = claim.listing.entries.clone();
     if entries.is_empty() {
+        let held = store.count(Folder::Pending)?;
+        if held > 0 {
+            printer.note(&format!(
+                "nothing to send here: the {held} entr{} in {} {} being sent by another flush",
+                if held == 1 { "y" } else { "ies" },
+                store.location(Folder::Pending),
+                if held == 1 { "is" } else { "are" },
+            ));
+            return Ok(Exit::Ok);
+        }
         let failed = store.count(Folder::Failed)?;
         if failed > 0 {
             printer.note(&format!(

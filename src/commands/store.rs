@@ -32,7 +32,11 @@ fn migrate(ctx: &Context) -> Result<Exit> {
     if printer.json {
         printer.json_line(&Migration {
             store: &shown,
-            kind: if migrated.is_some() { "postgres" } else { "dir" },
+            kind: if migrated.is_some() {
+                "postgres"
+            } else {
+                "dir"
+            },
             from: migrated.map(|m| m.from),
             version: migrated.map(|m| m.to),
         });

@@ -227,7 +227,10 @@ fn verify(
         ),
     );
     // The journal is advisory: a store that cannot be opened is a warning.
-    let journal = ctx.store().map_err(|e| printer.warn(&format!("{e:#}"))).ok();
+    let journal = ctx
+        .store()
+        .map_err(|e| printer.warn(&format!("{e:#}")))
+        .ok();
     let probe = runtime.block_on(client.probe_logs(true));
     journal_append(
         journal.as_deref(),

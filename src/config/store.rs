@@ -125,9 +125,12 @@ mod tests {
     fn dir_is_the_default_and_a_url_is_shown_without_its_password() {
         assert!(matches!(
             StoreSetting::parse(None, StoreSource::Config, "/s".into()).unwrap(),
-            StoreSetting::Dir(d) if d == PathBuf::from("/s")
+            StoreSetting::Dir(d) if d == std::path::Path::new("/s")
         ));
-        assert!(matches!(parse("dir", StoreSource::Env).unwrap(), StoreSetting::Dir(_)));
+        assert!(matches!(
+            parse("dir", StoreSource::Env).unwrap(),
+            StoreSetting::Dir(_)
+        ));
         let StoreSetting::Postgres(db) = parse(
             "postgres://bridge:s3cret@db.example:5433/mcnotify?sslmode=require",
             StoreSource::Config,

@@ -19,7 +19,6 @@ pub use entry::{Destination, Entry, EntryId, Folder, Listing, Pending, Retried};
 pub use journal::{JournalEntry, Recorded, Replay, Request, SendHistory};
 pub use postgres::{Migrated, VERSION as SCHEMA_VERSION};
 
-
 use crate::config::StoreSetting;
 use archive::Archive;
 use file::{FileLock, Outbox};

@@ -39,7 +39,14 @@ fn sign(secret: &str, t: i64, body: &str) -> String {
     text.trim().rsplit(' ').next().unwrap().to_string()
 }
 
-fn start(env: &TestEnv, api: &StandIn) -> Server {
+on_both_stores!(
+    a_signed_event_is_recorded_once_and_a_redelivery_records_nothing,
+    status_follows_an_incident_from_acceptance_to_delivery_and_bounce,
+    status_of_an_incident_never_accepted_is_75_and_names_its_outbox_entry,
+    a_hard_bounce_sends_the_incident_to_fallback_to_once
+);
+
+pub fn start(env: &TestEnv, api: &StandIn) -> Server {
     Server::start_with(env, api, &[], |cmd| {
         cmd.env("MAILINGCORE_WEBHOOK_SECRET", SECRET);
     })
@@ -61,7 +68,7 @@ fn deliver(server: &Server, body: &str, signature: Option<String>) -> Answer {
     )
 }
 
-fn signed(server: &Server, body: &str) -> Answer {
+pub fn signed(server: &Server, body: &str) -> Answer {
     let t = now();
     deliver(
         server,
@@ -70,7 +77,7 @@ fn signed(server: &Server, body: &str) -> Answer {
     )
 }
 
-fn event(id: &str, kind: &str, email: &str, extra: Value) -> String {
+pub fn event(id: &str, kind: &str, email: &str, extra: Value) -> String {
     let mut data = json!({
         "emailLogId": email,
         "to": "helpdesk@example.com",
@@ -91,10 +98,8 @@ fn event_lines(env: &TestEnv) -> Vec<Value> {
         .collect()
 }
 
-#[test]
-fn a_signed_event_is_recorded_once_and_a_redelivery_records_nothing() {
+fn a_signed_event_is_recorded_once_and_a_redelivery_records_nothing(env: TestEnv) {
     let api = StandIn::start();
-    let env = TestEnv::new();
     let server = start(&env, &api);
     let body = event("evt_1", "email.delivered", "clxlog000001", json!({}));
     let first = signed(&server, &body);
@@ -217,10 +222,8 @@ fn status(env: &TestEnv, api: &StandIn, args: &[&str]) -> (i32, String) {
     )
 }
 
-#[test]
-fn status_follows_an_incident_from_acceptance_to_delivery_and_bounce() {
+fn status_follows_an_incident_from_acceptance_to_delivery_and_bounce(env: TestEnv) {
     let api = StandIn::start();
-    let env = TestEnv::new();
     let server = start(&env, &api);
     let sent = server.post(GUIDE_INCIDENT);
     assert_eq!(sent.status, 201, "{sent:?}");
@@ -287,11 +290,9 @@ fn status_follows_an_incident_from_acceptance_to_delivery_and_bounce() {
     );
 }
 
-#[test]
-fn status_of_an_incident_never_accepted_is_75_and_names_its_outbox_entry() {
+fn status_of_an_incident_never_accepted_is_75_and_names_its_outbox_entry(env: TestEnv) {
     let api = StandIn::start();
     api.set_down(true);
-    let env = TestEnv::new();
     let out = base(&env, &api)
         .args([
             "send",
@@ -311,10 +312,8 @@ fn status_of_an_incident_never_accepted_is_75_and_names_its_outbox_entry() {
     assert!(text.contains("kept in the outbox as "), "{text}");
 }
 
-#[test]
-fn a_hard_bounce_sends_the_incident_to_fallback_to_once() {
+fn a_hard_bounce_sends_the_incident_to_fallback_to_once(env: TestEnv) {
     let api = StandIn::start();
-    let env = TestEnv::new();
     let config = env.write(
         "config.toml",
         "[serve]\nfallback_to = \"oncall@example.com\"\n",

@@ -19,8 +19,8 @@ pub use schema::{Migrated, VERSION};
 
 use super::entry::{Destination, Entry, EntryId, Folder, Listing, Pending, Retried};
 use super::journal::{
-    fold_accepted, is_first_acceptance, judge, JournalEntry, Recorded, Replay, SendHistory,
-    Seen, Verdict,
+    fold_accepted, is_first_acceptance, judge, JournalEntry, Recorded, Replay, Seen, SendHistory,
+    Verdict,
 };
 use super::Found;
 use crate::clock::now_rfc3339;
@@ -85,7 +85,8 @@ impl Postgres {
 
     /// Whether the database answers (and the lines that waited for it are written).
     pub fn ping(&self) -> Result<()> {
-        self.session.call(|c| c.execute("SELECT 1", &[]).map(drop))?;
+        self.session
+            .call(|c| c.execute("SELECT 1", &[]).map(drop))?;
         self.catch_up()
     }
 
@@ -333,7 +334,8 @@ impl Postgres {
 
     /// Write the journal lines that waited for the database.
     fn catch_up(&self) -> Result<()> {
-        let waiting = std::mem::take(&mut *self.unrecorded.lock().unwrap_or_else(|e| e.into_inner()));
+        let waiting =
+            std::mem::take(&mut *self.unrecorded.lock().unwrap_or_else(|e| e.into_inner()));
         for (n, entry) in waiting.iter().enumerate() {
             if let Err(e) = self.insert(entry, false) {
                 let mut back = self.unrecorded.lock().unwrap_or_else(|e| e.into_inner());
@@ -399,9 +401,9 @@ impl Postgres {
 
     /// Every journal line, oldest first.
     pub fn entries(&self) -> Result<Vec<JournalEntry>> {
-        let rows = self.session.call(|client| {
-            client.query("SELECT line FROM mcnotify_journal ORDER BY seq", &[])
-        })?;
+        let rows = self
+            .session
+            .call(|client| client.query("SELECT line FROM mcnotify_journal ORDER BY seq", &[]))?;
         Ok(parse_lines(&rows))
     }
 
@@ -428,8 +430,7 @@ impl Postgres {
         let line = |row: Option<Row>| row.and_then(|r| parse_lines(&[r]).pop());
         Ok(SendHistory {
             last_quota: line(quota),
-            blocked: line(last)
-                .filter(|e| e.outcome == crate::api::OutcomeKind::Quota),
+            blocked: line(last).filter(|e| e.outcome == crate::api::OutcomeKind::Quota),
             notes: Vec::new(),
         })
     }
@@ -462,9 +463,9 @@ impl Postgres {
             return Replay::First;
         };
         let accepted = parse_lines(&rows);
-        let earlier = accepted
-            .iter()
-            .fold(None, |seen: Option<Seen>, entry| fold_accepted(seen, entry).or(seen));
+        let earlier = accepted.iter().fold(None, |seen: Option<Seen>, entry| {
+            fold_accepted(seen, entry).or(seen)
+        });
         match judge(earlier, Seen::of(digest, id)) {
             Verdict::First => Replay::First,
             Verdict::Same => Replay::Same,

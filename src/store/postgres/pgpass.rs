@@ -47,7 +47,12 @@ pub fn lookup(config: &postgres::Config) -> Result<Option<String>> {
         #[cfg(not(unix))]
         None => "localhost".to_string(),
     };
-    let port = config.get_ports().first().copied().unwrap_or(5432).to_string();
+    let port = config
+        .get_ports()
+        .first()
+        .copied()
+        .unwrap_or(5432)
+        .to_string();
     let user = config
         .get_user()
         .map(str::to_string)
@@ -98,7 +103,8 @@ mod tests {
 
     #[test]
     fn the_first_matching_line_gives_the_password() {
-        let text = "# comment\nother:5432:*:u:nope\ndb.example:5432:mc:bridge:pa\\:ss\\\\w\n*:*:*:*:any\n";
+        let text =
+            "# comment\nother:5432:*:u:nope\ndb.example:5432:mc:bridge:pa\\:ss\\\\w\n*:*:*:*:any\n";
         assert_eq!(
             find(text, ["db.example", "5432", "mc", "bridge"]).as_deref(),
             Some("pa:ss\\w")

@@ -98,7 +98,10 @@ impl Session {
     /// Hand `task` to the connection's thread and wait for its answer, up to the ceiling.
     fn wait<R>(&self, task: Task, answered: mpsc::Receiver<Result<R>>) -> Result<R> {
         if self.tasks.send(task).is_err() {
-            return Err(unreachable(&self.shown, "its connection thread has stopped"));
+            return Err(unreachable(
+                &self.shown,
+                "its connection thread has stopped",
+            ));
         }
         match answered.recv_timeout(CALL_CEILING) {
             Ok(result) => result,
@@ -170,7 +173,11 @@ impl Link {
         if is_lost(e) {
             unreachable(&self.shown, &cause(e))
         } else {
-            Failure::new(Exit::IoErr, format!("the store {}: {}", self.shown, cause(e))).into()
+            Failure::new(
+                Exit::IoErr,
+                format!("the store {}: {}", self.shown, cause(e)),
+            )
+            .into()
         }
     }
 }
@@ -181,7 +188,10 @@ fn connect_config(database: &Database) -> Result<postgres::Config> {
     let mut config: postgres::Config = database.url().parse().map_err(|e| {
         Failure::new(
             Exit::Config,
-            format!("the store {} is not a connection string: {e}", database.shown()),
+            format!(
+                "the store {} is not a connection string: {e}",
+                database.shown()
+            ),
         )
     })?;
     if config.get_password().is_none() {
@@ -233,7 +243,10 @@ fn cause(e: &postgres::Error) -> String {
 }
 
 fn unreachable(shown: &str, why: &str) -> anyhow::Error {
-    Failure::new(Exit::TempFail, format!("the store {shown} is unreachable: {why}"))
-        .hint("check that the database is up and reachable, then run again")
-        .into()
+    Failure::new(
+        Exit::TempFail,
+        format!("the store {shown} is unreachable: {why}"),
+    )
+    .hint("check that the database is up and reachable, then run again")
+    .into()
 }

@@ -134,6 +134,9 @@ pub fn base(env: &TestEnv, api: &StandIn) -> Command {
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
+    if let Some(db) = &env.database {
+        cmd.env("MCNOTIFY_STORE", &db.url);
+    }
     cmd
 }
 
