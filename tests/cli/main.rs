@@ -6,6 +6,8 @@ mod support;
 
 /// Many incidents in one run: formats, shapes, ordering, concurrency, pacing, Ctrl-C.
 mod batch;
+/// The Botpress card (examples/botpress) under Node against `serve`.
+mod card;
 /// Signals, closed pipes, a full disk and crashes mid-run, and what stays on disk.
 mod crash;
 /// The fault matrix: every way the API or the network fails, for one incident and a batch.

@@ -1,7 +1,9 @@
 //! Shared test support: a hermetic environment for the binary, a stand-in for MailingCore,
-//! the binary's peak memory, and a running `serve` with an HTTP client for it.
+//! the binary's peak memory, a running `serve` with an HTTP client for it, and whether a
+//! program the tests drive is installed.
 
 pub mod bridge;
 pub mod harness;
 pub mod peak;
 pub mod standin;
+pub mod tool;
