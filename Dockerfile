@@ -31,7 +31,7 @@ VOLUME /var/lib/mcnotify
 USER mcnotify:mcnotify
 EXPOSE 8025
 # No HEALTHCHECK: the slim image has no HTTP client to call it with. Probe
-# GET /healthz (alive) and GET /readyz (key loaded, state writable) from outside.
+# GET /healthz (alive) and GET /readyz (the outbox can be written) from outside.
 # SIGTERM drains (each request in flight within the deadline, 8 s by default): give
 # `docker stop` more than that, e.g. `docker run --stop-timeout 30`.
 STOPSIGNAL SIGTERM
