@@ -1,13 +1,14 @@
-//! The deployment files: the systemd units pass `systemd-analyze verify`, and the
-//! environment the units and the Dockerfile give the binary (credentials, state
-//! directory, command line) starts it as they mean it to.
+//! The deployment files: the systemd units (and the README's drop-in for the webhook
+//! secret) pass `systemd-analyze verify`, and the environment the units and the Dockerfile
+//! give the binary (credentials, state directory, command line) starts it as they mean it to.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::bridge::{set_mode, Server, TOKEN};
+use crate::support::bridge::{json_type, set_mode, Server, TOKEN};
 use crate::support::harness::{TestEnv, KEY};
+use crate::support::readme::block;
 use crate::support::standin::StandIn;
 use crate::support::tool::present;
 
@@ -16,6 +17,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_mcnotify");
 const INSTALLED: &str = "/usr/local/bin/mcnotify";
 /// serve's default deadline, in seconds.
 const DEADLINE: f64 = 8.0;
+const WEBHOOK_SECRET: &str = "whsec_0123456789abcdef0123456789abcdef";
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -55,13 +57,8 @@ fn only<'a>(cmd: &'a mut Command, vars: &[(String, String)], etc: &Path) -> &'a 
 }
 
 /// `serve --listen 127.0.0.1:0` with only `vars` (and a config in `etc` with the helpdesk
-/// address and `api`) until it prints its address; then SIGTERM, and the exit code.
-fn serve_until_listening(
-    env: &TestEnv,
-    api: &StandIn,
-    vars: &[(String, String)],
-    etc: &Path,
-) -> i32 {
+/// address and `api`), once it prints its address.
+fn start_serve(env: &TestEnv, api: &StandIn, vars: &[(String, String)], etc: &Path) -> Server {
     private_file(
         &etc.join("config.toml"),
         &format!(
@@ -70,9 +67,13 @@ fn serve_until_listening(
         ),
         0o644,
     );
-    let mut server = Server::start_with(env, api, &[], |cmd| {
+    Server::start_with(env, api, &[], |cmd| {
         only(cmd, vars, etc);
-    });
+    })
+}
+
+/// SIGTERM, and the exit code; the log has no warning.
+fn stop_serve(mut server: Server) -> i32 {
     let code = server.terminate().code().unwrap_or(-1);
     let log = server.log();
     assert!(
@@ -82,8 +83,58 @@ fn serve_until_listening(
     code
 }
 
+/// What systemd does for `unit` (its text) before ExecStart, under `env`'s directory: each
+/// credential, mode 400, in %d (`credentials/`); the state directory, mode 700, in %S
+/// (`var/lib/`). Returns the unit's environment with %d and %S replaced, and HOME.
+fn as_systemd_starts(env: &TestEnv, unit: &str, text: &str) -> Vec<(String, String)> {
+    let credentials = env.dir.path().join("credentials");
+    let state_root = env.dir.path().join("var/lib");
+    for spec in unit_values(text, "LoadCredential") {
+        let (name, source) = spec.split_once(':').unwrap();
+        assert!(source.starts_with("/etc/mcnotify/"), "{unit}: {spec}");
+        let value = match name {
+            "mailingcore-key" => KEY,
+            "serve-token" => TOKEN,
+            "webhook-secret" => WEBHOOK_SECRET,
+            _ => panic!("{unit}: an unknown credential {spec}"),
+        };
+        private_file(&credentials.join(name), value, 0o400);
+    }
+    fs::create_dir_all(state_root.join("mcnotify")).unwrap();
+    set_mode(&state_root.join("mcnotify"), 0o700);
+    let mut vars: Vec<(String, String)> = unit_values(text, "Environment")
+        .iter()
+        .map(|e| {
+            let (k, v) = e.split_once('=').unwrap();
+            let v = v
+                .replace("%d", credentials.to_str().unwrap())
+                .replace("%S", state_root.to_str().unwrap());
+            (k.to_string(), v)
+        })
+        .collect();
+    for (k, v) in &vars {
+        if k.ends_with("_FILE") {
+            assert!(Path::new(v).exists(), "{unit}: {k}={v} names no credential");
+        }
+    }
+    // A dynamic user's HOME is /; the one here has no config in it.
+    vars.push(("HOME".into(), env.home().display().to_string()));
+    vars
+}
+
+/// The README's drop-in that hands `mcnotify.service` the webhook secret.
+fn webhook_drop_in() -> String {
+    let drop_in = block(
+        "### Running the bridge: mcnotify serve",
+        "ini",
+        "LoadCredential=",
+    );
+    assert!(drop_in.starts_with("[Service]\n"), "{drop_in}");
+    drop_in
+}
+
 #[test]
-fn the_systemd_units_pass_systemd_analyze_verify() {
+fn the_systemd_units_and_the_readme_drop_in_pass_systemd_analyze_verify() {
     if !present("systemd-analyze", "systemd") {
         return;
     }
@@ -101,6 +152,10 @@ fn the_systemd_units_pass_systemd_analyze_verify() {
     }
     units.sort();
     assert_eq!(units.len(), 3, "{units:?}");
+    // The README's drop-in, where `systemctl edit` puts it.
+    let drop_ins = dir.path().join("mcnotify.service.d");
+    fs::create_dir(&drop_ins).unwrap();
+    fs::write(drop_ins.join("override.conf"), webhook_drop_in()).unwrap();
     let out = Command::new("systemd-analyze")
         .args(["verify", "--man=no"])
         .args(&units)
@@ -141,40 +196,16 @@ fn the_units_read_their_credentials_and_keep_the_state_under_the_state_directory
         assert_eq!(unit_value(text, "StateDirectory"), "mcnotify", "{unit}");
         assert_eq!(unit_value(text, "StateDirectoryMode"), "0700", "{unit}");
         let env = TestEnv::new();
-        let dir = env.dir.path();
-        let credentials = dir.join("credentials");
-        let state_root = dir.join("var/lib");
-        // What systemd does before ExecStart: the credentials, mode 400, in %d; the
-        // state directory, mode 700, in %S.
-        for spec in unit_values(text, "LoadCredential") {
-            let (name, source) = spec.split_once(':').unwrap();
-            assert!(source.starts_with("/etc/mcnotify/"), "{unit}: {spec}");
-            let value = if name.contains("key") { KEY } else { TOKEN };
-            private_file(&credentials.join(name), value, 0o400);
-        }
-        fs::create_dir_all(state_root.join("mcnotify")).unwrap();
-        set_mode(&state_root.join("mcnotify"), 0o700);
-        let mut vars: Vec<(String, String)> = unit_values(text, "Environment")
-            .iter()
-            .map(|e| {
-                let (k, v) = e.split_once('=').unwrap();
-                let v = v
-                    .replace("%d", credentials.to_str().unwrap())
-                    .replace("%S", state_root.to_str().unwrap());
-                (k.to_string(), v)
-            })
-            .collect();
-        for (k, v) in &vars {
-            if k.ends_with("_FILE") {
-                assert!(Path::new(v).exists(), "{unit}: {k}={v} names no credential");
-            }
-        }
-        // A dynamic user's HOME is /; the one here has no config in it.
-        vars.push(("HOME".into(), env.home().display().to_string()));
+        let state_root = env.dir.path().join("var/lib");
+        let vars = as_systemd_starts(&env, unit, text);
         let etc = env.system_config_dir();
         if unit == "mcnotify.service" {
             // ExecStart is `serve` (above): on a free port here.
-            assert_eq!(serve_until_listening(&env, &api, &vars, &etc), 0, "{unit}");
+            assert_eq!(
+                stop_serve(start_serve(&env, &api, &vars, &etc)),
+                0,
+                "{unit}"
+            );
         } else {
             private_file(
                 &etc.join("config.toml"),
@@ -213,6 +244,25 @@ fn the_units_read_their_credentials_and_keep_the_state_under_the_state_directory
             "{unit}: the outbox in the state directory"
         );
     }
+}
+
+#[test]
+fn the_readme_drop_in_hands_serve_the_webhook_secret_as_a_credential() {
+    // A drop-in's LoadCredential= and Environment= add to the unit's.
+    let text = read("contrib/systemd/mcnotify.service") + "\n" + &webhook_drop_in();
+    let api = StandIn::start();
+    let env = TestEnv::new();
+    let vars = as_systemd_starts(&env, "mcnotify.service", &text);
+    assert!(
+        vars.iter()
+            .any(|(k, _)| k == "MAILINGCORE_WEBHOOK_SECRET_FILE"),
+        "{vars:?}"
+    );
+    let server = start_serve(&env, &api, &vars, &env.system_config_dir());
+    // The endpoint is there (without a secret it is 404): an unsigned event is refused.
+    let answer = server.request("POST", "/v1/webhooks/mailingcore", &[json_type()], b"{}");
+    assert_eq!(answer.status, 401, "{answer:?}");
+    assert_eq!(stop_serve(server), 0);
 }
 
 /// The Dockerfile's instructions of the final stage: (instruction, arguments), line
@@ -300,7 +350,7 @@ fn the_image_runs_serve_on_the_exposed_port_with_file_secrets_and_the_state_in_i
     // CMD is `serve --listen 0.0.0.0:PORT` (above): on a free loopback port here.
     let api = StandIn::start();
     let etc = PathBuf::from(at("/etc/mcnotify"));
-    assert_eq!(serve_until_listening(&env, &api, &vars, &etc), 0);
+    assert_eq!(stop_serve(start_serve(&env, &api, &vars, &etc)), 0);
     assert!(
         Path::new(&at(&volume)).join("outbox").is_dir(),
         "the outbox in the volume"
