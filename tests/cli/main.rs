@@ -7,8 +7,12 @@ mod support;
 
 /// Many incidents in one run: formats, shapes, ordering, concurrency, pacing, Ctrl-C.
 mod batch;
+/// The Botpress card (examples/botpress) under Node against `serve`.
+mod card;
 /// Signals, closed pipes, a full disk and crashes mid-run, and what stays on disk.
 mod crash;
+/// The systemd units and the Dockerfile: verified, and starting the binary as they mean to.
+mod deploy;
 /// The fault matrix: every way the API or the network fails, for one incident and a batch.
 mod faults;
 /// The committed completions/ and man/ match what the command line generates.

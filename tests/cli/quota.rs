@@ -6,6 +6,7 @@ use std::fs;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::support::harness::{closed_port, json_lines, run, Run, TestEnv, GUIDE_INCIDENT, KEY};
+use crate::support::readme::block;
 use crate::support::standin::{Config, ErrorStyle, Fault, KeyDef, StandIn, TENANT};
 use serde_json::json;
 
@@ -714,15 +715,8 @@ fn verify_key_verbose_shows_the_request_and_the_answer() {
 /// The cron line of the README's quota recipe, without its schedule, calling `mcnotify`
 /// from PATH whatever path the README gives it.
 fn readme_quota_cron_line() -> String {
-    let readme =
-        fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-            .unwrap();
-    let section = &readme[readme.find("### Quota monitoring").unwrap()..];
-    let block = &section[section.find("```cron\n").unwrap() + 8..];
-    let line = block[..block.find("```").unwrap()]
-        .lines()
-        .find(|l| l.contains("check-quota"))
-        .unwrap();
+    let crontab = block("### Quota monitoring", "cron", "check-quota");
+    let line = crontab.lines().find(|l| l.contains("check-quota")).unwrap();
     let command: String = line
         .split_whitespace()
         .skip(5)

@@ -6,61 +6,15 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command as Std;
 
+use crate::support::bridge::{set_mode, Server, TOKEN};
 use crate::support::harness::{incidents, json_lines, ndjson, run, TestEnv, GUIDE_INCIDENT, KEY};
+use crate::support::readme::block;
 use crate::support::standin::StandIn;
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_mcnotify");
 /// Where the README installs the binary; the tests run the freshly built one instead.
 const INSTALLED: &str = "/usr/local/bin/mcnotify";
-
-fn readme() -> String {
-    fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap()
-}
-
-/// The fenced code blocks of the README section under `heading` (up to the next heading
-/// of the same or a higher level), as (language, text), indentation of the fence removed.
-fn blocks(heading: &str) -> Vec<(String, String)> {
-    let text = readme();
-    let level = heading.chars().take_while(|c| *c == '#').count();
-    let mut lines = text.lines().skip_while(|l| l.trim_end() != heading);
-    assert!(lines.next().is_some(), "README has no heading {heading:?}");
-    let mut out = Vec::new();
-    let mut open: Option<(String, usize, String)> = None;
-    for line in lines {
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        if open.is_none() {
-            let hashes = line.chars().take_while(|c| *c == '#').count();
-            if hashes > 0 && hashes <= level && line[hashes..].starts_with(' ') {
-                break;
-            }
-        }
-        match &mut open {
-            None if trimmed.starts_with("```") => {
-                open = Some((trimmed[3..].trim().to_string(), indent, String::new()));
-            }
-            None => {}
-            Some(_) if trimmed.starts_with("```") => {
-                let (lang, _, body) = open.take().unwrap();
-                out.push((lang, body));
-            }
-            Some((_, fence, body)) => {
-                body.push_str(line.get(*fence..).unwrap_or("").trim_end_matches('\r'));
-                body.push('\n');
-            }
-        }
-    }
-    out
-}
-
-fn block(heading: &str, lang: &str, containing: &str) -> String {
-    blocks(heading)
-        .into_iter()
-        .find(|(l, b)| l == lang && b.contains(containing))
-        .unwrap_or_else(|| panic!("README {heading:?} has no {lang} block with {containing:?}"))
-        .1
-}
 
 /// Every incident document under examples/.
 fn example_documents() -> Vec<PathBuf> {
@@ -699,4 +653,59 @@ fn config_show_gives_the_key_redacted_with_its_source_or_why_there_is_none() {
     );
     let r = run(env.bare().args(["config", "show"]));
     assert!(r.stdout.contains("none (looked for "), "{}", r.stdout);
+}
+
+#[test]
+fn the_readme_card_is_the_example_file() {
+    let card = block("### The Botpress card", "js", "axios.post");
+    let file = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/botpress/execute-code.js"),
+    )
+    .unwrap();
+    assert_eq!(
+        card, file,
+        "README and examples/botpress/execute-code.js differ"
+    );
+}
+
+#[test]
+fn the_readme_serve_config_starts_the_bridge_with_the_token_and_key_beside_it() {
+    let section = "### Running the bridge: mcnotify serve";
+    let api = StandIn::start();
+    let env = TestEnv::new();
+    let etc = env.system_config_dir();
+    let config = block(section, "toml", "[serve]");
+    for (name, text) in [
+        ("config.toml", config.as_str()),
+        ("key", KEY),
+        ("serve-token", TOKEN),
+    ] {
+        let path = env.write(&format!("etc/mcnotify/{name}"), &format!("{text}\n"));
+        set_mode(&path, if name == "config.toml" { 0o644 } else { 0o600 });
+    }
+    assert!(etc.join("serve-token").exists());
+    // As pasted, but on a free port and against the stand-in: the key, the token and the
+    // helpdesk address from the config only.
+    let server = Server::start_with(&env, &api, &[], |cmd| {
+        cmd.env_remove("MAILINGCORE_API_KEY")
+            .env_remove("MCNOTIFY_SERVE_TOKEN_FILE")
+            .env_remove("MCNOTIFY_TO");
+    });
+    let answer = server.post(GUIDE_INCIDENT);
+    let log = server.log();
+    assert!(
+        log.first()
+            .is_some_and(|l| l.contains("listening on http://")),
+        "no warning: {log:?}"
+    );
+    assert_eq!(answer.status, 201, "{answer:?}");
+    let sent = api.sends();
+    assert_eq!(sent.len(), 1);
+    let email = sent[0].json();
+    assert_eq!(email["to"], "helpdesk@example.com");
+    assert_eq!(email["fromEmail"], "assistant@example.com");
+    assert_eq!(
+        sent[0].header("Authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
 }

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use crate::support::harness::{
     closed_port, json_lines, run, Run, TestEnv, GUIDE_INCIDENT, HELPDESK, KEY,
 };
+use crate::support::readme::block;
 use crate::support::standin::{Config, ErrorStyle, Fault, StandIn};
 use serde_json::{json, Value};
 
@@ -2181,24 +2182,17 @@ fn a_document_cut_inside_a_string_says_where_the_string_starts() {
     assert!(server.requests().is_empty());
 }
 
-/// The first ```sh block after `heading` in the README.
-fn readme_block(heading: &str, lang: &str) -> String {
-    let readme =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let section = &readme[readme.find(heading).expect("the README has the section")..];
-    let open = format!("```{lang}\n");
-    let start = section.find(&open).unwrap() + open.len();
-    let len = section[start..].find("```").unwrap();
-    section[start..start + len].to_string()
-}
-
 #[test]
 fn the_readme_bridge_recipe_says_what_happened_for_every_answer() {
     let server = StandIn::start();
     let env = TestEnv::new();
     let script = env.write(
         "bridge.sh",
-        &readme_block("### A shell script or bridge service", "sh"),
+        &block(
+            "### A shell script or bridge service",
+            "sh",
+            "mcnotify send",
+        ),
     );
     let bin_dir = assert_cmd::cargo::cargo_bin!("mcnotify")
         .parent()
