@@ -9,7 +9,7 @@ use clap::{ArgMatches, CommandFactory};
 use serde_json::{json, Map, Value};
 
 use crate::cli::Cli;
-use crate::config::{searched_paths, ConfigKind, KeySource, Origin};
+use crate::config::{searched_paths, ConfigKind, KeySource, Origin, StoreSetting};
 use crate::context::Context;
 use crate::exit::Exit;
 use crate::field::Field;
@@ -199,6 +199,18 @@ pub fn show(ctx: &Context) -> Result<Exit> {
             fields.insert("permissions".into(), state.clone());
             fields
         },
+    });
+
+    let store_origin = origin("store");
+    let store = match &settings.store {
+        StoreSetting::Dir(_) => "dir".to_string(),
+        StoreSetting::Postgres(db) => db.shown().to_string(),
+    };
+    rows.push(Row {
+        name: "store",
+        value: Value::String(store),
+        source: store_origin.to_string(),
+        origin: origin_fields(&store_origin),
     });
 
     for w in key_warnings.iter().chain(&settings.warnings) {
