@@ -284,6 +284,12 @@ fn json_report_has_the_documented_fields() {
     assert!(v["seenAt"].as_str().unwrap().ends_with('Z'), "{v}");
 }
 
+on_both_stores!(
+    the_journal_of_another_api_does_not_count,
+    a_quota_429_in_the_journal_is_critical_until_a_send_passes,
+    a_key_without_email_read_falls_back_to_the_journal
+);
+
 #[test]
 fn without_live_headers_the_last_send_in_the_journal_is_reported_with_its_age() {
     let server = standin(false);
@@ -319,10 +325,8 @@ fn without_live_headers_the_last_send_in_the_journal_is_reported_with_its_age() 
     );
 }
 
-#[test]
-fn the_journal_of_another_api_does_not_count() {
+fn the_journal_of_another_api_does_not_count(env: TestEnv) {
     let server = standin(false);
-    let env = TestEnv::new();
     write_journal(
         &env,
         &[journal_line(
@@ -397,10 +401,8 @@ fn network_down_falls_back_to_the_journal() {
     );
 }
 
-#[test]
-fn a_quota_429_in_the_journal_is_critical_until_a_send_passes() {
+fn a_quota_429_in_the_journal_is_critical_until_a_send_passes(env: TestEnv) {
     let server = standin(true);
-    let env = TestEnv::new();
     server.push_fault(Fault::QuotaExceeded(ErrorStyle::Nest));
     let sent = send_guide(&env, &server);
     assert_eq!(sent.code, 75, "{}", sent.stderr);
@@ -414,10 +416,8 @@ fn a_quota_429_in_the_journal_is_critical_until_a_send_passes() {
     assert_eq!(r.code, 0, "{}", r.stdout);
 }
 
-#[test]
-fn a_key_without_email_read_falls_back_to_the_journal() {
+fn a_key_without_email_read_falls_back_to_the_journal(env: TestEnv) {
     let server = standin(true);
-    let env = TestEnv::new();
     let sent = send_guide(&env, &server);
     assert_eq!(sent.code, 0);
     let r = run(env
