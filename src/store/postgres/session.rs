@@ -5,7 +5,7 @@
 
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use postgres::{Client, NoTls};
@@ -24,6 +24,14 @@ const STATEMENT_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long a caller waits for its call at most (connect, then statements).
 const CALL_CEILING: Duration = Duration::from_secs(30);
 
+/// How long sent data may stay unacknowledged before the connection counts as lost (a
+/// database behind a cut network answers nothing at all).
+const UNACKNOWLEDGED: Duration = Duration::from_secs(10);
+
+/// After a failed connection, calls fail at once for this long instead of each waiting for
+/// a connection of its own: a server answering many requests is held up once, not per call.
+const RECONNECT_AFTER: Duration = Duration::from_secs(2);
+
 type Task = Box<dyn FnOnce(&mut Link) + Send>;
 
 /// The handle the store's callers share.
@@ -40,6 +48,8 @@ struct Link {
     client: Option<Client>,
     /// What the first connection found of the schema and did to it.
     migrated: Option<schema::Migrated>,
+    /// When the last connection failed, and why.
+    failed: Option<(Instant, String)>,
 }
 
 impl Session {
@@ -53,6 +63,7 @@ impl Session {
             shown: shown.clone(),
             client: None,
             migrated: None,
+            failed: None,
         };
         thread::Builder::new()
             .name("mcnotify-store".into())
@@ -145,10 +156,20 @@ impl Link {
             self.client = None;
         }
         if self.client.is_none() {
-            let mut client = self
-                .config
-                .connect(NoTls)
-                .map_err(|e| unreachable(&self.shown, &cause(&e)))?;
+            if let Some((at, why)) = &self.failed {
+                if at.elapsed() < RECONNECT_AFTER {
+                    return Err(unreachable(&self.shown, why));
+                }
+            }
+            let mut client = match self.config.connect(NoTls) {
+                Ok(client) => client,
+                Err(e) => {
+                    let why = cause(&e);
+                    self.failed = Some((Instant::now(), why.clone()));
+                    return Err(unreachable(&self.shown, &why));
+                }
+            };
+            self.failed = None;
             let migrated = schema::migrate(&mut client).map_err(|e| self.failure(&e))?;
             if migrated.from > schema::VERSION {
                 return Err(Failure::new(
@@ -211,8 +232,10 @@ fn connect_config(database: &Database) -> Result<postgres::Config> {
         None => timeout,
     };
     config.options(&options);
-    config.keepalives_idle(Duration::from_secs(30));
-    config.tcp_user_timeout(CALL_CEILING);
+    config.keepalives_idle(Duration::from_secs(10));
+    config.keepalives_interval(Duration::from_secs(2));
+    config.keepalives_retries(3);
+    config.tcp_user_timeout(UNACKNOWLEDGED);
     Ok(config)
 }
 
