@@ -25,7 +25,7 @@ use super::journal::{
 use super::Found;
 use crate::clock::now_rfc3339;
 use crate::config::Database;
-use session::Session;
+use session::{Conn, Session, Tx};
 
 /// How many journal lines that could not be written are kept to write once the database
 /// is back (the email went out; only its record waits).
@@ -535,27 +535,27 @@ struct Owned {
     destination: Destination,
 }
 
+const ENTRY: &str = "SELECT entry FROM mcnotify_entries WHERE folder = $1 AND id = $2";
+
 fn entry_text(
-    client: &mut impl postgres::GenericClient,
+    client: &mut Conn<'_>,
     folder: Folder,
     id: &str,
 ) -> Result<Option<String>, postgres::Error> {
     Ok(client
-        .query_opt(
-            "SELECT entry FROM mcnotify_entries WHERE folder = $1 AND id = $2 FOR UPDATE",
-            &[&folder_name(folder), &id],
-        )?
+        .query_opt(ENTRY, &[&folder_name(folder), &id])?
         .map(|row| row.get(0)))
 }
 
 /// The entry at `folder`/`id`, locked for the transaction; one that does not parse counts
 /// as none (it is then written over).
-fn entry_at(
-    tx: &mut postgres::Transaction<'_>,
-    folder: Folder,
-    id: &str,
-) -> Result<Option<Entry>, postgres::Error> {
-    Ok(entry_text(tx, folder, id)?.and_then(|text| serde_json::from_str(&text).ok()))
+fn entry_at(tx: &mut Tx<'_>, folder: Folder, id: &str) -> Result<Option<Entry>, postgres::Error> {
+    Ok(tx
+        .query_opt(
+            "SELECT entry FROM mcnotify_entries WHERE folder = $1 AND id = $2 FOR UPDATE",
+            &[&folder_name(folder), &id],
+        )?
+        .and_then(|row| serde_json::from_str(row.get::<_, &str>(0)).ok()))
 }
 
 /// The journal lines of `rows` (column 0) that parse.

@@ -8,7 +8,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use postgres::{Client, NoTls};
+use std::collections::HashMap;
+
+use postgres::types::ToSql;
+use postgres::{Client, GenericClient, NoTls, Row, Statement, Transaction};
 
 use super::pgpass;
 use super::schema;
@@ -46,6 +49,8 @@ struct Link {
     config: postgres::Config,
     shown: String,
     client: Option<Client>,
+    /// The statements prepared on this connection, by their text.
+    statements: Statements,
     /// What the first connection found of the schema and did to it.
     migrated: Option<schema::Migrated>,
     /// When the last connection failed, and why.
@@ -62,6 +67,7 @@ impl Session {
             config,
             shown: shown.clone(),
             client: None,
+            statements: Statements::new(),
             migrated: None,
             failed: None,
         };
@@ -97,7 +103,7 @@ impl Session {
     /// the database cannot be reached is a temporary failure (75).
     pub fn call<R: Send + 'static>(
         &self,
-        work: impl FnMut(&mut Client) -> Result<R, postgres::Error> + Send + 'static,
+        work: impl FnMut(&mut Conn<'_>) -> Result<R, postgres::Error> + Send + 'static,
     ) -> Result<R> {
         let (answer, answered) = mpsc::sync_channel(1);
         let task: Task = Box::new(move |link| {
@@ -127,19 +133,17 @@ impl Session {
 impl Link {
     fn run<R>(
         &mut self,
-        mut work: impl FnMut(&mut Client) -> Result<R, postgres::Error>,
+        mut work: impl FnMut(&mut Conn<'_>) -> Result<R, postgres::Error>,
     ) -> Result<R> {
         let fresh = self.client.is_none();
-        let client = self.client()?;
-        match work(client) {
+        match self.attempt(&mut work)? {
             Ok(value) => Ok(value),
             Err(e) if is_lost(&e) => {
                 self.client = None;
                 if fresh {
                     return Err(self.failure(&e));
                 }
-                let client = self.client()?;
-                work(client).map_err(|e| {
+                self.attempt(&mut work)?.map_err(|e| {
                     if is_lost(&e) {
                         self.client = None;
                     }
@@ -148,6 +152,19 @@ impl Link {
             }
             Err(e) => Err(self.failure(&e)),
         }
+    }
+
+    /// `work` once on the connection (made first when there is none).
+    fn attempt<R>(
+        &mut self,
+        work: &mut impl FnMut(&mut Conn<'_>) -> Result<R, postgres::Error>,
+    ) -> Result<Result<R, postgres::Error>> {
+        self.client()?;
+        let Link {
+            client, statements, ..
+        } = self;
+        let client = client.as_mut().expect("connected above");
+        Ok(work(&mut Conn { client, statements }))
     }
 
     /// The connection, made (and the schema brought up to date) when there is none.
@@ -170,6 +187,7 @@ impl Link {
                 }
             };
             self.failed = None;
+            self.statements.clear();
             let migrated = schema::migrate(&mut client).map_err(|e| self.failure(&e))?;
             if migrated.from > schema::VERSION {
                 return Err(Failure::new(
@@ -200,6 +218,80 @@ impl Link {
             )
             .into()
         }
+    }
+}
+
+type Statements = HashMap<&'static str, Statement>;
+
+/// The connection as a call sees it: each statement is prepared once per connection and
+/// then only executed (one round trip instead of two).
+pub struct Conn<'a> {
+    client: &'a mut Client,
+    statements: &'a mut Statements,
+}
+
+/// A transaction on a `Conn`, with the same prepared statements.
+pub struct Tx<'a> {
+    tx: Transaction<'a>,
+    statements: &'a mut Statements,
+}
+
+fn prepared(
+    client: &mut impl GenericClient,
+    statements: &mut Statements,
+    sql: &'static str,
+) -> Result<Statement, postgres::Error> {
+    if let Some(statement) = statements.get(sql) {
+        return Ok(statement.clone());
+    }
+    let statement = client.prepare(sql)?;
+    statements.insert(sql, statement.clone());
+    Ok(statement)
+}
+
+/// Statement methods that prepare once and then execute, by the driver's method of the
+/// same name.
+macro_rules! statements {
+    ($type:ident; $($method:ident -> $out:ty),*) => {
+        impl $type<'_> {
+            $(
+                pub fn $method(
+                    &mut self,
+                    sql: &'static str,
+                    params: &[&(dyn ToSql + Sync)],
+                ) -> Result<$out, postgres::Error> {
+                    let (client, statements) = self.split();
+                    let statement = prepared(client, statements, sql)?;
+                    client.$method(&statement, params)
+                }
+            )*
+        }
+    };
+}
+
+statements!(Conn; query -> Vec<Row>, query_one -> Row, query_opt -> Option<Row>, execute -> u64);
+statements!(Tx; query_opt -> Option<Row>, execute -> u64);
+
+impl Conn<'_> {
+    fn split(&mut self) -> (&mut Client, &mut Statements) {
+        (self.client, self.statements)
+    }
+
+    pub fn transaction(&mut self) -> Result<Tx<'_>, postgres::Error> {
+        Ok(Tx {
+            tx: self.client.transaction()?,
+            statements: self.statements,
+        })
+    }
+}
+
+impl<'a> Tx<'a> {
+    fn split(&mut self) -> (&mut Transaction<'a>, &mut Statements) {
+        (&mut self.tx, self.statements)
+    }
+
+    pub fn commit(self) -> Result<(), postgres::Error> {
+        self.tx.commit()
     }
 }
 
