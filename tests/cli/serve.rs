@@ -17,10 +17,17 @@ use crate::support::harness::{TestEnv, GUIDE_INCIDENT, HELPDESK, KEY};
 use crate::support::standin::{Fault, StandIn};
 use serde_json::Value;
 
-#[test]
-fn the_guide_example_is_sent_once_and_answered_as_a_replay_the_second_time() {
+on_both_stores!(
+    the_guide_example_is_sent_once_and_answered_as_a_replay_the_second_time,
+    twenty_posts_of_one_incident_at_once_make_one_request,
+    with_the_api_down_it_is_kept_and_the_flusher_delivers_it_once_beside_a_cron_flush,
+    a_slow_api_is_answered_202_in_time_and_delivers_one_email_in_the_end,
+    a_final_refusal_is_502_and_kept_in_failed,
+    the_key_of_another_incident_is_409_and_sends_nothing_new
+);
+
+fn the_guide_example_is_sent_once_and_answered_as_a_replay_the_second_time(env: TestEnv) {
     let api = StandIn::start();
-    let env = TestEnv::new();
     let server = Server::start(&env, &api, &[]);
     let first = server.post(GUIDE_INCIDENT);
     assert_eq!(first.status, 201, "{first:?}");
@@ -42,11 +49,9 @@ fn the_guide_example_is_sent_once_and_answered_as_a_replay_the_second_time() {
     assert_eq!(env.journal().len(), 2);
 }
 
-#[test]
-fn twenty_posts_of_one_incident_at_once_make_one_request() {
+fn twenty_posts_of_one_incident_at_once_make_one_request(env: TestEnv) {
     let api = StandIn::start();
     api.push_fault(Fault::Delay(Duration::from_millis(800)));
-    let env = TestEnv::new();
     let server = Arc::new(Server::start(&env, &api, &[]));
     let gate = Arc::new(Barrier::new(20));
     let answers: Vec<Answer> = (0..20)
@@ -72,11 +77,9 @@ fn twenty_posts_of_one_incident_at_once_make_one_request() {
     assert_eq!(ids.len(), 1, "every caller got the same email: {ids:?}");
 }
 
-#[test]
-fn with_the_api_down_it_is_kept_and_the_flusher_delivers_it_once_beside_a_cron_flush() {
+fn with_the_api_down_it_is_kept_and_the_flusher_delivers_it_once_beside_a_cron_flush(env: TestEnv) {
     let api = StandIn::start();
     api.set_down(true);
-    let env = TestEnv::new();
     let server = Server::start(
         &env,
         &api,
@@ -99,7 +102,12 @@ fn with_the_api_down_it_is_kept_and_the_flusher_delivers_it_once_beside_a_cron_f
     let body = kept.json();
     assert_eq!(body["outcome"], "deferred");
     let outbox_id = body["outboxId"].as_str().unwrap().to_string();
-    assert!(env.outbox_dir().join(format!("{outbox_id}.json")).exists());
+    assert!(
+        env.outbox_entries()
+            .iter()
+            .any(|e| e["id"] == outbox_id.as_str()),
+        "{outbox_id} is in the outbox"
+    );
     assert!(api.accepted().is_empty());
 
     api.set_down(false);
@@ -122,11 +130,9 @@ fn with_the_api_down_it_is_kept_and_the_flusher_delivers_it_once_beside_a_cron_f
     assert_eq!(api.accepted().len(), 1, "never sent twice");
 }
 
-#[test]
-fn a_slow_api_is_answered_202_in_time_and_delivers_one_email_in_the_end() {
+fn a_slow_api_is_answered_202_in_time_and_delivers_one_email_in_the_end(env: TestEnv) {
     let api = StandIn::start();
     api.push_fault(Fault::Delay(Duration::from_millis(2500)));
-    let env = TestEnv::new();
     let server = Server::start(&env, &api, &["--deadline", "1", "--flush-every", "0.2"]);
     let started = Instant::now();
     let answer = server.post(&incident("conv_slow"));
@@ -365,11 +371,9 @@ fn sigterm_answers_every_request_in_flight_and_exits_0() {
     assert!(TcpStream::connect(&addr).is_err());
 }
 
-#[test]
-fn a_final_refusal_is_502_and_kept_in_failed() {
+fn a_final_refusal_is_502_and_kept_in_failed(env: TestEnv) {
     let api = StandIn::start();
     api.push_fault(Fault::Status(422));
-    let env = TestEnv::new();
     let server = Server::start(&env, &api, &[]);
     let answer = server.post(&incident("conv_refused"));
     assert_eq!(answer.status, 502, "{answer:?}");
@@ -397,10 +401,8 @@ fn an_incident_that_cannot_be_kept_is_500() {
     assert!(ready.body.contains("not ready"));
 }
 
-#[test]
-fn the_key_of_another_incident_is_409_and_sends_nothing_new() {
+fn the_key_of_another_incident_is_409_and_sends_nothing_new(env: TestEnv) {
     let api = StandIn::start();
-    let env = TestEnv::new();
     let server = Server::start(&env, &api, &[]);
     assert_eq!(server.post(&incident("conv_same")).status, 201);
     let mut other: Value = serde_json::from_str(&incident("conv_same")).unwrap();
