@@ -48,7 +48,7 @@ pub fn run(args: &ServeArgs, ctx: &Context) -> Result<Exit> {
         max_in_flight: settings.max_in_flight,
     };
     let bridge = Arc::new(
-        Bridge::new(preparer, client, store, destination, &token, limits, log)
+        Bridge::new(preparer, client, store, destination, &token, limits, log)?
             .with_webhooks(webhook_secret, settings.fallback_to.clone()),
     );
     let listen = settings.listen.clone();

@@ -93,8 +93,10 @@ pub async fn post(State(bridge): State<Arc<Bridge>>, request: Request) -> Answer
         Joined::Follower(flight) => flight,
         Joined::Leader(flight) => {
             let (bridge, job, landing) = (bridge.clone(), job.clone(), flight.clone());
-            // Its own task: the delivery goes on when the answer cannot wait for it.
-            tokio::spawn(async move {
+            // Its own task, on the lane: the delivery goes on when the answer cannot wait
+            // for it, and what it waits for does not hold up the server.
+            let lane = bridge.clone();
+            lane.lane.spawn(async move {
                 let delivered = bridge.deliverer.deliver(&job).await;
                 if let Some(quota) = delivered.exchange.as_ref().and_then(|e| e.quota.as_ref()) {
                     bridge.metrics.quota(quota);
@@ -226,7 +228,11 @@ pub async fn healthz() -> &'static str {
 
 /// 200 when a request could be kept now, else 503 with the reason.
 pub async fn readyz(State(bridge): State<Arc<Bridge>>) -> Response {
-    match bridge.store.writable() {
+    let store = bridge.store.clone();
+    let writable = tokio::task::spawn_blocking(move || store.writable())
+        .await
+        .unwrap_or_else(|e| Err(anyhow::anyhow!("{e}")));
+    match writable {
         Ok(()) => (StatusCode::OK, "ready\n").into_response(),
         Err(e) => (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -237,7 +243,11 @@ pub async fn readyz(State(bridge): State<Arc<Bridge>>) -> Response {
 }
 
 pub async fn metrics(State(bridge): State<Arc<Bridge>>) -> Response {
-    let text = bridge.metrics.render(&bridge.store);
+    // Counting the outbox is a store call: off the server's thread.
+    let counting = bridge.clone();
+    let text = tokio::task::spawn_blocking(move || counting.metrics.render(&counting.store))
+        .await
+        .unwrap_or_default();
     (
         [(
             header::CONTENT_TYPE,

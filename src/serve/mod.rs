@@ -7,6 +7,7 @@ mod auth;
 mod flight;
 mod flusher;
 mod incidents;
+mod lane;
 mod listen;
 mod log;
 mod metrics;
@@ -57,6 +58,8 @@ pub struct Bridge {
     flights: flight::Flights,
     metrics: metrics::Metrics,
     log: RequestLog,
+    /// Where deliveries and the flusher run.
+    lane: lane::Lane,
 }
 
 impl Bridge {
@@ -68,11 +71,11 @@ impl Bridge {
         token: &Token,
         limits: Limits,
         log: RequestLog,
-    ) -> Bridge {
+    ) -> Result<Bridge> {
         let client = Arc::new(client);
         let deliverer = Deliverer::new(client.clone(), store.clone(), true, destination.clone())
             .without_halting();
-        Bridge {
+        Ok(Bridge {
             preparer,
             client,
             store,
@@ -86,7 +89,8 @@ impl Bridge {
             flights: flight::Flights::default(),
             metrics: metrics::Metrics::new(),
             log,
-        }
+            lane: lane::Lane::start()?,
+        })
     }
 }
 
@@ -136,7 +140,9 @@ pub async fn run(
         ))
         .with_state(bridge.clone());
     let (stopping, _) = tokio::sync::watch::channel(false);
-    let flusher = tokio::spawn(flusher::run(bridge.clone(), stopping.subscribe()));
+    let flusher = bridge
+        .lane
+        .spawn(flusher::run(bridge.clone(), stopping.subscribe()));
     let drain = bridge.limits.deadline + Duration::from_secs(1);
     listen::serve(listener, router, stop, drain).await;
     let _ = stopping.send(true);
@@ -144,5 +150,6 @@ pub async fn run(
     // to finish and record what happened.
     let _ = tokio::time::timeout(drain, bridge.flights.idle()).await;
     let _ = flusher.await;
+    bridge.lane.close();
     Ok(())
 }

@@ -73,7 +73,8 @@ pub async fn post(State(bridge): State<Arc<Bridge>>, request: Request) -> Answer
                 let answer = event_answer(&event, "recorded");
                 // Looking the email up reads the journal, and a fallback calls
                 // MailingCore: neither in the webhook's answer.
-                tokio::spawn(undelivered(bridge, event));
+                let lane = bridge.clone();
+                lane.lane.spawn(undelivered(bridge, event));
                 return answer;
             }
             event_answer(&event, "recorded")
