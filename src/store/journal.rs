@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::disk::private_dir;
+use super::key_filter::KeyFilter;
 use crate::api::{Exchange, Outcome, OutcomeKind};
 use crate::clock::now_rfc3339;
 use crate::event::{Event, EventRecord};
@@ -199,10 +200,18 @@ impl Journal {
     }
 
     /// Every entry that can be read, in order (a torn line is skipped).
-    pub fn each(&self, mut each: impl FnMut(JournalEntry)) {
-        let Ok(file) = File::open(&self.path) else {
+    pub fn each(&self, each: impl FnMut(JournalEntry)) {
+        self.each_after(0, each);
+    }
+
+    /// Every entry from byte `offset` on that can be read, in order.
+    fn each_after(&self, offset: u64, mut each: impl FnMut(JournalEntry)) {
+        let Ok(mut file) = File::open(&self.path) else {
             return;
         };
+        if offset > 0 && file.seek(SeekFrom::Start(offset)).is_err() {
+            return;
+        }
         for line in BufReader::new(file).split(b'\n') {
             let Ok(line) = line else {
                 return;
@@ -322,13 +331,18 @@ impl Journal {
     }
 }
 
-/// The accepted keys of one API and tenant, kept small (two hashes per key, not the
-/// strings) so that a long journal costs little memory.
+/// The accepted keys of one API and tenant: those the journal held when it was read, kept
+/// small (two hashes per key, not the strings), and those accepted since, in a filter whose
+/// memory does not grow with each key (a hit is looked up in the lines written since).
 #[derive(Debug)]
 struct AcceptedIndex {
     base_url: String,
     tenant: Option<String>,
     seen: HashMap<u64, Seen>,
+    /// Where the journal ended when it was read.
+    read_to: u64,
+    /// The keys accepted since.
+    since: KeyFilter,
 }
 
 fn hash_of(text: &str) -> u64 {
@@ -379,9 +393,17 @@ impl Journal {
         let index = guard.as_mut().expect("loaded above");
         let now = Seen::of(digest, id);
         let key_hash = hash_of(key);
-        match judge(index.seen.get(&key_hash).copied(), now) {
+        let mut earlier = index.seen.get(&key_hash).copied();
+        if index.since.contains(key_hash) {
+            self.each_send_after(index.read_to, base_url, tenant, |entry| {
+                if entry.idempotency_key.as_deref() == Some(key) {
+                    earlier = fold_accepted(earlier, &entry).or(earlier);
+                }
+            });
+        }
+        match judge(earlier, now) {
             Verdict::First => {
-                index.seen.insert(key_hash, now);
+                index.since.insert(key_hash);
                 Replay::First
             }
             Verdict::Same => Replay::Same,
@@ -396,8 +418,20 @@ impl Journal {
     }
 
     /// Every send to `base_url` as `tenant` that could be read, in order.
-    fn each_send(&self, base_url: &str, tenant: Option<&str>, mut each: impl FnMut(JournalEntry)) {
-        self.each(|entry| {
+    fn each_send(&self, base_url: &str, tenant: Option<&str>, each: impl FnMut(JournalEntry)) {
+        self.each_send_after(0, base_url, tenant, each);
+    }
+
+    /// Every send to `base_url` as `tenant` from byte `offset` of the journal on (a line
+    /// cut by the offset is skipped).
+    fn each_send_after(
+        &self,
+        offset: u64,
+        base_url: &str,
+        tenant: Option<&str>,
+        mut each: impl FnMut(JournalEntry),
+    ) {
+        self.each_after(offset, |entry| {
             if entry.request == Request::Send
                 && entry.base_url == base_url
                 && entry.tenant_id.as_deref() == tenant
@@ -408,6 +442,8 @@ impl Journal {
     }
 
     fn accepted_index(&self, base_url: &str, tenant: Option<&str>) -> AcceptedIndex {
+        // Lines written while it is read may be read twice, as history and as new: harmless.
+        let read_to = std::fs::metadata(&self.path).map_or(0, |m| m.len());
         let mut seen: HashMap<u64, Seen> = HashMap::new();
         self.each_send(base_url, tenant, |entry| {
             let Some(key) = &entry.idempotency_key else {
@@ -422,6 +458,8 @@ impl Journal {
             base_url: base_url.to_string(),
             tenant: tenant.map(str::to_string),
             seen,
+            read_to,
+            since: KeyFilter::default(),
         }
     }
 

@@ -7,6 +7,7 @@ mod disk;
 mod entry;
 mod file;
 mod journal;
+mod key_filter;
 mod postgres;
 
 use std::path::Path;
