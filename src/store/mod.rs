@@ -39,7 +39,7 @@ pub struct Store {
 enum Backend {
     Dir {
         outbox: Outbox,
-        journal: Journal,
+        journal: Box<Journal>,
         archive: Archive,
     },
     Postgres(Postgres),
@@ -108,7 +108,7 @@ impl Store {
         Store {
             backend: Backend::Dir {
                 outbox: Outbox::new(state_dir),
-                journal: Journal::new(state_dir),
+                journal: Box::new(Journal::new(state_dir)),
                 archive: Archive::new(state_dir),
             },
         }
