@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
@@ -481,18 +482,21 @@ impl Journal {
     }
 }
 
-/// What an accepted send's key and email left in the journal: hashes, not the strings.
+/// What an accepted send's key and email left in the journal: 31 bits of a hash of each,
+/// not the strings, so that a long journal's index is 16 bytes a key. (They are only
+/// compared between the acceptances of one key: two that differ look alike once in 2^31.)
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Seen {
-    digest: Option<u64>,
-    id: Option<u64>,
+    digest: Option<NonZeroU32>,
+    id: Option<NonZeroU32>,
 }
 
 impl Seen {
     pub(super) fn of(digest: Option<&str>, id: Option<&str>) -> Seen {
+        let short = |text: &str| NonZeroU32::new((hash_of(text) as u32) | 0x8000_0000);
         Seen {
-            digest: digest.map(hash_of),
-            id: id.map(hash_of),
+            digest: digest.and_then(short),
+            id: id.and_then(short),
         }
     }
 }
