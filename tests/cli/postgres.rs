@@ -436,3 +436,38 @@ fn the_database_going_away_mid_run_loses_nothing() {
     drop(server);
     env.database.take();
 }
+
+#[test]
+fn a_claim_is_renewed_while_its_flush_is_still_sending() {
+    let Some(env) = TestEnv::postgres() else {
+        return;
+    };
+    let api = StandIn::start();
+    fill(&env, &api, 1);
+    api.push_fault(Fault::Delay(Duration::from_millis(3500)));
+    let lease = [("MCNOTIFY_CLAIM_LEASE", "1")];
+    let slow = flush(&env, &api, &lease, &["--jobs", "1"]);
+    wait_for("the slow flush's request", || api.pending_faults() == 0);
+    // Three leases later the first flush still holds the entry: it renewed its claim.
+    thread::sleep(Duration::from_secs(3));
+    let r = run(env
+        .cmd(&api.url())
+        .env("MCNOTIFY_CLAIM_LEASE", "1")
+        .args(["outbox", "flush"]));
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        r.stderr.contains("being sent by another flush"),
+        "{}",
+        r.stderr
+    );
+    let out = slow.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(api.accepted_by_key().values().sum::<usize>(), 1);
+    assert_eq!(api.sends().len(), 1, "one request in all");
+    assert!(env.outbox_entries().is_empty());
+}
