@@ -46,7 +46,16 @@ pub struct Rendered {
     pub locale: String,
 }
 
-/// All templates of a run, compiled once.
+/// The source of a built-in template, by its name (`en/body.html`).
+fn built_in(name: &str) -> Option<&'static str> {
+    BUILT_IN
+        .iter()
+        .find(|(built_in, _)| *built_in == name)
+        .map(|(_, source)| *source)
+}
+
+/// All templates of a run: the user's compiled (and checked) at once, the built-in ones
+/// the first time a run renders them.
 pub struct Renderer {
     env: Environment<'static>,
     default_locale: Option<String>,
@@ -61,10 +70,7 @@ impl Renderer {
     pub fn new(dir: Option<&Path>, default_locale: Option<&str>) -> Result<Renderer> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
-        for (name, source) in BUILT_IN {
-            env.add_template(name, source)
-                .expect("built-in templates compile");
-        }
+        env.set_loader(|name| Ok(built_in(name).map(str::to_string)));
         let mut user_locales = BTreeSet::new();
         if let Some(dir) = dir {
             load_dir(&mut env, dir, &mut user_locales)?;
@@ -157,16 +163,13 @@ impl Renderer {
     }
 }
 
-/// The most specific template for a part: user per-locale, user, built-in.
+/// The most specific template for a part: user per-locale, user, built-in. Only the user's
+/// are looked up in `env`, so that choosing compiles no built-in template.
 fn most_specific(env: &Environment<'static>, locale: &str, part: &str) -> String {
-    let candidates = [
-        format!("user/{locale}/{part}"),
-        format!("user/{part}"),
-        format!("{locale}/{part}"),
-    ];
-    candidates
-        .into_iter()
+    let user = [format!("user/{locale}/{part}"), format!("user/{part}")];
+    user.into_iter()
         .find(|n| env.get_template(n).is_ok())
+        .or_else(|| Some(format!("{locale}/{part}")).filter(|n| built_in(n).is_some()))
         .unwrap_or_else(|| format!("en/{part}"))
 }
 
@@ -286,6 +289,14 @@ mod tests {
         );
         incident.extra = vec![("floor".into(), "<b>2</b>".into())];
         incident
+    }
+
+    #[test]
+    fn built_in_templates_compile() {
+        let r = Renderer::new(None, None).unwrap();
+        for (name, _) in BUILT_IN {
+            assert!(r.env.get_template(name).is_ok(), "{name}");
+        }
     }
 
     #[test]
