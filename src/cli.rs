@@ -188,7 +188,7 @@ Examples:
   mcnotify completions fish > ~/.config/fish/completions/mcnotify.fish";
 
 /// The network options, which `preview` shows only as far as `--format curl` uses them.
-pub const UNUSED_BY_PREVIEW: [&str; 4] = ["api_key_file", "timeout", "retries", "retry_max_time"];
+const UNUSED_BY_PREVIEW: [&str; 4] = ["api_key_file", "timeout", "retries", "retry_max_time"];
 
 /// Send helpdesk incidents as MailingCore transactional emails, exactly once.
 #[derive(Debug, Parser)]
@@ -679,7 +679,7 @@ pub struct GenerateDocsArgs {
 
 /// `cmd` with the global options named in `ids` (all of them when `ids` is empty) hidden from
 /// its help: they still parse there, before or after the subcommand, but do nothing.
-pub fn hide_global_options(cmd: clap::Command, ids: &[&str]) -> clap::Command {
+fn hide_global_options(cmd: clap::Command, ids: &[&str]) -> clap::Command {
     let globals = GlobalArgs::augment_args(clap::Command::new("global options"));
     globals
         .get_arguments()

@@ -28,7 +28,10 @@ impl Path {
         let tokens = pointer
             .split('/')
             .skip(1)
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .map(|t| match t.contains('~') {
+                true => t.replace("~1", "/").replace("~0", "~"),
+                false => t.to_string(),
+            })
             .collect();
         Path {
             written: written.to_string(),

@@ -1,36 +1,33 @@
 //! A command line parsed against a tree of only the subcommand it names, the global options
 //! and that subcommand's own: building clap's whole tree costs more than a short run.
 //!
-//! The small tree holds the same definitions as the whole one, so a command line it parses
-//! means the same there; anything else — help, `--version`, any error — is left to the whole
-//! tree, which prints what it always did.
+//! The small tree holds the same argument definitions as the whole one (it leaves out only
+//! what help shows: texts, examples, the global options a subcommand hides), so a command
+//! line it parses means the same there; anything else — help, `--version`, any error — is
+//! left to the whole tree, which prints what it always did.
 
 use std::ffi::OsString;
 
 use clap::{Args, FromArgMatches};
 
 use crate::cli::{
-    hide_global_options, CheckQuotaArgs, Cli, CompletionsArgs, GlobalArgs, PreviewArgs,
-    SendArgs, ServeArgs, StatusArgs, VerifyKeyArgs, UNUSED_BY_PREVIEW,
+    CheckQuotaArgs, Cli, CompletionsArgs, GlobalArgs, PreviewArgs, SendArgs, ServeArgs, StatusArgs,
+    VerifyKeyArgs,
 };
 
 /// A subcommand's definitions, added to a `clap::Command` of its name.
 type Define = fn(clap::Command) -> clap::Command;
 
-/// The subcommands (those without subcommands of their own) and their definitions, as the
-/// whole tree makes them.
+/// The subcommands (those without subcommands of their own) and their arguments, as the
+/// whole tree defines them.
 const SUBCOMMANDS: [(&str, Define); 7] = [
     ("send", SendArgs::augment_args),
-    ("preview", |cmd| {
-        hide_global_options(PreviewArgs::augment_args(cmd), &UNUSED_BY_PREVIEW)
-    }),
+    ("preview", PreviewArgs::augment_args),
     ("check-quota", CheckQuotaArgs::augment_args),
     ("verify-key", VerifyKeyArgs::augment_args),
     ("status", StatusArgs::augment_args),
     ("serve", ServeArgs::augment_args),
-    ("completions", |cmd| {
-        hide_global_options(CompletionsArgs::augment_args(cmd), &[])
-    }),
+    ("completions", CompletionsArgs::augment_args),
 ];
 
 /// `args` (program name first) parsed with only the subcommand its first word of that name

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use minijinja::{context, Environment, UndefinedBehavior, Value};
+use minijinja::{context, default_auto_escape_callback, Environment, UndefinedBehavior, Value};
 
 use crate::exit::{fail, Exit, Failure};
 use crate::field::Field;
@@ -68,7 +68,16 @@ pub struct Renderer {
 impl Renderer {
     /// Built-in templates, overridden part by part by those in `dir`.
     pub fn new(dir: Option<&Path>, default_locale: Option<&str>) -> Result<Renderer> {
-        let mut env = Environment::new();
+        // The built-in templates use no filter, test or global function: without user
+        // templates (which may use any) the run does without building minijinja's tables.
+        let mut env = match dir {
+            Some(_) => Environment::new(),
+            None => {
+                let mut env = Environment::empty();
+                env.set_auto_escape_callback(default_auto_escape_callback);
+                env
+            }
+        };
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_loader(|name| Ok(built_in(name).map(str::to_string)));
         let mut user_locales = BTreeSet::new();
