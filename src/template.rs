@@ -91,7 +91,7 @@ impl Renderer {
             .map(|locale| {
                 let parts = PARTS
                     .into_iter()
-                    .map(|part| (part, most_specific(&env, &locale, part)))
+                    .map(|part| (part, most_specific(&env, dir.is_some(), &locale, part)))
                     .collect();
                 (locale, parts)
             })
@@ -172,10 +172,14 @@ impl Renderer {
     }
 }
 
-/// The most specific template for a part: user per-locale, user, built-in. Only the user's
-/// are looked up in `env`, so that choosing compiles no built-in template.
-fn most_specific(env: &Environment<'static>, locale: &str, part: &str) -> String {
-    let user = [format!("user/{locale}/{part}"), format!("user/{part}")];
+/// The most specific template for a part: user per-locale, user (when there is a template
+/// directory), built-in. Only the user's are looked up in `env`, so that choosing compiles no
+/// built-in template.
+fn most_specific(env: &Environment<'static>, user: bool, locale: &str, part: &str) -> String {
+    let user = match user {
+        true => vec![format!("user/{locale}/{part}"), format!("user/{part}")],
+        false => Vec::new(),
+    };
     user.into_iter()
         .find(|n| env.get_template(n).is_ok())
         .or_else(|| Some(format!("{locale}/{part}")).filter(|n| built_in(n).is_some()))
