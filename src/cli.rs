@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
+use crate::help_text::concat_help;
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0    everything done (sent, or accepted earlier under the same idempotency key)
@@ -195,7 +197,7 @@ const UNUSED_BY_PREVIEW: [&str; 4] = ["api_key_file", "timeout", "retries", "ret
     version,
     propagate_version = true,
     after_help = MAIN_EXAMPLES,
-    after_long_help = format!("{MAIN_EXAMPLES}\n\n{EXIT_CODES}"),
+    after_long_help = concat_help!(MAIN_EXAMPLES, EXIT_CODES),
     mut_subcommand("preview", |cmd| hide_global_options(cmd, &UNUSED_BY_PREVIEW)),
     mut_subcommand("completions", |cmd| hide_global_options(cmd, &[])),
 )]
@@ -293,11 +295,11 @@ pub enum Command {
     /// Incidents come from --file documents and/or the incident flags; flags override
     /// the fields of every document record. A request that still fails after its
     /// retries is saved in the outbox (exit 75).
-    #[command(after_help = SEND_EXAMPLES, after_long_help = format!("{SEND_EXAMPLES}\n\n{EXIT_CODES}"))]
+    #[command(after_help = SEND_EXAMPLES, after_long_help = concat_help!(SEND_EXAMPLES, EXIT_CODES))]
     Send(SendArgs),
 
     /// Render incidents without a key or network: what `send` would POST
-    #[command(after_help = PREVIEW_EXAMPLES, after_long_help = format!("{PREVIEW_EXAMPLES}\n\n{EXIT_CODES}"))]
+    #[command(after_help = PREVIEW_EXAMPLES, after_long_help = concat_help!(PREVIEW_EXAMPLES, EXIT_CODES))]
     Preview(PreviewArgs),
 
     /// Report the monthly quota with monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
@@ -306,14 +308,14 @@ pub enum Command {
     /// last figures the journal recorded from a real send, with their age.
     #[command(
         after_help = CHECK_QUOTA_EXAMPLES,
-        after_long_help = format!("{CHECK_QUOTA_EXAMPLES}\n\n{QUOTA_EXIT_CODES}")
+        after_long_help = concat_help!(CHECK_QUOTA_EXAMPLES, QUOTA_EXIT_CODES)
     )]
     CheckQuota(CheckQuotaArgs),
 
     /// Check the API key offline, then against the API: invalid, missing scope, wrong tenant or network
     #[command(
         after_help = VERIFY_KEY_EXAMPLES,
-        after_long_help = format!("{VERIFY_KEY_EXAMPLES}\n\n{EXIT_CODES}")
+        after_long_help = concat_help!(VERIFY_KEY_EXAMPLES, EXIT_CODES)
     )]
     VerifyKey(VerifyKeyArgs),
 
@@ -321,19 +323,19 @@ pub enum Command {
     ///
     /// QUERY is an idempotency key, a delivery id (`id` of a send) or a conversation id.
     /// Delivery events come from MailingCore's webhooks, which `serve` records.
-    #[command(after_help = STATUS_EXAMPLES, after_long_help = format!("{STATUS_EXAMPLES}\n\n{STATUS_EXIT_CODES}"))]
+    #[command(after_help = STATUS_EXAMPLES, after_long_help = concat_help!(STATUS_EXAMPLES, STATUS_EXIT_CODES))]
     Status(StatusArgs),
 
     /// List, show, drop or send again the requests kept in the outbox
-    #[command(subcommand, after_help = OUTBOX_EXAMPLES, after_long_help = format!("{OUTBOX_EXAMPLES}\n\n{EXIT_CODES}"))]
+    #[command(subcommand, after_help = OUTBOX_EXAMPLES, after_long_help = concat_help!(OUTBOX_EXAMPLES, EXIT_CODES))]
     Outbox(OutboxCommand),
 
     /// Create or update the tables of a PostgreSQL store (`store = "postgres://..."`)
-    #[command(subcommand, after_help = STORE_EXAMPLES, after_long_help = format!("{STORE_EXAMPLES}\n\n{STORE_EXIT_CODES}"))]
+    #[command(subcommand, after_help = STORE_EXAMPLES, after_long_help = concat_help!(STORE_EXAMPLES, STORE_EXIT_CODES))]
     Store(StoreCommand),
 
     /// Show the effective settings and where each came from
-    #[command(subcommand, after_help = CONFIG_EXAMPLES, after_long_help = format!("{CONFIG_EXAMPLES}\n\n{CONFIG_EXIT_CODES}"))]
+    #[command(subcommand, after_help = CONFIG_EXAMPLES, after_long_help = concat_help!(CONFIG_EXAMPLES, CONFIG_EXIT_CODES))]
     Config(ConfigCommand),
 
     /// Run the bridge a Botpress card calls: POST /v1/incidents over HTTP
@@ -342,13 +344,13 @@ pub enum Command {
     /// deadline: 201 sent, 200 replayed, 202 kept in the outbox (sent later by the
     /// background flusher), 422 invalid data. Needs a bridge token (MCNOTIFY_SERVE_TOKEN_FILE
     /// or token_file in the config's [serve] table).
-    #[command(after_help = SERVE_EXAMPLES, after_long_help = format!("{SERVE_EXAMPLES}\n\n{SERVE_EXIT_CODES}"))]
+    #[command(after_help = SERVE_EXAMPLES, after_long_help = concat_help!(SERVE_EXAMPLES, SERVE_EXIT_CODES))]
     Serve(ServeArgs),
 
     /// Print a shell completion script
     #[command(
         after_help = COMPLETIONS_EXAMPLES,
-        after_long_help = format!("{COMPLETIONS_EXAMPLES}\n\n{COMPLETIONS_EXIT_CODES}")
+        after_long_help = concat_help!(COMPLETIONS_EXAMPLES, COMPLETIONS_EXIT_CODES)
     )]
     Completions(CompletionsArgs),
 
@@ -579,23 +581,23 @@ pub struct VerifyKeyArgs {
 #[derive(Debug, Subcommand)]
 pub enum OutboxCommand {
     /// List the kept requests: id, age, attempts, last error, subject
-    #[command(after_help = OUTBOX_LIST_EXAMPLES, after_long_help = format!("{OUTBOX_LIST_EXAMPLES}\n\n{EXIT_CODES}"))]
+    #[command(after_help = OUTBOX_LIST_EXAMPLES, after_long_help = concat_help!(OUTBOX_LIST_EXAMPLES, EXIT_CODES))]
     List(OutboxListArgs),
 
     /// Print one kept request (the exact body, never the key)
-    #[command(after_help = OUTBOX_SHOW_EXAMPLES, after_long_help = format!("{OUTBOX_SHOW_EXAMPLES}\n\n{EXIT_CODES}"))]
+    #[command(after_help = OUTBOX_SHOW_EXAMPLES, after_long_help = concat_help!(OUTBOX_SHOW_EXAMPLES, EXIT_CODES))]
     Show(OutboxIdArgs),
 
     /// Delete one kept request without sending it
-    #[command(after_help = OUTBOX_DROP_EXAMPLES, after_long_help = format!("{OUTBOX_DROP_EXAMPLES}\n\n{EXIT_CODES}"))]
+    #[command(after_help = OUTBOX_DROP_EXAMPLES, after_long_help = concat_help!(OUTBOX_DROP_EXAMPLES, EXIT_CODES))]
     Drop(OutboxIdArgs),
 
     /// Send every kept request again, with its original body and idempotency key
-    #[command(after_help = OUTBOX_FLUSH_EXAMPLES, after_long_help = format!("{OUTBOX_FLUSH_EXAMPLES}\n\n{EXIT_CODES}"))]
+    #[command(after_help = OUTBOX_FLUSH_EXAMPLES, after_long_help = concat_help!(OUTBOX_FLUSH_EXAMPLES, EXIT_CODES))]
     Flush(OutboxFlushArgs),
 
     /// Put requests the API refused (outbox/failed/) back in the outbox, history kept
-    #[command(after_help = OUTBOX_RETRY_EXAMPLES, after_long_help = format!("{OUTBOX_RETRY_EXAMPLES}\n\n{EXIT_CODES}"))]
+    #[command(after_help = OUTBOX_RETRY_EXAMPLES, after_long_help = concat_help!(OUTBOX_RETRY_EXAMPLES, EXIT_CODES))]
     Retry(OutboxRetryArgs),
 }
 
@@ -643,7 +645,7 @@ pub struct OutboxFlushArgs {
 pub enum StoreCommand {
     /// Bring the database's schema to the version this mcnotify writes (each run also does
     /// at its first connection); says the version before and after
-    #[command(after_help = STORE_EXAMPLES, after_long_help = format!("{STORE_EXAMPLES}\n\n{STORE_EXIT_CODES}"))]
+    #[command(after_help = STORE_EXAMPLES, after_long_help = concat_help!(STORE_EXAMPLES, STORE_EXIT_CODES))]
     Migrate,
 }
 
@@ -651,7 +653,7 @@ pub enum StoreCommand {
 pub enum ConfigCommand {
     /// Print each setting with its source (flag, environment variable, config file and
     /// line, or default), the key redacted, and the state directory with its permissions
-    #[command(after_help = CONFIG_EXAMPLES, after_long_help = format!("{CONFIG_EXAMPLES}\n\n{CONFIG_EXIT_CODES}"))]
+    #[command(after_help = CONFIG_EXAMPLES, after_long_help = concat_help!(CONFIG_EXAMPLES, CONFIG_EXIT_CODES))]
     Show(ConfigShowArgs),
 }
 
@@ -722,8 +724,17 @@ pub fn parse() -> Result<Cli, clap::Error> {
     parse_from(std::env::args_os().collect())
 }
 
-/// Parse `args` (program name first) with clap's colours set by `--color`.
+/// Parse `args` (program name first) with clap's colours set by `--color`: with a tree of
+/// only the subcommand named when that parses it, else with the whole tree.
 pub fn parse_from(args: Vec<OsString>) -> Result<Cli, clap::Error> {
+    match crate::quick_parse::parse(&args) {
+        Some(cli) => Ok(cli),
+        None => parse_whole(args),
+    }
+}
+
+/// Parse `args` (program name first) with the whole tree.
+pub fn parse_whole(args: Vec<OsString>) -> Result<Cli, clap::Error> {
     let mut cmd = Cli::command()
         .color(color_from_args(&args))
         .subcommand(generate_docs_command());

@@ -1,5 +1,7 @@
 //! Maps one input record (a JSON value) onto incident fields with RFC 6901 JSON Pointers.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::field::Field;
@@ -28,7 +30,10 @@ impl Path {
         let tokens = pointer
             .split('/')
             .skip(1)
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .map(|t| match t.contains('~') {
+                true => t.replace("~1", "/").replace("~0", "~"),
+                false => t.to_string(),
+            })
             .collect();
         Path {
             written: written.to_string(),
@@ -56,9 +61,10 @@ fn array_index(token: &str) -> Option<usize> {
 }
 
 /// The field mapping: for each field, candidate paths (first non-empty wins) and a default.
+/// Its rules are shared by its clones (one a pipeline or a bridge request), never copied.
 #[derive(Debug, Clone)]
 pub struct FieldMap {
-    rules: Vec<Rule>,
+    rules: Arc<Vec<Rule>>,
 }
 
 impl Default for FieldMap {
@@ -71,7 +77,8 @@ impl Default for FieldMap {
                     paths: field.default_paths().iter().map(|p| Path::new(p)).collect(),
                     default: None,
                 })
-                .collect(),
+                .collect::<Vec<Rule>>()
+                .into(),
         }
     }
 }
@@ -105,8 +112,7 @@ impl FieldMap {
         default: Option<String>,
         default_paths: bool,
     ) {
-        let rule = self
-            .rules
+        let rule = Arc::make_mut(&mut self.rules)
             .iter_mut()
             .find(|r| r.field == field)
             .expect("every field has a rule");
@@ -142,7 +148,7 @@ impl FieldMap {
         };
         let mut mapped = Mapped::default();
         let mut consumed: Vec<&str> = Vec::new();
-        for rule in &self.rules {
+        for rule in self.rules.iter() {
             let mut found = None;
             for path in &rule.paths {
                 let Some(value) = path.find(record) else {

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use minijinja::{context, Environment, UndefinedBehavior, Value};
+use minijinja::{context, default_auto_escape_callback, Environment, UndefinedBehavior, Value};
 
 use crate::exit::{fail, Exit, Failure};
 use crate::field::Field;
@@ -46,7 +46,16 @@ pub struct Rendered {
     pub locale: String,
 }
 
-/// All templates of a run, compiled once.
+/// The source of a built-in template, by its name (`en/body.html`).
+fn built_in(name: &str) -> Option<&'static str> {
+    BUILT_IN
+        .iter()
+        .find(|(built_in, _)| *built_in == name)
+        .map(|(_, source)| *source)
+}
+
+/// All templates of a run: the user's compiled (and checked) at once, the built-in ones
+/// the first time a run renders them.
 pub struct Renderer {
     env: Environment<'static>,
     default_locale: Option<String>,
@@ -59,12 +68,18 @@ pub struct Renderer {
 impl Renderer {
     /// Built-in templates, overridden part by part by those in `dir`.
     pub fn new(dir: Option<&Path>, default_locale: Option<&str>) -> Result<Renderer> {
-        let mut env = Environment::new();
+        // The built-in templates use no filter, test or global function: without user
+        // templates (which may use any) the run does without building minijinja's tables.
+        let mut env = match dir {
+            Some(_) => Environment::new(),
+            None => {
+                let mut env = Environment::empty();
+                env.set_auto_escape_callback(default_auto_escape_callback);
+                env
+            }
+        };
         env.set_undefined_behavior(UndefinedBehavior::Strict);
-        for (name, source) in BUILT_IN {
-            env.add_template(name, source)
-                .expect("built-in templates compile");
-        }
+        env.set_loader(|name| Ok(built_in(name).map(str::to_string)));
         let mut user_locales = BTreeSet::new();
         if let Some(dir) = dir {
             load_dir(&mut env, dir, &mut user_locales)?;
@@ -76,7 +91,7 @@ impl Renderer {
             .map(|locale| {
                 let parts = PARTS
                     .into_iter()
-                    .map(|part| (part, most_specific(&env, &locale, part)))
+                    .map(|part| (part, most_specific(&env, dir.is_some(), &locale, part)))
                     .collect();
                 (locale, parts)
             })
@@ -157,16 +172,17 @@ impl Renderer {
     }
 }
 
-/// The most specific template for a part: user per-locale, user, built-in.
-fn most_specific(env: &Environment<'static>, locale: &str, part: &str) -> String {
-    let candidates = [
-        format!("user/{locale}/{part}"),
-        format!("user/{part}"),
-        format!("{locale}/{part}"),
-    ];
-    candidates
-        .into_iter()
+/// The most specific template for a part: user per-locale, user (when there is a template
+/// directory), built-in. Only the user's are looked up in `env`, so that choosing compiles no
+/// built-in template.
+fn most_specific(env: &Environment<'static>, user: bool, locale: &str, part: &str) -> String {
+    let user = match user {
+        true => vec![format!("user/{locale}/{part}"), format!("user/{part}")],
+        false => Vec::new(),
+    };
+    user.into_iter()
         .find(|n| env.get_template(n).is_ok())
+        .or_else(|| Some(format!("{locale}/{part}")).filter(|n| built_in(n).is_some()))
         .unwrap_or_else(|| format!("en/{part}"))
 }
 
@@ -286,6 +302,14 @@ mod tests {
         );
         incident.extra = vec![("floor".into(), "<b>2</b>".into())];
         incident
+    }
+
+    #[test]
+    fn built_in_templates_compile() {
+        let r = Renderer::new(None, None).unwrap();
+        for (name, _) in BUILT_IN {
+            assert!(r.env.get_template(name).is_ok(), "{name}");
+        }
     }
 
     #[test]
