@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::disk::private_dir;
-use super::key_filter::KeyFilter;
+use super::run_keys::{Lookup, RunKeys};
 use crate::api::{Exchange, Outcome, OutcomeKind};
 use crate::clock::now_rfc3339;
 use crate::event::{Event, EventRecord};
@@ -333,8 +333,8 @@ impl Journal {
 }
 
 /// The accepted keys of one API and tenant: those the journal held when it was read, kept
-/// small (two hashes per key, not the strings), and those accepted since, in a filter whose
-/// memory does not grow with each key (a hit is looked up in the lines written since).
+/// small (two hashes per key, not the strings), and those accepted since, in memory that
+/// does not grow with each key (an older one is looked up in the lines written since).
 #[derive(Debug)]
 struct AcceptedIndex {
     base_url: String,
@@ -343,7 +343,7 @@ struct AcceptedIndex {
     /// Where the journal ended when it was read.
     read_to: u64,
     /// The keys accepted since.
-    since: KeyFilter,
+    since: RunKeys<Seen>,
 }
 
 fn hash_of(text: &str) -> u64 {
@@ -395,16 +395,18 @@ impl Journal {
         let now = Seen::of(digest, id);
         let key_hash = hash_of(key);
         let mut earlier = index.seen.get(&key_hash).copied();
-        if index.since.contains(key_hash) {
-            self.each_send_after(index.read_to, base_url, tenant, |entry| {
+        match index.since.get(key_hash) {
+            Lookup::Known(seen) => earlier = Some(seen),
+            Lookup::Maybe => self.each_send_after(index.read_to, base_url, tenant, |entry| {
                 if entry.idempotency_key.as_deref() == Some(key) {
                     earlier = fold_accepted(earlier, &entry).or(earlier);
                 }
-            });
+            }),
+            Lookup::No => {}
         }
         match judge(earlier, now) {
             Verdict::First => {
-                index.since.insert(key_hash);
+                index.since.insert(key_hash, now);
                 Replay::First
             }
             Verdict::Same => Replay::Same,
@@ -460,7 +462,7 @@ impl Journal {
             tenant: tenant.map(str::to_string),
             seen,
             read_to,
-            since: KeyFilter::default(),
+            since: RunKeys::default(),
         }
     }
 

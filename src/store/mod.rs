@@ -9,6 +9,7 @@ mod file;
 mod journal;
 mod key_filter;
 mod postgres;
+mod run_keys;
 
 use std::path::Path;
 use std::time::Duration;
