@@ -397,11 +397,18 @@ impl Journal {
         let mut earlier = index.seen.get(&key_hash).copied();
         match index.since.get(key_hash) {
             Lookup::Known(seen) => earlier = Some(seen),
-            Lookup::Maybe => self.each_send_after(index.read_to, base_url, tenant, |entry| {
-                if entry.idempotency_key.as_deref() == Some(key) {
-                    earlier = fold_accepted(earlier, &entry).or(earlier);
-                }
-            }),
+            Lookup::Maybe => {
+                // An older key of this run again (or the filter's rare mistake): the lines
+                // written since the journal was read join the index, once for all of them.
+                let read_to = std::fs::metadata(&self.path).map_or(0, |m| m.len());
+                let seen = &mut index.seen;
+                self.each_send_after(index.read_to, base_url, tenant, |entry| {
+                    fold_into(seen, &entry);
+                });
+                index.read_to = read_to;
+                index.since = RunKeys::default();
+                earlier = index.seen.get(&key_hash).copied();
+            }
             Lookup::No => {}
         }
         match judge(earlier, now) {
@@ -448,15 +455,7 @@ impl Journal {
         // Lines written while it is read may be read twice, as history and as new: harmless.
         let read_to = std::fs::metadata(&self.path).map_or(0, |m| m.len());
         let mut seen: HashMap<u64, Seen> = HashMap::new();
-        self.each_send(base_url, tenant, |entry| {
-            let Some(key) = &entry.idempotency_key else {
-                return;
-            };
-            let key = hash_of(key);
-            if let Some(now) = fold_accepted(seen.get(&key).copied(), &entry) {
-                seen.insert(key, now);
-            }
-        });
+        self.each_send(base_url, tenant, |entry| fold_into(&mut seen, &entry));
         AcceptedIndex {
             base_url: base_url.to_string(),
             tenant: tenant.map(str::to_string),
@@ -539,6 +538,17 @@ pub(super) fn judge(earlier: Option<Seen>, now: Seen) -> Verdict {
             (Some(a), Some(b)) if a != b => Verdict::Different,
             _ => Verdict::Same,
         },
+    }
+}
+
+/// Add what a send line says of its key to an index of acceptances.
+fn fold_into(seen: &mut HashMap<u64, Seen>, entry: &JournalEntry) {
+    let Some(key) = &entry.idempotency_key else {
+        return;
+    };
+    let key = hash_of(key);
+    if let Some(now) = fold_accepted(seen.get(&key).copied(), entry) {
+        seen.insert(key, now);
     }
 }
 
@@ -713,5 +723,29 @@ mod tests {
             .unwrap()
             .last_quota
             .is_none());
+    }
+
+    #[test]
+    fn a_key_accepted_many_sends_ago_in_the_same_run_is_still_a_replay() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::new(dir.path());
+        let accept = |key: &str, id: &str| {
+            let replay = journal.replay("https://a", None, key, Some("d"), Some(id));
+            let mut line = entry("https://a", OutcomeKind::Sent, None);
+            line.idempotency_key = Some(key.into());
+            line.id = Some(id.into());
+            line.incident_digest = Some("d".into());
+            line.replayed = Some(replay.replayed());
+            journal.append(&line).unwrap();
+            replay
+        };
+        // More keys than the run keeps exactly: the first ones are only in the filter.
+        for i in 0..10_000 {
+            assert!(!accept(&format!("key-{i}"), &format!("id-{i}")).replayed());
+        }
+        assert!(matches!(accept("key-0", "id-0"), Replay::Same));
+        assert!(matches!(accept("key-9999", "id-9999"), Replay::Same));
+        assert!(matches!(accept("key-1", "id-other"), Replay::First));
+        assert!(!accept("key-new", "id-new").replayed());
     }
 }
