@@ -397,9 +397,12 @@ impl Journal {
         let mut earlier = index.seen.get(&key_hash).copied();
         match index.since.get(key_hash) {
             Lookup::Known(seen) => earlier = Some(seen),
+            Lookup::Maybe if !self.sent_since(index.read_to, base_url, tenant, key) => {
+                // The filter's rare mistake: this run never accepted the key.
+            }
             Lookup::Maybe => {
-                // An older key of this run again (or the filter's rare mistake): the lines
-                // written since the journal was read join the index, once for all of them.
+                // An older key of this run again: the lines written since the journal was
+                // read join the index, once for all of them.
                 let read_to = std::fs::metadata(&self.path).map_or(0, |m| m.len());
                 let seen = &mut index.seen;
                 self.each_send_after(index.read_to, base_url, tenant, |entry| {
@@ -425,6 +428,15 @@ impl Journal {
                 )
             }
         }
+    }
+
+    /// Whether a send under `key` is in the journal from byte `offset` on.
+    fn sent_since(&self, offset: u64, base_url: &str, tenant: Option<&str>, key: &str) -> bool {
+        let mut found = false;
+        self.each_send_after(offset, base_url, tenant, |entry| {
+            found |= entry.idempotency_key.as_deref() == Some(key);
+        });
+        found
     }
 
     /// Every send to `base_url` as `tenant` that could be read, in order.
