@@ -70,6 +70,8 @@ pub struct Finder<'q> {
     conversation_key: String,
     /// The key of the fallback of the email the query names.
     fallback_key: String,
+    /// The key of the fallback of the conversation's email.
+    conversation_fallback: String,
     history: History,
 }
 
@@ -79,8 +81,21 @@ impl<'q> Finder<'q> {
             query,
             conversation_key: format!("botpress-{query}-incident"),
             fallback_key: format!("{query}-fallback"),
+            conversation_fallback: format!("botpress-{query}-incident-fallback"),
             history: History::default(),
         }
+    }
+
+    /// The query, and the idempotency keys a send of it may have been made under.
+    pub fn wanted(&self) -> (&str, [&str; 3]) {
+        (
+            self.query,
+            [
+                &self.conversation_key,
+                &self.fallback_key,
+                &self.conversation_fallback,
+            ],
+        )
     }
 
     fn matches(&self, entry: &JournalEntry) -> bool {
@@ -90,9 +105,7 @@ impl<'q> Finder<'q> {
             || entry.conversation_id.as_deref() == q
             || entry.idempotency_key.as_deref() == Some(self.conversation_key.as_str())
             || entry.idempotency_key.as_deref() == Some(self.fallback_key.as_str())
-            || entry.idempotency_key.as_deref().is_some_and(|k| {
-                k.strip_suffix("-fallback") == Some(self.conversation_key.as_str())
-            })
+            || entry.idempotency_key.as_deref() == Some(self.conversation_fallback.as_str())
     }
 
     pub fn read(&mut self, entry: JournalEntry) {

@@ -361,6 +361,24 @@ impl Store {
         }
     }
 
+    /// The journal entries that may concern `query` (a key, an email id or a conversation
+    /// id) or one of `keys`, and the events of their emails, oldest first: a superset of
+    /// what `status` keeps. The directory gives every entry it can read.
+    pub fn each_entry_of(
+        &self,
+        query: &str,
+        keys: &[&str],
+        mut each: impl FnMut(JournalEntry),
+    ) -> Result<()> {
+        match &self.backend {
+            Backend::Dir { .. } => self.each_entry(each),
+            Backend::Postgres(db) => {
+                db.entries_of(query, keys)?.into_iter().for_each(&mut each);
+                Ok(())
+            }
+        }
+    }
+
     /// Whether an accepted send was a replay of an earlier email (see `Journal::replay`).
     pub fn replay(
         &self,

@@ -407,6 +407,33 @@ impl Postgres {
         Ok(parse_lines(&rows))
     }
 
+    /// The sends under `query` or one of `keys`, of email `query` or of conversation
+    /// `query`, and the events of their emails, oldest first.
+    pub fn entries_of(&self, query: &str, keys: &[&str]) -> Result<Vec<JournalEntry>> {
+        let query = query.to_string();
+        let mut keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        keys.push(query.clone());
+        let rows = self.session.call(move |client| {
+            client.query(
+                "WITH sends AS (
+                     SELECT seq, line, email_id FROM mcnotify_journal
+                     WHERE request = 'send'
+                       AND (idempotency_key = ANY($1) OR email_id = $2 OR conversation_id = $2))
+                 SELECT seq, line FROM sends
+                 UNION ALL
+                 SELECT seq, line FROM mcnotify_journal
+                 WHERE request = 'event'
+                   AND email_id IN (SELECT email_id FROM sends WHERE email_id IS NOT NULL)
+                 ORDER BY 1",
+                &[&keys, &query],
+            )
+        })?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| serde_json::from_str(row.get::<_, &str>(1)).ok())
+            .collect())
+    }
+
     /// The newest quota figures and block of real sends to one API and tenant.
     pub fn send_history(&self, base_url: &str, tenant: Option<&str>) -> Result<SendHistory> {
         let (base_url, tenant) = (base_url.to_string(), tenant.map(str::to_string));
