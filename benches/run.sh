@@ -114,10 +114,13 @@ counts() {
 }
 
 # config URL: a config for mcnotify against that stand-in, with its own state directory.
+# config BASE_URL NAME [STATE_DIR]: a config file sending to BASE_URL, its state in
+# STATE_DIR (default: the run's shared one); prints its path.
 config() {
-    mkdir -p "$work/state"
+    local state=${3:-$work/state}
+    mkdir -p "$state"
     printf 'to = "helpdesk@example.com"\nbase_url = "%s"\nstate_dir = "%s"\n' \
-        "$1" "$work/state" >"$work/config-$2.toml"
+        "$1" "$state" >"$work/config-$2.toml"
     echo "$work/config-$2.toml"
 }
 
@@ -356,9 +359,7 @@ LUA
         for rep in $(seq "$REPS"); do
             local state="$work/rss-state-$(basename "$1")"
             [[ -n ${2:-} ]] || state="$state-$rep"
-            printf 'to = "helpdesk@example.com"\nbase_url = "%s"\nstate_dir = "%s"\n' \
-                "$nginx_url" "$state" >"$work/config-rss.toml"
-            MCNOTIFY_CONFIG="$work/config-rss.toml" /usr/bin/time -f %M -o "$work/rss" \
+            MCNOTIFY_CONFIG=$(config "$nginx_url" rss "$state") /usr/bin/time -f %M -o "$work/rss" \
                 taskset -c 0 "$mcnotify" send --jobs "$NGINX_JOBS" -q --file "$1" >/dev/null
             cat "$work/rss"
         done | median
@@ -376,10 +377,7 @@ LUA
     # start_serve NAME BASE_URL: `serve --listen 127.0.0.1:0` against BASE_URL; sets $serve_url
     # and $serve_pid.
     start_serve() {
-        mkdir -p "$work/serve-$1"
-        printf 'to = "helpdesk@example.com"\nbase_url = "%s"\nstate_dir = "%s"\n' \
-            "$2" "$work/serve-$1" >"$work/serve-$1.toml"
-        MCNOTIFY_CONFIG="$work/serve-$1.toml" MCNOTIFY_SERVE_TOKEN=bench-token-0123456789abcdef \
+        MCNOTIFY_CONFIG=$(config "$2" "serve-$1" "$work/serve-$1") MCNOTIFY_SERVE_TOKEN=bench-token-0123456789abcdef \
             "$mcnotify" serve --listen 127.0.0.1:0 2>"$work/serve-$1.log" >/dev/null &
         serve_pid=$!
         pids+=("$serve_pid")

@@ -719,21 +719,7 @@ pub fn color_from_args(args: &[OsString]) -> clap::ColorChoice {
     choice
 }
 
-/// Parse the process's command line.
-pub fn parse() -> Result<Cli, clap::Error> {
-    parse_from(std::env::args_os().collect())
-}
-
-/// Parse `args` (program name first) with clap's colours set by `--color`: with a tree of
-/// only the subcommand named when that parses it, else with the whole tree.
-pub fn parse_from(args: Vec<OsString>) -> Result<Cli, clap::Error> {
-    match crate::quick_parse::parse(&args) {
-        Some(cli) => Ok(cli),
-        None => parse_whole(args),
-    }
-}
-
-/// Parse `args` (program name first) with the whole tree.
+/// Parse `args` (program name first) with the whole tree, clap's colours set by `--color`.
 pub fn parse_whole(args: Vec<OsString>) -> Result<Cli, clap::Error> {
     let mut cmd = Cli::command()
         .color(color_from_args(&args))

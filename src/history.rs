@@ -87,13 +87,13 @@ impl<'q> Finder<'q> {
     }
 
     /// The query, and the idempotency keys a send of it may have been made under.
-    pub fn wanted(&self) -> (&str, [&str; 3]) {
+    pub fn wanted(&self) -> (String, [String; 3]) {
         (
-            self.query,
+            self.query.to_string(),
             [
-                &self.conversation_key,
-                &self.fallback_key,
-                &self.conversation_fallback,
+                self.conversation_key.clone(),
+                self.fallback_key.clone(),
+                self.conversation_fallback.clone(),
             ],
         )
     }

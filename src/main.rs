@@ -48,7 +48,7 @@ fn subcommand_named() -> Option<String> {
 }
 
 fn main() -> ExitCode {
-    let cli = match cli::parse() {
+    let cli = match quick_parse::parse() {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();

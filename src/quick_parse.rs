@@ -11,8 +11,8 @@ use std::ffi::OsString;
 use clap::{Args, FromArgMatches};
 
 use crate::cli::{
-    CheckQuotaArgs, Cli, CompletionsArgs, GlobalArgs, PreviewArgs, SendArgs, ServeArgs, StatusArgs,
-    VerifyKeyArgs,
+    parse_whole, CheckQuotaArgs, Cli, CompletionsArgs, GlobalArgs, PreviewArgs, SendArgs,
+    ServeArgs, StatusArgs, VerifyKeyArgs,
 };
 
 /// A subcommand's definitions, added to a `clap::Command` of its name.
@@ -30,9 +30,19 @@ const SUBCOMMANDS: [(&str, Define); 7] = [
     ("completions", CompletionsArgs::augment_args),
 ];
 
+/// Parse the process's command line: with a tree of only the subcommand named when that
+/// parses it, else with the whole tree (which prints help, the version and errors).
+pub fn parse() -> Result<Cli, clap::Error> {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    match quick(&args) {
+        Some(cli) => Ok(cli),
+        None => parse_whole(args),
+    }
+}
+
 /// `args` (program name first) parsed with only the subcommand its first word of that name
 /// names; `None` when that is not enough (no such word, help, `--version`, an error).
-pub fn parse(args: &[OsString]) -> Option<Cli> {
+fn quick(args: &[OsString]) -> Option<Cli> {
     let (name, define) = args.iter().skip(1).find_map(|word| {
         SUBCOMMANDS
             .iter()
@@ -52,7 +62,7 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
 mod tests {
     use std::ffi::OsString;
 
-    use super::parse;
+    use super::quick;
     use crate::cli::parse_whole;
 
     fn words(line: &str) -> Vec<OsString> {
@@ -95,16 +105,16 @@ mod tests {
     #[test]
     fn parses_as_the_whole_tree_does() {
         for line in PARSED {
-            let quick = parse(&words(line)).unwrap_or_else(|| panic!("{line}"));
+            let small = quick(&words(line)).unwrap_or_else(|| panic!("{line}"));
             let whole = parse_whole(words(line)).unwrap();
-            assert_eq!(format!("{quick:?}"), format!("{whole:?}"), "{line}");
+            assert_eq!(format!("{small:?}"), format!("{whole:?}"), "{line}");
         }
     }
 
     #[test]
     fn leaves_help_the_version_and_errors_to_the_whole_tree() {
         for line in LEFT {
-            assert!(parse(&words(line)).is_none(), "{line}");
+            assert!(quick(&words(line)).is_none(), "{line}");
         }
         assert!(parse_whole(words("mcnotify --profile send preview --file x")).is_ok());
     }

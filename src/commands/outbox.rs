@@ -195,14 +195,15 @@ fn flush(store: Arc<Store>, args: &OutboxFlushArgs, ctx: &Context) -> Result<Exi
     // Its directories were checked above: only the sweep is left.
     ctx.sweep(&store);
     let waiting = || printer.note("another flush is running; waiting for it to finish");
-    let claim = match store.claim(args.wait, waiting)? {
+    // Held to the end of the flush: no other flush sends these entries meanwhile.
+    let mut claim = match store.claim(args.wait, waiting)? {
         Claimed::Held(claim) => claim,
         Claimed::Busy => return Err(busy()),
     };
     for w in &claim.listing.unreadable {
         printer.warn(w);
     }
-    let entries = claim.listing.entries.clone();
+    let entries = std::mem::take(&mut claim.listing.entries);
     if entries.is_empty() {
         let held = store.count(Folder::Pending)?;
         if held > 0 {

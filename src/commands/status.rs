@@ -16,9 +16,9 @@ pub fn run(args: &StatusArgs, ctx: &Context) -> Result<Exit> {
     let query = args.query.trim();
     let mut finder = Finder::new(query);
     let (wanted, keys) = finder.wanted();
-    let (wanted, keys) = (wanted.to_string(), keys.map(str::to_string));
-    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    store.each_entry_of(&wanted, &keys, |entry| finder.read(entry))?;
+    store.each_entry_of(&wanted, &keys.each_ref().map(String::as_str), |entry| {
+        finder.read(entry)
+    })?;
     let history = finder.finish();
     if history.emails.is_empty() && history.pending.is_empty() {
         printer.error(&format!(

@@ -59,7 +59,7 @@ async fn round(bridge: &Bridge) -> Round {
         log.note(&format!("not flushing the outbox: {why}"));
         return Round::Failing;
     }
-    let claim = match store.claim(false, || {}) {
+    let mut claim = match store.claim(false, || {}) {
         Ok(Claimed::Held(claim)) => claim,
         // Another flush is sending them.
         Ok(Claimed::Busy) => return Round::Clear,
@@ -68,16 +68,16 @@ async fn round(bridge: &Bridge) -> Round {
             return Round::Failing;
         }
     };
-    let listing = &claim.listing;
-    for warning in &listing.unreadable {
+    for warning in &claim.listing.unreadable {
         log.note(warning);
     }
-    if listing.entries.is_empty() {
+    let entries = std::mem::take(&mut claim.listing.entries);
+    if entries.is_empty() {
         return Round::Clear;
     }
     let deliverer = bridge.round_deliverer();
     let (mut sent, mut waiting) = (0, 0);
-    for (number, (id, entry)) in listing.entries.iter().cloned().enumerate() {
+    for (number, (id, entry)) in entries.into_iter().enumerate() {
         if bridge.flights.contains(&entry.idempotency_key) {
             continue;
         }

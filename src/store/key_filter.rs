@@ -32,25 +32,24 @@ impl Layer {
         }
     }
 
-    /// The bit positions of a key hash (double hashing on its two halves).
-    fn positions(&self, hash: u64) -> impl Iterator<Item = usize> + '_ {
-        let len = (self.bits.len() * 64) as u64;
-        let (a, b) = (hash & 0xffff_ffff, (hash >> 32) | 1);
-        (0..PROBES).map(move |i| (a.wrapping_add(i.wrapping_mul(b)) % len) as usize)
-    }
-
     fn contains(&self, hash: u64) -> bool {
-        self.positions(hash)
-            .all(|p| self.bits[p / 64] & (1 << (p % 64)) != 0)
+        positions(self.bits.len(), hash).all(|p| self.bits[p / 64] & (1 << (p % 64)) != 0)
     }
 
     fn insert(&mut self, hash: u64) {
-        let positions: Vec<usize> = self.positions(hash).collect();
-        for p in positions {
+        for p in positions(self.bits.len(), hash) {
             self.bits[p / 64] |= 1 << (p % 64);
         }
         self.keys += 1;
     }
+}
+
+/// The bit positions of a key hash in `words` words of bits (double hashing on its two
+/// halves).
+fn positions(words: usize, hash: u64) -> impl Iterator<Item = usize> {
+    let len = (words * 64) as u64;
+    let (a, b) = (hash & 0xffff_ffff, (hash >> 32) | 1);
+    (0..PROBES).map(move |i| (a.wrapping_add(i.wrapping_mul(b)) % len) as usize)
 }
 
 impl KeyFilter {

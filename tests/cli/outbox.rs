@@ -21,7 +21,7 @@ on_both_stores!(
 );
 
 /// Send `n` incidents while the server is down: all kept, exit 75.
-fn fill_outbox(env: &TestEnv, server: &StandIn, n: usize) {
+pub fn fill_outbox(env: &TestEnv, server: &StandIn, n: usize) {
     server.set_down(true);
     let file = env.write("batch.ndjson", &ndjson(&incidents(n, 2000)));
     let r = run(env

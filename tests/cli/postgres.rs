@@ -11,32 +11,11 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use crate::outbox::fill_outbox;
 use crate::support::bridge::{base, incident, wait_for, Server};
-use crate::support::harness::{incidents, json_lines, ndjson, run, TestEnv};
+use crate::support::harness::{closed_port, json_lines, run, Run, TestEnv};
 use crate::support::standin::{Fault, StandIn};
 use crate::webhooks;
-
-/// Keep `n` incidents in the database's outbox while the API is down.
-fn fill(env: &TestEnv, api: &StandIn, n: usize) {
-    api.set_down(true);
-    let file = env.write("batch.ndjson", &ndjson(&incidents(n, 7000)));
-    let r = run(env
-        .cmd(&api.url())
-        .args([
-            "send",
-            "--retries",
-            "0",
-            "--timeout",
-            "1",
-            "--jobs",
-            "8",
-            "--file",
-        ])
-        .arg(&file));
-    assert_eq!(r.code, 75, "{}", r.all());
-    assert_eq!(env.outbox_entries().len(), n);
-    api.set_down(false);
-}
 
 fn flush(env: &TestEnv, api: &StandIn, extra: &[(&str, &str)], args: &[&str]) -> Child {
     let mut cmd = base(env, api);
@@ -48,6 +27,32 @@ fn flush(env: &TestEnv, api: &StandIn, extra: &[(&str, &str)], args: &[&str]) ->
         .stdout(Stdio::piped())
         .spawn()
         .unwrap()
+}
+
+/// Each of `n` keys accepted once on the stand-in, and no other.
+fn each_accepted_once(api: &StandIn, n: usize) {
+    let by_key = api.accepted_by_key();
+    assert_eq!(by_key.len(), n, "{by_key:?}");
+    assert!(by_key.values().all(|&n| n == 1), "{by_key:?}");
+}
+
+/// `outbox flush` with `args`, claims lasting `lease` seconds, run to its end.
+fn flush_with_lease(env: &TestEnv, api: &StandIn, lease: &str, args: &[&str]) -> Run {
+    run(env
+        .cmd(&api.url())
+        .env("MCNOTIFY_CLAIM_LEASE", lease)
+        .args(["outbox", "flush"])
+        .args(args))
+}
+
+/// A flush that found every entry claimed by another: it sends nothing and says why.
+fn finds_them_claimed(r: &Run) {
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        r.stderr.contains("being sent by another flush"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -98,12 +103,8 @@ fn the_schema_is_created_once_and_migrate_says_its_version() {
 fn a_database_that_cannot_be_reached_is_75_and_nothing_is_sent() {
     let api = StandIn::start();
     let env = TestEnv::new();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let url = format!("postgres://mcnotify@127.0.0.1:{port}/mcnotify");
+    // Nothing listens there.
+    let url = closed_port().replace("http://", "postgres://mcnotify@") + "/mcnotify";
     let r = run(env
         .cmd(&api.url())
         .env("MCNOTIFY_STORE", &url)
@@ -190,7 +191,7 @@ fn four_flushes_at_once_over_500_entries_send_each_once() {
         return;
     };
     let api = StandIn::start();
-    fill(&env, &api, 500);
+    fill_outbox(&env, &api, 500);
     let before = api.sends().len();
     let flushes: Vec<Child> = (0..4).map(|_| flush(&env, &api, &[], &[])).collect();
     let mut printed = 0;
@@ -205,9 +206,7 @@ fn four_flushes_at_once_over_500_entries_send_each_once() {
         printed += json_lines(&out.stdout).len();
     }
     assert_eq!(printed, 500, "each entry is one flush's line");
-    let by_key = api.accepted_by_key();
-    assert_eq!(by_key.len(), 500);
-    assert!(by_key.values().all(|&n| n == 1), "{by_key:?}");
+    each_accepted_once(&api, 500);
     assert_eq!(api.sends().len() - before, 500, "no request was made twice");
     assert!(env.outbox_entries().is_empty());
 }
@@ -218,7 +217,7 @@ fn a_flusher_killed_mid_claim_leaves_its_entries_to_the_next_after_the_lease() {
         return;
     };
     let api = StandIn::start();
-    fill(&env, &api, 3);
+    fill_outbox(&env, &api, 3);
     api.push_fault(Fault::Hang(Duration::from_secs(30)));
     let lease = [("MCNOTIFY_CLAIM_LEASE", "2")];
     let mut killed = flush(&env, &api, &lease, &["--jobs", "1"]);
@@ -239,28 +238,14 @@ fn a_flusher_killed_mid_claim_leaves_its_entries_to_the_next_after_the_lease() {
     killed.wait().unwrap();
     let before = api.sends().len();
     // Its claim still holds: another flush sends nothing yet, and says why.
-    let r = run(env
-        .cmd(&api.url())
-        .env("MCNOTIFY_CLAIM_LEASE", "2")
-        .args(["outbox", "flush"]));
-    assert_eq!(r.code, 0, "{}", r.all());
-    assert!(
-        r.stderr.contains("being sent by another flush"),
-        "{}",
-        r.stderr
-    );
+    finds_them_claimed(&flush_with_lease(&env, &api, "2", &[]));
     assert_eq!(api.sends().len(), before);
     // Once the lease runs out, the next flush delivers every entry, each once.
     thread::sleep(Duration::from_millis(2500));
-    let r = run(env
-        .cmd(&api.url())
-        .env("MCNOTIFY_CLAIM_LEASE", "2")
-        .args(["outbox", "flush", "--json"]));
+    let r = flush_with_lease(&env, &api, "2", &["--json"]);
     assert_eq!(r.code, 0, "{}", r.all());
     assert_eq!(json_lines(r.stdout.as_bytes()).len(), 3);
-    let by_key = api.accepted_by_key();
-    assert_eq!(by_key.len(), 3);
-    assert!(by_key.values().all(|&n| n == 1), "{by_key:?}");
+    each_accepted_once(&api, 3);
     assert!(env.outbox_entries().is_empty());
 }
 
@@ -285,9 +270,7 @@ fn two_replicas_on_one_database_send_one_email_and_record_an_event_once() {
         assert!(matches!(answer.status, 200 | 201), "{answer:?}");
     }
     assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
-    let by_key = api.accepted_by_key();
-    assert_eq!(by_key.len(), 1);
-    assert!(by_key.values().all(|&n| n == 1), "{by_key:?}");
+    each_accepted_once(&api, 1);
     // `status` on either host sees the send.
     let key = answers[0].json()["idempotencyKey"]
         .as_str()
@@ -443,23 +426,14 @@ fn a_claim_is_renewed_while_its_flush_is_still_sending() {
         return;
     };
     let api = StandIn::start();
-    fill(&env, &api, 1);
+    fill_outbox(&env, &api, 1);
     api.push_fault(Fault::Delay(Duration::from_millis(3500)));
     let lease = [("MCNOTIFY_CLAIM_LEASE", "1")];
     let slow = flush(&env, &api, &lease, &["--jobs", "1"]);
     wait_for("the slow flush's request", || api.pending_faults() == 0);
     // Three leases later the first flush still holds the entry: it renewed its claim.
     thread::sleep(Duration::from_secs(3));
-    let r = run(env
-        .cmd(&api.url())
-        .env("MCNOTIFY_CLAIM_LEASE", "1")
-        .args(["outbox", "flush"]));
-    assert_eq!(r.code, 0, "{}", r.all());
-    assert!(
-        r.stderr.contains("being sent by another flush"),
-        "{}",
-        r.stderr
-    );
+    finds_them_claimed(&flush_with_lease(&env, &api, "1", &[]));
     let out = slow.wait_with_output().unwrap();
     assert_eq!(
         out.status.code(),

@@ -321,7 +321,7 @@ impl Postgres {
     /// in memory (up to a bound) and is written at the next call that reaches it.
     pub fn append(&self, entry: &JournalEntry) -> Result<()> {
         let _ = self.catch_up();
-        if let Err(e) = self.insert(entry, false) {
+        if let Err(e) = self.insert(entry) {
             let mut waiting = self.unrecorded.lock().unwrap_or_else(|e| e.into_inner());
             if waiting.len() < MAX_UNRECORDED {
                 waiting.push(entry.clone());
@@ -337,7 +337,7 @@ impl Postgres {
         let waiting =
             std::mem::take(&mut *self.unrecorded.lock().unwrap_or_else(|e| e.into_inner()));
         for (n, entry) in waiting.iter().enumerate() {
-            if let Err(e) = self.insert(entry, false) {
+            if let Err(e) = self.insert(entry) {
                 let mut back = self.unrecorded.lock().unwrap_or_else(|e| e.into_inner());
                 back.splice(0..0, waiting[n..].iter().cloned());
                 return Err(e);
@@ -346,9 +346,9 @@ impl Postgres {
         Ok(())
     }
 
-    /// Insert a journal line; with `once`, a line of an event id already recorded is not
-    /// (`false`).
-    fn insert(&self, entry: &JournalEntry, once: bool) -> Result<bool> {
+    /// Insert a journal line: `false` when it is a delivery event whose id is already
+    /// recorded (a line without an event id always goes in).
+    fn insert(&self, entry: &JournalEntry) -> Result<bool> {
         let line = serde_json::to_string(entry)?;
         let request = name_of(&entry.request);
         let outcome = name_of(&entry.outcome);
@@ -360,18 +360,11 @@ impl Postgres {
         let conversation = entry.conversation_id.clone();
         let event = entry.event.as_ref().map(|e| e.id.clone());
         let written = self.session.call(move |client| {
-            let sql = if once {
+            client.execute(
                 "INSERT INTO mcnotify_journal (request, base_url, tenant_id, idempotency_key,
                      outcome, has_quota, email_id, conversation_id, event_id, line)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                 ON CONFLICT (event_id) DO NOTHING"
-            } else {
-                "INSERT INTO mcnotify_journal (request, base_url, tenant_id, idempotency_key,
-                     outcome, has_quota, email_id, conversation_id, event_id, line)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-            };
-            client.execute(
-                sql,
+                 ON CONFLICT (event_id) DO NOTHING",
                 &[
                     &request,
                     &base_url,
@@ -392,7 +385,7 @@ impl Postgres {
     /// Record a delivery event once across every host: its id is unique in the table.
     pub fn record_event(&self, entry: &JournalEntry) -> Result<Recorded> {
         let _ = self.catch_up();
-        Ok(if self.insert(entry, true)? {
+        Ok(if self.insert(entry)? {
             Recorded::New
         } else {
             Recorded::Duplicate

@@ -52,37 +52,39 @@ impl TestDatabase {
 
     /// The entries of a folder (`pending`, `failed`), by id, as `outbox show --json` has them.
     pub fn entries(&self, folder: &str) -> Vec<Value> {
-        let mut client = self.client();
-        let exists: bool = client
-            .query_one("SELECT to_regclass('mcnotify_entries') IS NOT NULL", &[])
-            .unwrap()
-            .get(0);
-        if !exists {
-            return Vec::new();
-        }
-        client
-            .query(
-                "SELECT entry FROM mcnotify_entries WHERE folder = $1 ORDER BY id",
-                &[&folder],
-            )
-            .unwrap()
-            .iter()
-            .map(|row| serde_json::from_str(row.get::<_, &str>(0)).unwrap())
-            .collect()
+        self.json_rows(
+            "mcnotify_entries",
+            "SELECT entry FROM mcnotify_entries WHERE folder = $1 ORDER BY id",
+            &[&folder],
+        )
     }
 
     /// The journal's lines, oldest first.
     pub fn journal(&self) -> Vec<Value> {
+        self.json_rows(
+            "mcnotify_journal",
+            "SELECT line FROM mcnotify_journal ORDER BY seq",
+            &[],
+        )
+    }
+
+    /// The JSON text of column 0 of `sql`'s rows; none before `table` exists.
+    fn json_rows(
+        &self,
+        table: &str,
+        sql: &str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> Vec<Value> {
         let mut client = self.client();
         let exists: bool = client
-            .query_one("SELECT to_regclass('mcnotify_journal') IS NOT NULL", &[])
+            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])
             .unwrap()
             .get(0);
         if !exists {
             return Vec::new();
         }
         client
-            .query("SELECT line FROM mcnotify_journal ORDER BY seq", &[])
+            .query(sql, params)
             .unwrap()
             .iter()
             .map(|row| serde_json::from_str(row.get::<_, &str>(0)).unwrap())
