@@ -1,5 +1,6 @@
 //! What the repository promises about itself: the license Cargo.toml names is there, the
-//! release binary is stripped, and the benchmark script cites only files that exist.
+//! release binary is stripped, the binary is linked statically on x86_64 Linux, and the
+//! benchmark script cites only files that exist.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -34,6 +35,35 @@ fn the_release_binary_is_stripped() {
         Some(true),
         "[profile.release] strip = true"
     );
+}
+
+/// `.cargo/link-static` links the executable as a static PIE (debug builds too, so this
+/// binary is one): no program interpreter, so nothing for the dynamic loader to do. A
+/// change in rustc's link line that the script no longer recognises fails here.
+#[cfg(all(target_os = "linux", target_arch = "x86_64", target_env = "gnu"))]
+#[test]
+fn the_binary_is_linked_statically_on_x86_64_linux() {
+    const PT_INTERP: u32 = 3;
+    const PT_DYNAMIC: u32 = 2;
+    let path = assert_cmd::cargo::cargo_bin!("mcnotify");
+    let elf = fs::read(path).unwrap();
+    assert_eq!(&elf[..4], b"\x7fELF", "{}", path.display());
+    let u16_at = |at: usize| u16::from_le_bytes(elf[at..at + 2].try_into().unwrap()) as usize;
+    let phoff = u64::from_le_bytes(elf[0x20..0x28].try_into().unwrap()) as usize;
+    let (size, count) = (u16_at(0x36), u16_at(0x38));
+    let types: Vec<u32> = (0..count)
+        .map(|i| {
+            let at = phoff + i * size;
+            u32::from_le_bytes(elf[at..at + 4].try_into().unwrap())
+        })
+        .collect();
+    assert!(
+        !types.contains(&PT_INTERP),
+        "{} asks for a dynamic loader: .cargo/link-static did not link it statically",
+        path.display()
+    );
+    // A static PIE relocates itself from its own dynamic section.
+    assert!(types.contains(&PT_DYNAMIC), "{types:?}");
 }
 
 #[test]
