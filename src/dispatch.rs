@@ -13,10 +13,11 @@ use futures_util::stream::{FuturesOrdered, StreamExt};
 use futures_util::FutureExt;
 use indicatif::ProgressBar;
 use tokio::runtime::Runtime;
-use tokio::sync::{mpsc, Notify, Semaphore};
+use tokio::sync::{Notify, Semaphore};
 
 use crate::delivery::Job;
 use crate::exit::Exit;
+use crate::handoff::{Handoff, Taken};
 use crate::interrupt::Interrupt;
 use crate::outcome::RecordOutcome;
 use crate::output::Printer;
@@ -52,6 +53,24 @@ struct InputWatch {
     reading: AtomicBool,
     /// Records read so far.
     read: AtomicUsize,
+}
+
+/// Closes the queue when the reader is done (or unwinds).
+struct Closing<'a>(&'a Handoff<Work>);
+
+impl Drop for Closing<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+/// Tells the reader when the deliveries are gone (ended, or unwinding).
+struct Gone<'a>(&'a Handoff<Work>);
+
+impl Drop for Gone<'_> {
+    fn drop(&mut self) {
+        self.0.drop_consumer();
+    }
 }
 
 /// The results in input order: the exit code, the tally, the progress bar.
@@ -101,17 +120,20 @@ pub fn run(
     let progress = progress_bar(printer, total);
     printer.set_progress(Some(progress.clone()));
     let jobs = jobs.max(1);
-    let (tx, rx) = mpsc::channel::<(usize, Work)>(jobs * QUEUE_PER_JOB);
+    let queue = Handoff::new(jobs * QUEUE_PER_JOB);
     let input = InputWatch::default();
     let mut fatal = None;
     let mut unread_from = None;
     let (exit, tally) = thread::scope(|scope| {
-        let (input, progress, deliver) = (&input, &progress, &deliver);
+        let (input, progress, deliver, queue) = (&input, &progress, &deliver, &queue);
         let deliveries = scope.spawn(move || {
+            let _gone = Gone(queue);
             runtime.block_on(deliver_all(
-                rx, jobs, printer, progress, interrupt, input, deliver,
+                queue, jobs, printer, progress, interrupt, input, deliver,
             ))
         });
+        // The input ends here, also when reading it panics: the deliveries finish.
+        let closing = Closing(queue);
         let mut work = work.enumerate();
         loop {
             input.reading.store(true, Ordering::SeqCst);
@@ -127,9 +149,9 @@ pub fn run(
             }
             match step {
                 Ok(work) => {
-                    // The deliveries end only when this sender is gone, so a send fails
+                    // The deliveries end only once the input is closed, so a push fails
                     // only if they panicked: the join below reports that.
-                    if tx.blocking_send((seq, work)).is_err() {
+                    if queue.push(work).is_err() {
                         break;
                     }
                 }
@@ -139,7 +161,7 @@ pub fn run(
                 }
             }
         }
-        drop(tx);
+        drop(closing);
         match deliveries.join() {
             Ok(ended) => ended,
             Err(panic) => std::panic::resume_unwind(panic),
@@ -162,7 +184,7 @@ pub fn run(
 /// results wait for an earlier one, starts at most `jobs` requests at once (in input
 /// order), and hands each result on in input order.
 async fn deliver_all(
-    mut rx: mpsc::Receiver<(usize, Work)>,
+    queue: &Handoff<Work>,
     jobs: usize,
     printer: &Printer,
     progress: &ProgressBar,
@@ -188,34 +210,47 @@ async fn deliver_all(
     let mut watch = tokio::time::interval(WATCH_EVERY);
     watch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut stuck: Option<(usize, Instant)> = None;
+    let mut taken = Vec::with_capacity(ahead);
     while open || !pending.is_empty() {
+        let mut room = (REORDER_WINDOW - pending.len()).min(ahead.saturating_sub(unstarted.get()));
+        if open && room > 0 {
+            match queue.take(room, &mut taken) {
+                Taken::Ended => open = false,
+                Taken::Some(n) => room -= n,
+            }
+        }
+        if !open && pending.is_empty() && taken.is_empty() {
+            break;
+        }
+        for work in taken.drain(..) {
+            pending.push_back(async move {
+                match work {
+                    Work::Done(finished) => *finished,
+                    Work::Job(job) => {
+                        unstarted.set(unstarted.get() + 1);
+                        // Closed only on drop: acquiring cannot fail.
+                        let _slot = slots.acquire().await;
+                        unstarted.set(unstarted.get() - 1);
+                        started.notify_one();
+                        if interrupt.is_set() {
+                            return Finished::not_sent(&job);
+                        }
+                        // A panic in one delivery must not leave its place in the
+                        // order empty: it becomes a result.
+                        AssertUnwindSafe(deliver(&job))
+                            .catch_unwind()
+                            .await
+                            .unwrap_or_else(|_| Finished::crashed(&job, printer))
+                    }
+                }
+            });
+        }
         tokio::select! {
             biased;
             Some(done) = pending.next(), if !pending.is_empty() => results.complete(done),
-            next = rx.recv(), if open && pending.len() < REORDER_WINDOW && unstarted.get() < ahead => match next {
-                None => open = false,
-                Some((_, work)) => pending.push_back(async move {
-                    match work {
-                        Work::Done(finished) => *finished,
-                        Work::Job(job) => {
-                            unstarted.set(unstarted.get() + 1);
-                            // Closed only on drop: acquiring cannot fail.
-                            let _slot = slots.acquire().await;
-                            unstarted.set(unstarted.get() - 1);
-                            started.notify_one();
-                            if interrupt.is_set() {
-                                return Finished::not_sent(&job);
-                            }
-                            // A panic in one delivery must not leave its place in the
-                            // order empty: it becomes a result.
-                            AssertUnwindSafe(deliver(&job))
-                                .catch_unwind()
-                                .await
-                                .unwrap_or_else(|_| Finished::crashed(&job, printer))
-                        }
-                    }
-                }),
-            },
+            // Polled after the requests just taken have started: whether any is still
+            // waiting for its slot is known by then.
+            _ = queue.wait(|| unstarted.get() == 0), if open && room > 0 => {}
             // Room to read ahead again: a request waiting for its slot got one.
             _ = started.notified(), if open && unstarted.get() >= ahead => {}
             _ = watch.tick(), if open => {

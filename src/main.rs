@@ -14,6 +14,7 @@ mod email;
 mod event;
 mod exit;
 mod field;
+mod handoff;
 mod help_text;
 mod history;
 mod incident;
