@@ -159,7 +159,7 @@ impl Composer {
     }
 
     pub fn compose(&self, incident: &Incident) -> Result<Email, ComposeError> {
-        incident.validate().map_err(ComposeError::Invalid)?;
+        let contact = incident.validate().map_err(ComposeError::Invalid)?;
         let rendered = self
             .renderer
             .render(incident, &self.to, &self.source)
@@ -174,10 +174,6 @@ impl Composer {
         let idempotency_key = self
             .idempotency_key(incident)
             .map_err(|e| ComposeError::Invalid(Problem::new(e)))?;
-        // Validated above; the parsed form has an internationalised domain in ASCII.
-        let contact = incident
-            .get(Field::ContactEmail)
-            .map(|c| address::parse(c).unwrap_or_else(|_| c.trim().to_string()));
         Ok(Email {
             label: incident.label(),
             // What the incident says, not the rendered email or the settings: a new
@@ -188,7 +184,7 @@ impl Composer {
                 subject,
                 html_body: rendered.html,
                 text_body: Some(rendered.text),
-                reply_to: self.reply_to.clone().or(contact),
+                reply_to: self.reply_to.clone().or(Some(contact)),
                 from_email: self.from_email.clone(),
                 from_name: self.from_name.clone(),
                 tags: self.tags.clone(),
@@ -386,8 +382,7 @@ pub fn bounded_key(key: String) -> String {
         .take(MAX_KEY_BYTES - 33)
         .collect();
     let hash = Sha256::digest(key.as_bytes());
-    let digest: String = hash.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!("{prefix}~{digest}")
+    format!("{prefix}~{}", hex::encode(&hash[..16]))
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
 
 /// The monthly quota as the last response told it.
@@ -226,22 +226,35 @@ fn ignored(name: &str, value: &str, why: &str) -> String {
     format!("ignored the {name} header: {shown:?}{cut} {why}")
 }
 
-/// The raw quota and rate-limit headers, for `-v`.
-pub fn raw_headers(headers: &HeaderMap) -> Vec<String> {
-    headers
-        .iter()
-        .filter(|(name, _)| {
-            let n = name.as_str();
-            n.starts_with("x-quota-") || n.starts_with("x-ratelimit-") || n == "retry-after"
-        })
-        .map(|(name, value)| {
+/// The raw quota and rate-limit headers of an answer, kept as they came (shared, not
+/// copied) and written out only for `-v`.
+#[derive(Debug, Clone, Default)]
+pub struct RawHeaders(Vec<(HeaderName, HeaderValue)>);
+
+impl RawHeaders {
+    pub fn of(headers: &HeaderMap) -> RawHeaders {
+        RawHeaders(
+            headers
+                .iter()
+                .filter(|(name, _)| {
+                    let n = name.as_str();
+                    n.starts_with("x-quota-") || n.starts_with("x-ratelimit-") || n == "retry-after"
+                })
+                .map(|(name, value)| (name.clone(), value.clone()))
+                .collect(),
+        )
+    }
+
+    /// `name: value`, one per header.
+    pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
+        self.0.iter().map(|(name, value)| {
             format!(
                 "{}: {}",
                 name.as_str(),
                 value.to_str().unwrap_or("<binary>")
             )
         })
-        .collect()
+    }
 }
 
 #[cfg(test)]

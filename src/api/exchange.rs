@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::error::ApiError;
 use crate::exit::Exit;
-use crate::quota::{Quota, RateLimit};
+use crate::quota::{Quota, RateLimit, RawHeaders};
 
 /// How one request ended, after its retries.
 #[derive(Debug, Clone)]
@@ -117,7 +117,7 @@ pub struct Exchange {
     pub quota: Option<Quota>,
     pub rate_limit: Option<RateLimit>,
     /// The raw quota and rate-limit headers of the last response, for `-v`.
-    pub headers: Vec<String>,
+    pub headers: RawHeaders,
     /// One line per retry, for `-v`.
     pub trace: Vec<String>,
 }

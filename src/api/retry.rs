@@ -8,7 +8,7 @@ use super::answer::Answer;
 use super::classify::{classify, describe_transport, Verdict};
 use super::exchange::{Exchange, Outcome};
 use crate::pacing::{later, Pacer};
-use crate::quota::{raw_headers, retry_after, rough, Quota, RateLimit};
+use crate::quota::{retry_after, rough, Quota, RateLimit, RawHeaders};
 
 /// A wait for a rate-limit window is made when it ends within the retry budget or
 /// within this (one MailingCore window is 60 s); a longer one is not made.
@@ -63,7 +63,7 @@ impl RetryPolicy {
             attempts: 0,
             quota: None,
             rate_limit: None,
-            headers: Vec::new(),
+            headers: RawHeaders::default(),
             trace: Vec::new(),
         };
         let max_attempts = self.retries.saturating_add(1);
@@ -113,7 +113,7 @@ impl RetryPolicy {
                         exchange.rate_limit = rate.clone();
                     }
                     let asked = retry_after(&headers, SystemTime::now(), &mut notes);
-                    exchange.headers = raw_headers(&headers);
+                    exchange.headers = RawHeaders::of(&headers);
                     for note in notes {
                         exchange
                             .trace

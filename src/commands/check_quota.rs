@@ -384,8 +384,8 @@ fn probe(ctx: &Context, journal: &Store) -> (Option<Quota>, String) {
     for line in &exchange.trace {
         printer.detail(1, line);
     }
-    for h in &exchange.headers {
-        printer.detail(1, h);
+    for h in exchange.headers.lines() {
+        printer.detail(1, &h);
     }
     if let Some(q) = exchange.quota {
         return (Some(q), String::new());

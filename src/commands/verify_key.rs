@@ -521,8 +521,8 @@ fn journal_append(
     for line in &exchange.trace {
         printer.detail(1, line);
     }
-    for h in &exchange.headers {
-        printer.detail(1, h);
+    for h in exchange.headers.lines() {
+        printer.detail(1, &h);
     }
     let entry = JournalEntry::of(
         request,

@@ -99,8 +99,8 @@ impl<'a> Reporter<'a> {
         for line in &exchange.trace {
             printer.detail(1, &format!("{}: {line}", job.label));
         }
-        for header in &exchange.headers {
-            printer.detail(1, header);
+        for header in exchange.headers.lines() {
+            printer.detail(1, &header);
         }
         if let Some(q) = &exchange.quota {
             printer.quota(q);

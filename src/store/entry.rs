@@ -30,7 +30,7 @@ impl EntryId {
         let hash = Sha256::digest(key.as_bytes());
         EntryId {
             folder,
-            id: hash.iter().take(8).map(|b| format!("{b:02x}")).collect(),
+            id: hex::encode(&hash[..8]),
         }
     }
 }
