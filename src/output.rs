@@ -150,9 +150,14 @@ impl Printer {
 
     /// A human result line on stdout (hidden by `-q` and `--json`).
     pub fn human(&self, text: &str) {
-        if !self.quiet && !self.json {
+        if self.shows_human() {
             self.out(&for_terminal(text, true));
         }
+    }
+
+    /// Whether human result lines are shown: a line nobody sees need not be written.
+    pub fn shows_human(&self) -> bool {
+        !self.quiet && !self.json
     }
 
     pub fn error(&self, text: &str) {

@@ -123,8 +123,10 @@ impl<'a> Reporter<'a> {
                 }
                 _ => "sent",
             };
-            let line = sent_line(verb, &job.label, &result);
-            return finished(result, exit, Some(line));
+            let line = printer
+                .shows_human()
+                .then(|| sent_line(verb, &job.label, &result));
+            return finished(result, exit, line);
         }
         let result = self.kept(job, result, &delivered, exit);
         finished(result, exit, None)
