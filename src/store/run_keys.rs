@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::key_filter::KeyFilter;
 
 /// Keys per generation: a retry or a double send comes within this many acceptances.
-const GENERATION: usize = 4096;
+const GENERATION: usize = 2048;
 
 /// What is known of a key.
 pub enum Lookup<V> {
