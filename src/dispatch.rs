@@ -223,11 +223,15 @@ async fn deliver_all(
             break;
         }
         for work in taken.drain(..) {
+            // Counted as taken, not when first polled: a batch taken at once is not yet
+            // polled when the next room is worked out.
+            if let Work::Job(_) = work {
+                unstarted.set(unstarted.get() + 1);
+            }
             pending.push_back(async move {
                 match work {
                     Work::Done(finished) => *finished,
                     Work::Job(job) => {
-                        unstarted.set(unstarted.get() + 1);
                         // Closed only on drop: acquiring cannot fail.
                         let _slot = slots.acquire().await;
                         unstarted.set(unstarted.get() - 1);
@@ -248,8 +252,7 @@ async fn deliver_all(
         tokio::select! {
             biased;
             Some(done) = pending.next(), if !pending.is_empty() => results.complete(done),
-            // Polled after the requests just taken have started: whether any is still
-            // waiting for its slot is known by then.
+            // Starving: every request taken has its slot.
             _ = queue.wait(|| unstarted.get() == 0), if open && room > 0 => {}
             // Room to read ahead again: a request waiting for its slot got one.
             _ = started.notified(), if open && unstarted.get() >= ahead => {}
