@@ -192,9 +192,11 @@ wrk.headers["Authorization"] = "Bearer $MAILINGCORE_API_KEY"
 local threads = 0
 function setup(thread) threads = threads + 1; thread:set("tid", threads) end
 local n = 0
+-- BENCH_RUN names the run, so that no run repeats an earlier run's keys
+local run = os.getenv("BENCH_RUN") or "0"
 function request()
   n = n + 1
-  local b = body:gsub('"idempotencyKey":"[^"]*"', '"idempotencyKey":"wrk-' .. tid .. '-' .. n .. '"')
+  local b = body:gsub('"idempotencyKey":"[^"]*"', '"idempotencyKey":"wrk-' .. run .. '-' .. tid .. '-' .. n .. '"')
   return wrk.format(nil, nil, nil, b)
 end
 EOF
@@ -217,7 +219,7 @@ for rep in $(seq "$REPS"); do
     fi
     calc "$RECORDS / ($t1 - $t0)" 0 >>"$work/ours.txt"
     echo >>"$work/ours.txt"
-    wrk -t "$wrk_threads" -c "$JOBS" -d "${WRK_SECS}s" -s "$work/post.lua" "$load_url/emails/send" >"$work/wrk.out"
+    BENCH_RUN=c$rep wrk -t "$wrk_threads" -c "$JOBS" -d "${WRK_SECS}s" -s "$work/post.lua" "$load_url/emails/send" >"$work/wrk.out"
     if grep -q 'Non-2xx' "$work/wrk.out"; then
         echo "c: wrk got errors:" >&2
         cat "$work/wrk.out" >&2
@@ -398,9 +400,11 @@ wrk.headers["Authorization"] = "Bearer bench-token-0123456789abcdef"
 local threads = 0
 function setup(thread) threads = threads + 1; thread:set("tid", threads) end
 local n = 0
+-- BENCH_RUN names the run, so that no run repeats an earlier run's keys
+local run = os.getenv("BENCH_RUN") or "0"
 function request()
   n = n + 1
-  local b = body:gsub('"conversationId"%s*:%s*"[^"]*"', '"conversationId": "wrk-' .. tid .. '-' .. n .. '"')
+  local b = body:gsub('"conversationId"%s*:%s*"[^"]*"', '"conversationId": "wrk-' .. run .. '-' .. tid .. '-' .. n .. '"')
   return wrk.format(nil, nil, nil, b)
 end
 LUA
@@ -419,7 +423,7 @@ LUA
             exit 1
         fi
     }
-    echo "g. added latency of serve, one connection (${WRK_SECS}s each)..." >&2
+    echo "g. added latency of serve, one connection (${WRK_SECS}s each, $REPS runs)..." >&2
     start_serve nginx "$nginx_url"
     nginx_serve_url=$serve_url
     nginx_serve_pid=$serve_pid
@@ -434,27 +438,27 @@ LUA
             through=$standin_serve_url
             direct=$url
         fi
-        wrk -t1 -c1 -d "${WRK_SECS}s" --latency -s "$work/post-serve.lua" "$through/v1/incidents" >"$work/g-$target-serve.out"
-        no_errors "$work/g-$target-serve.out" "g ($target through serve)"
-        if [[ $target == nginx ]]; then
-            wrk -t1 -c1 -d "${WRK_SECS}s" --latency -s "$work/post-static.lua" "$direct/emails/send" >"$work/g-$target-direct.out"
-        else
-            wrk -t1 -c1 -d "${WRK_SECS}s" --latency -s "$work/post.lua" "$direct/emails/send" >"$work/g-$target-direct.out"
-        fi
-        no_errors "$work/g-$target-direct.out" "g ($target directly)"
+        if [[ $target == nginx ]]; then direct_lua=post-static.lua; else direct_lua=post.lua; fi
+        # REPS runs of each, alternating, so that one noisy run moves neither side alone.
+        for rep in $(seq "$REPS"); do
+            BENCH_RUN=g-$target-$rep wrk -t1 -c1 -d "${WRK_SECS}s" --latency -s "$work/post-serve.lua" "$through/v1/incidents" >"$work/g-$target-serve-$rep.out"
+            no_errors "$work/g-$target-serve-$rep.out" "g ($target through serve)"
+            BENCH_RUN=g-$target-$rep wrk -t1 -c1 -d "${WRK_SECS}s" --latency -s "$work/$direct_lua" "$direct/emails/send" >"$work/g-$target-direct-$rep.out"
+            no_errors "$work/g-$target-direct-$rep.out" "g ($target directly)"
+        done
         for pct in 50 99; do
-            ours=$(wrk_ms "$work/g-$target-serve.out" "$pct")
-            theirs=$(wrk_ms "$work/g-$target-direct.out" "$pct")
+            ours=$(for rep in $(seq "$REPS"); do wrk_ms "$work/g-$target-serve-$rep.out" "$pct"; done | median)
+            theirs=$(for rep in $(seq "$REPS"); do wrk_ms "$work/g-$target-direct-$rep.out" "$pct"; done | median)
             added=$(calc "$ours - $theirs" 2)
             if ((pct == 50)); then bar=1; else bar=5; fi
-            row "g. added latency p$pct, $target" "$(calc "$ours" 2) ms" "direct $(calc "$theirs" 2) ms" "+$added ms" "<= $bar ms" "$(verdict "$added <= $bar")"
+            row "g. added latency p$pct, $target" "$(calc "$ours" 2) ms" "direct $(calc "$theirs" 2) ms" "$(awk -v a="$added" 'BEGIN { printf "%+.2f", a }') ms" "<= $bar ms" "$(verdict "$added <= $bar")"
         done
     done
     echo "h. serve in front of nginx, wrk -c32 (${WRK_SECS}s each, $REPS runs)..." >&2
     : >"$work/h-serve.txt"
     : >"$work/h-direct.txt"
     for rep in $(seq "$REPS"); do
-        wrk -t2 -c32 -d "${WRK_SECS}s" -s "$work/post-serve.lua" "$nginx_serve_url/v1/incidents" >"$work/h-serve.out"
+        BENCH_RUN=h$rep wrk -t2 -c32 -d "${WRK_SECS}s" -s "$work/post-serve.lua" "$nginx_serve_url/v1/incidents" >"$work/h-serve.out"
         no_errors "$work/h-serve.out" "h (through serve)"
         awk '/^Requests\/sec/ { print $2 }' "$work/h-serve.out" >>"$work/h-serve.txt"
         wrk -t2 -c32 -d "${WRK_SECS}s" -s "$work/post-static.lua" "$nginx_url/emails/send" >"$work/h-direct.out"
